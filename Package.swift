@@ -1,0 +1,117 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Arcadia",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "arcadia", targets: ["arcadia"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure: spec model, YAML loading and validation with positions.
+        .target(
+            name: "ArcadiaSpecs",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Typed DigitalOcean v2 client.
+        .target(
+            name: "DigitalOceanAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Persistence through SQLKit; SQL migrations are resources.
+        .target(
+            name: "ArcadiaState",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        // Pure: inventory normalisation, three-way diff, planner, rendering.
+        .target(
+            name: "ArcadiaCore",
+            dependencies: [
+                "ArcadiaSpecs",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Saga engine, DigitalOcean steps, inventory sync.
+        .target(
+            name: "ArcadiaSagas",
+            dependencies: [
+                "ArcadiaCore", "DigitalOceanAPI", "ArcadiaState",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The local DigitalOcean API.
+        .target(
+            name: "DigitalOceanSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The CLI's commands, a library so that tests can reach its helpers.
+        .target(
+            name: "ArcadiaCLI",
+            dependencies: [
+                "ArcadiaSpecs", "ArcadiaCore", "ArcadiaSagas", "ArcadiaState",
+                "DigitalOceanAPI", "DigitalOceanSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "arcadia",
+            dependencies: ["ArcadiaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Fixtures and harnesses every test target can use.
+        .target(
+            name: "ArcadiaTestSupport",
+            dependencies: [
+                "DigitalOceanSimulator", "DigitalOceanAPI", "ArcadiaState",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArcadiaTests",
+            dependencies: [
+                "ArcadiaSpecs", "ArcadiaCore", "ArcadiaSagas", "ArcadiaState",
+                "DigitalOceanAPI", "DigitalOceanSimulator", "ArcadiaCLI", "ArcadiaTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,89 @@
+import ArgumentParser
+import ArcadiaCore
+import ArcadiaSagas
+import ArcadiaState
+import Foundation
+
+struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Carry out the plan as sagas, showing each step as it runs.",
+        discussion: """
+            Makes a fresh plan and asks for 'yes' before changing anything, unless --auto-approve is given. With \
+            PLANFILE (from `arcadia plan --out`), applies that plan without asking, but only if specs, state and \
+            DigitalOcean are still exactly as they were when it was made. A saga whose step fails rolls itself back.
+
+            Exit status: 0 when every saga completed (or nothing needed doing), 1 otherwise.
+            """
+    )
+
+    @Argument(help: "A plan saved by `arcadia plan --out FILE`.")
+    var planFile: String?
+
+    @OptionGroup var specOptions: SpecOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(name: .long, help: "Do not ask for confirmation.")
+    var autoApprove = false
+
+    func execute() async throws {
+        let saved = try planFile.map(Self.readPlan)
+        let desired = try specOptions.loadOrExit()
+        let autoApprove = autoApprove
+        try await runReporting {
+            try await Session.with(connection) { session in
+                let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
+                if let saved, saved.fingerprint != plan.fingerprint {
+                    Output.error(
+                        "the saved plan no longer matches: specs, state or DigitalOcean changed since it was made. "
+                            + "Nothing was applied; run `arcadia plan --out FILE` again."
+                    )
+                    throw ExitCode.failure
+                }
+                Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
+                guard plan.errors.isEmpty else { throw ExitCode.failure }
+                guard plan.hasChanges else { return }
+                if saved == nil && !autoApprove && !Self.confirm() {
+                    Output.print("Apply cancelled; nothing was changed.")
+                    throw ExitCode.failure
+                }
+                Output.print("")
+                let runner = SagaRunner(environment: session.stepEnvironment, onProgress: ProgressPrinter.print)
+                let outcome = try await PlanExecutor(runner: runner).apply(plan)
+                try Self.report(outcome)
+            }
+        }
+    }
+
+    static func readPlan(_ path: String) throws -> PlanDocument {
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let document = try JSONDecoder().decode(PlanDocument.self, from: data)
+            guard document.formatVersion == "1" else {
+                Output.error("\(path): plan format \(document.formatVersion) is not supported by this Arcadia (it reads format 1)")
+                throw ExitCode.failure
+            }
+            return document
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Output.error("\(path): not a plan saved by `arcadia plan --out`: \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+    }
+
+    static func confirm() -> Bool {
+        Swift.print("\nApply these changes? Only 'yes' is accepted: ", terminator: "")
+        fflush(nil)
+        return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+
+    static func report(_ outcome: PlanExecutor.Outcome) throws {
+        let completed = outcome.sagas.filter { $0.status == .completed }.count
+        Output.print("\nApplied: \(completed) of \(outcome.sagas.count) saga\(outcome.sagas.count == 1 ? "" : "s") completed.")
+        for saga in outcome.sagas where saga.status != .completed {
+            Output.error("saga \(saga.id.prefix(8)) for \(saga.name) ended \(saga.status.rawValue); see `arcadia sagas show \(saga.id.prefix(8))`")
+        }
+        if !outcome.isSuccess { throw ExitCode.failure }
+    }
+}

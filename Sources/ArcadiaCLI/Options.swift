@@ -1,0 +1,23 @@
+import ArgumentParser
+import ArcadiaState
+import Foundation
+
+/// Where the specs are.
+struct SpecOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory of spec files (*.yaml, *.yml), searched recursively.")
+    var specs: String = "specs"
+}
+
+/// Where the state and DigitalOcean are.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: "State database URL (sqlite:PATH). Default: ARCADIA_DATABASE_URL, else \(DatabaseURL.defaultURL).")
+    var database: String?
+
+    @Flag(name: .long, help: "Use an embedded DigitalOcean simulator whose world is kept in .arcadia/sim-world.json (no account needed).")
+    var sim = false
+
+    func databaseURL() throws -> DatabaseURL {
+        let text = database ?? ProcessInfo.processInfo.environment["ARCADIA_DATABASE_URL"] ?? DatabaseURL.defaultURL
+        return try DatabaseURL(parsing: text)
+    }
+}

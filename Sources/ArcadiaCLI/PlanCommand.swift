@@ -1,0 +1,63 @@
+import ArgumentParser
+import ArcadiaCore
+import ArcadiaSagas
+import Foundation
+
+struct PlanCommand: AsyncParsableCommand, RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would change: creates, resizes, replacements, destroys, and drift.",
+        discussion: """
+            Syncs DigitalOcean's inventory, compares it with the specs and with what Arcadia last applied, and records \
+            drift (live values changed outside Arcadia) in the state. Changes nothing at DigitalOcean.
+
+            Exit status: 0 on success; with --detailed-exitcode, 0 when there is nothing to change, 2 when there is; \
+            1 on error (including a plan that would destroy a protected resource).
+            """
+    )
+
+    @OptionGroup var specOptions: SpecOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: .long, help: "Save the plan (JSON) for `arcadia apply FILE`, which refuses it if the world changes meanwhile.")
+    var out: String?
+
+    @Flag(name: .long, help: "Print the plan as JSON (format_version 1).")
+    var json = false
+
+    @Flag(name: .long, help: "Exit 2 when there are changes, 0 when there are none, 1 on error.")
+    var detailedExitcode = false
+
+    func execute() async throws {
+        let desired = try specOptions.loadOrExit()
+        let plan = try await runReporting {
+            try await Session.with(connection) { session in
+                try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
+            }
+        }
+        let document = PlanDocument(plan)
+        if json {
+            Output.print(String(decoding: document.encoded(), as: UTF8.self))
+        } else {
+            Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
+        }
+        if let out, plan.errors.isEmpty {
+            try document.encoded().write(to: URL(fileURLWithPath: out))
+            if !json { Output.print("Saved the plan to \(out); apply it with: arcadia apply \(out)") }
+        }
+        if !plan.errors.isEmpty { throw ExitCode.failure }
+        if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+    }
+}
+
+/// Runs `body`, printing any error for people and exiting 1 instead of dumping it.
+func runReporting<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        Output.error("\(error)")
+        throw ExitCode.failure
+    }
+}

@@ -1,0 +1,27 @@
+import ArcadiaSagas
+import ArcadiaState
+import Foundation
+
+/// One line per saga step as it happens.
+enum ProgressPrinter {
+    @Sendable static func print(_ progress: SagaProgress) {
+        switch progress {
+        case .stepStarted(let saga, let step, let attempt):
+            if attempt > 1 { Output.print("  \(prefix(saga)) \(step): attempt \(attempt)") }
+        case .stepCompleted(let saga, let step, let seconds):
+            Output.print("  \(prefix(saga)) ✓ \(step) (\(String(format: "%.1f", seconds))s)")
+        case .stepRetrying(let saga, let step, let error, let delay):
+            Output.print("  \(prefix(saga)) \(step) will retry in \(String(format: "%.1f", delay))s: \(error)")
+        case .stepFailed(let saga, let step, let error):
+            Output.print("  \(prefix(saga)) ✗ \(step) failed: \(error)")
+        case .stepCompensated(let saga, let step):
+            Output.print("  \(prefix(saga)) ↺ \(step) compensated")
+        case .sagaFinished(let saga, let status):
+            Output.print("  \(prefix(saga)) \(status == .completed ? "done" : status.rawValue)")
+        }
+    }
+
+    private static func prefix(_ saga: SagaRecord) -> String {
+        "[\(saga.kind) \(saga.resourceName) \(saga.id.prefix(8))]"
+    }
+}

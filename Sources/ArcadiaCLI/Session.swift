@@ -1,0 +1,56 @@
+import ArcadiaSagas
+import ArcadiaState
+import DigitalOceanAPI
+import DigitalOceanSimulator
+import Foundation
+import Logging
+
+/// A command's connections: the DigitalOcean client (real, or an embedded simulator) and the open store.
+struct Session: Sendable {
+    var client: DigitalOceanClient
+    var store: Store
+    var logger: Logger
+    var pollInterval: Duration
+    var retryBaseDelay: Duration
+
+    var stepEnvironment: StepEnvironment {
+        StepEnvironment(client: client, store: store, logger: logger, pollInterval: pollInterval, retryBaseDelay: retryBaseDelay)
+    }
+
+    /// The embedded simulator runs this much faster than DigitalOcean (a 40 s boot takes 2 s);
+    /// `ARCADIA_SIM_TIME_SCALE` overrides it.
+    static let embeddedTimeScale = 0.05
+    static let simulatorWorldPath = ".arcadia/sim-world.json"
+
+    /// For commands that read only the state: no DigitalOcean, no token.
+    static func withStore<T: Sendable>(_ options: ConnectionOptions, _ body: @Sendable (Store) async throws -> T) async throws -> T {
+        try await Store.withStore(try options.databaseURL(), logger: Logger(label: "arcadia"), body)
+    }
+
+    static func with<T: Sendable>(_ options: ConnectionOptions, _ body: @Sendable (Session) async throws -> T) async throws -> T {
+        let logger = Logger(label: "arcadia")
+        let databaseURL = try options.databaseURL()
+        guard options.sim else {
+            let client = try DigitalOceanClient.fromEnvironment(logger: logger)
+            return try await Store.withStore(databaseURL, logger: logger) { store in
+                try await body(Session(client: client, store: store, logger: logger, pollInterval: .seconds(3), retryBaseDelay: .seconds(1)))
+            }
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let timeScale = environment["ARCADIA_SIM_TIME_SCALE"].flatMap(Double.init) ?? embeddedTimeScale
+        try FileManager.default.createDirectory(atPath: ".arcadia", withIntermediateDirectories: true)
+        let token = "embedded-sim"
+        let simulator = try DigitalOceanSimulator(
+            configuration: SimulatorConfiguration(host: "127.0.0.1", port: 0, timeScale: timeScale, token: token, statePath: simulatorWorldPath),
+            logger: logger
+        )
+        return try await simulator.withRunning { url in
+            let client = DigitalOceanClient(apiURL: url, token: APIToken(token), logger: logger)
+            return try await Store.withStore(databaseURL, logger: logger) { store in
+                // Poll in step with the simulator's clock: 3 s at DigitalOcean's pace, scaled.
+                let poll = Duration.milliseconds(max(10, Int(3000 * timeScale)))
+                return try await body(Session(client: client, store: store, logger: logger, pollInterval: poll, retryBaseDelay: poll))
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ArcadiaSpecs
+
+/// One field's move from one value to another; values are display strings (lists as `[a, b]`).
+public struct FieldChange: Sendable, Hashable, Codable {
+    public var field: String
+    public var from: String?
+    public var to: String?
+    /// The live value had drifted: this change puts it back.
+    public var isDriftRevert: Bool
+
+    public init(field: String, from: String?, to: String?, isDriftRevert: Bool = false) {
+        self.field = field
+        self.from = from
+        self.to = to
+        self.isDriftRevert = isDriftRevert
+    }
+}
+
+/// A live value that differs from what Arcadia applied while the spec did not change.
+public struct DriftFinding: Sendable, Hashable, Codable {
+    public var kind: ResourceKind
+    public var name: String
+    public var resourceID: String
+    public var field: String
+    public var expected: String
+    public var actual: String
+    /// Whether the plan carries a change that reverts it.
+    public var isRevertPlanned: Bool
+
+    public init(kind: ResourceKind, name: String, resourceID: String, field: String, expected: String, actual: String, isRevertPlanned: Bool) {
+        self.kind = kind
+        self.name = name
+        self.resourceID = resourceID
+        self.field = field
+        self.expected = expected
+        self.actual = actual
+        self.isRevertPlanned = isRevertPlanned
+    }
+}
+
+/// What the plan will do to one resource.
+public struct Change: Sendable, Hashable, Codable {
+    public enum Action: String, Sendable, Hashable, Codable {
+        case create, update, replace, destroy
+    }
+
+    public var action: Action
+    public var kind: ResourceKind
+    public var name: String
+    public var fields: [FieldChange]
+    /// The live resource this change acts on (nil for a create).
+    public var resourceID: String?
+    /// The spec to apply (nil for a destroy).
+    public var desired: DesiredResource?
+    /// Why, in words, where the fields do not say it (e.g. "deleted outside Arcadia").
+    public var reason: String?
+
+    public init(action: Action, kind: ResourceKind, name: String, fields: [FieldChange] = [], resourceID: String? = nil,
+                desired: DesiredResource? = nil, reason: String? = nil) {
+        self.action = action
+        self.kind = kind
+        self.name = name
+        self.fields = fields
+        self.resourceID = resourceID
+        self.desired = desired
+        self.reason = reason
+    }
+}

@@ -1,0 +1,33 @@
+import ArcadiaSpecs
+
+/// A change with the saga that will carry it out.
+public struct PlannedChange: Sendable, Hashable, Codable {
+    public var change: Change
+    /// `create`, `resize`, `update`, `replace`, `destroy`.
+    public var sagaKind: String
+    /// Step names in order, e.g. `CreateDroplet`, `WaitDropletActive`, `RegisterDroplet`.
+    public var steps: [String]
+    /// What cannot be undone if this change runs (a disk that grows, a droplet destroyed).
+    public var irreversible: [String]
+
+    public init(change: Change, sagaKind: String, steps: [String], irreversible: [String] = []) {
+        self.change = change
+        self.sagaKind = sagaKind
+        self.steps = steps
+        self.irreversible = irreversible
+    }
+}
+
+/// Everything `arcadia plan` decided, and the fingerprint of the world it decided it from.
+public struct Plan: Sendable, Hashable, Codable {
+    public var changes: [PlannedChange]
+    public var drift: [DriftFinding]
+    public var errors: [String]
+    public var warnings: [String]
+    public var unmanagedCount: Int
+    public var foreignManagedCount: Int
+    /// SHA-256 of the specs, the applied state and the inventory the plan was made from.
+    public var fingerprint: String
+
+    public var hasChanges: Bool { !changes.isEmpty }
+}

@@ -1,0 +1,75 @@
+import ArcadiaSpecs
+import Foundation
+
+/// The `--json` form of a plan, and what `--out FILE` saves: format version 1.
+public struct PlanDocument: Sendable, Codable, Hashable {
+    public struct FieldEntry: Sendable, Codable, Hashable {
+        public var field: String
+        public var from: String?
+        public var to: String?
+    }
+
+    public struct ChangeEntry: Sendable, Codable, Hashable {
+        public var action: String
+        public var kind: String
+        public var name: String
+        public var fields: [FieldEntry]
+        public var steps: [String]
+        public var irreversible: [String]
+    }
+
+    public struct DriftEntry: Sendable, Codable, Hashable {
+        public var kind: String
+        public var name: String
+        public var field: String
+        public var expected: String
+        public var actual: String
+        public var revertPlanned: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case kind, name, field, expected, actual
+            case revertPlanned = "revert_planned"
+        }
+    }
+
+    public var formatVersion: String
+    public var fingerprint: String
+    public var changes: [ChangeEntry]
+    public var drift: [DriftEntry]
+    public var errors: [String]
+    public var warnings: [String]
+    public var unmanaged: Int
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version"
+        case fingerprint, changes, drift, errors, warnings, unmanaged
+    }
+
+    public init(_ plan: Plan) {
+        formatVersion = "1"
+        fingerprint = plan.fingerprint
+        changes = plan.changes.map { planned in
+            ChangeEntry(
+                action: planned.change.action.rawValue,
+                kind: planned.change.kind.rawValue,
+                name: planned.change.name,
+                fields: planned.change.fields.map { FieldEntry(field: $0.field, from: $0.from, to: $0.to) },
+                steps: planned.steps,
+                irreversible: planned.irreversible
+            )
+        }
+        drift = plan.drift.map {
+            DriftEntry(kind: $0.kind.rawValue, name: $0.name, field: $0.field, expected: $0.expected, actual: $0.actual, revertPlanned: $0.isRevertPlanned)
+        }
+        errors = plan.errors
+        warnings = plan.warnings
+        unmanaged = plan.unmanagedCount
+    }
+
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Strings, integers and arrays of them: encoding cannot fail.
+        return (try? encoder.encode(self)) ?? Data()
+    }
+}

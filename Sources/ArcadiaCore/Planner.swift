@@ -1,0 +1,51 @@
+import ArcadiaSpecs
+
+/// Turns the diff into sagas. Pure.
+public enum Planner {
+    public static func plan(_ diff: Differ.Result, fingerprint: String) -> Plan {
+        Plan(
+            changes: diff.changes.map(planned),
+            drift: diff.drift,
+            errors: diff.errors,
+            warnings: diff.warnings,
+            unmanagedCount: diff.unmanagedCount,
+            foreignManagedCount: diff.foreignManagedCount,
+            fingerprint: fingerprint
+        )
+    }
+
+    static func planned(_ change: Change) -> PlannedChange {
+        switch change.action {
+        case .create:
+            return PlannedChange(change: change, sagaKind: "create", steps: ["CreateDroplet", "WaitDropletActive", "RegisterDroplet"])
+        case .replace:
+            return PlannedChange(
+                change: change, sagaKind: "replace",
+                steps: ["CreateDroplet", "WaitDropletActive", "DestroyDroplet", "RegisterDroplet"],
+                irreversible: ["destroys droplet \(change.resourceID ?? "?") once its replacement is active"]
+            )
+        case .destroy:
+            let isGone = change.reason != nil
+            return PlannedChange(
+                change: change, sagaKind: "destroy",
+                steps: isGone ? ["ForgetDroplet"] : ["DestroyDroplet", "ForgetDroplet"],
+                irreversible: isGone ? [] : ["destroys droplet \(change.resourceID ?? "?") and its disk"]
+            )
+        case .update:
+            guard let size = change.fields.first(where: { $0.field == "size" }), let spec = change.desired.flatMap(dropletSpec) else {
+                return PlannedChange(change: change, sagaKind: "update", steps: ["RecordApplied"])
+            }
+            var steps = ["PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"]
+            if change.desired?.policy.snapshotBeforeResize == true { steps.insert("SnapshotDroplet", at: 0) }
+            let irreversible = spec.resizeDisk
+                ? ["grows the disk to \(size.to ?? "?")'s size: disks never shrink, so this droplet can never be resized down"]
+                : []
+            return PlannedChange(change: change, sagaKind: "resize", steps: steps, irreversible: irreversible)
+        }
+    }
+
+    private static func dropletSpec(_ resource: DesiredResource) -> DropletSpec? {
+        guard case .droplet(let spec) = resource.spec else { return nil }
+        return spec
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The values a saga's steps share, persisted as JSON after every step so a resumed saga has them.
+public struct SagaContext: Sendable, Hashable, Codable {
+    public enum Key: String, Sendable {
+        /// JSON of the `DesiredResource` being applied.
+        case desired
+        case resourceName
+        case sagaID
+        /// `arcadia-saga-<8 hex>`: how a step finds what it created after a crash.
+        case sagaTag
+        /// The droplet the saga works on (the new one, for a replace).
+        case dropletID
+        /// The droplet a replace or destroy removes.
+        case destroyDropletID
+        case createActionID
+        case originalSize
+        case targetSize
+        case resizeDisk
+        case snapshotName
+        case snapshotID
+        /// Comma-separated fields whose drift this saga reverts.
+        case revertsDrift
+    }
+
+    public var values: [String: String]
+
+    public init(_ values: [Key: String] = [:]) {
+        self.values = Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })
+    }
+
+    public subscript(_ key: Key) -> String? {
+        get { values[key.rawValue] }
+        set { values[key.rawValue] = newValue }
+    }
+
+    /// The value, or a permanent error naming the missing key (a saga built wrongly, not a transient fault).
+    public func require(_ key: Key, step: String) throws -> String {
+        guard let value = self[key] else {
+            throw StepError.permanent("step \(step) needs '\(key.rawValue)' in the saga context, which is missing")
+        }
+        return value
+    }
+
+    public func requireInt(_ key: Key, step: String) throws -> Int {
+        guard let value = Int(try require(key, step: step)) else {
+            throw StepError.permanent("step \(step): '\(key.rawValue)' in the saga context is not a number")
+        }
+        return value
+    }
+
+    func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        // A dictionary of strings always encodes.
+        return (try? encoder.encode(values)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+
+    static func decode(_ text: String) throws -> SagaContext {
+        var context = SagaContext()
+        context.values = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        return context
+    }
+}

@@ -1,0 +1,31 @@
+import ArcadiaState
+import DigitalOceanAPI
+import Logging
+
+/// What steps work with: DigitalOcean, the store, and how patiently to wait.
+public struct StepEnvironment: Sendable {
+    public var client: DigitalOceanClient
+    public var store: Store
+    public var logger: Logger
+    /// Between polls of a droplet or an action.
+    public var pollInterval: Duration
+    /// How long a wait may take before the step fails.
+    public var waitTimeout: Duration
+    /// Attempts per step for transient failures, including the first.
+    public var maxAttempts: Int
+    /// First back-off delay; doubles with each attempt, with jitter.
+    public var retryBaseDelay: Duration
+
+    public init(
+        client: DigitalOceanClient, store: Store, logger: Logger, pollInterval: Duration = .seconds(3),
+        waitTimeout: Duration = .seconds(900), maxAttempts: Int = 5, retryBaseDelay: Duration = .seconds(1)
+    ) {
+        self.client = client
+        self.store = store
+        self.logger = logger
+        self.pollInterval = pollInterval
+        self.waitTimeout = waitTimeout
+        self.maxAttempts = maxAttempts
+        self.retryBaseDelay = retryBaseDelay
+    }
+}

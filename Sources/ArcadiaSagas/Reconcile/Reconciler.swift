@@ -1,0 +1,50 @@
+import ArcadiaCore
+import ArcadiaSpecs
+import ArcadiaState
+import DigitalOceanAPI
+import Foundation
+
+/// Syncs inventory, runs the three-way diff, and keeps the drift inbox in step with what it found.
+public struct Reconciler: Sendable {
+    public let client: DigitalOceanClient
+    public let store: Store
+
+    public init(client: DigitalOceanClient, store: Store) {
+        self.client = client
+        self.store = store
+    }
+
+    /// Makes a plan for `desired`. Records drift: new findings open a record, open records no longer
+    /// found become `stale`.
+    public func plan(desired: [DesiredResource]) async throws -> Plan {
+        let live = try await InventorySync(client: client, store: store).syncDroplets()
+        let applied = try await appliedDroplets()
+        let diff = Differ.diff(desired: desired, applied: applied, live: live)
+        let plan = Planner.plan(diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live))
+        try await recordDrift(plan.drift)
+        return plan
+    }
+
+    public func appliedDroplets() async throws -> [AppliedResource] {
+        try await store.provisioned(kind: ResourceKind.droplet.rawValue).map { record in
+            let document = try AppliedDocument.decode(record.spec)
+            return AppliedResource(
+                name: record.name, resourceID: record.resourceID, spec: document.spec,
+                policy: document.policy, specVersion: record.specVersion
+            )
+        }
+    }
+
+    private func recordDrift(_ findings: [DriftFinding]) async throws {
+        for finding in findings {
+            try await store.openDrift(
+                kind: finding.kind.rawValue, name: finding.name, resourceID: finding.resourceID,
+                field: finding.field, expected: finding.expected, actual: finding.actual
+            )
+        }
+        let current = Set(findings.map { "\($0.kind.rawValue)/\($0.name)/\($0.field)" })
+        for record in try await store.drift(status: .open) where !current.contains("\(record.kind)/\(record.name)/\(record.field)") {
+            try await store.resolveDrift(kind: record.kind, name: record.name, field: record.field, as: .stale)
+        }
+    }
+}

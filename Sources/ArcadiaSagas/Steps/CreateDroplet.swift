@@ -1,0 +1,67 @@
+import ArcadiaCore
+import ArcadiaSpecs
+import DigitalOceanAPI
+import Foundation
+
+/// Creates the droplet, tagged `managed-by-arcadia` and with the saga's tag. Before posting it looks for
+/// a droplet already carrying the saga tag and adopts it, so a retry or a resume never creates a second one.
+public struct CreateDroplet: Step {
+    public let name = "CreateDroplet"
+
+    public init() {}
+
+    public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
+        var context = context
+        let sagaTag = try context.require(.sagaTag, step: name)
+        let desired = try DesiredResource.decode(try context.require(.desired, step: name))
+        guard case .droplet(let spec) = desired.spec else { throw StepError.permanent("\(desired.name) is not a droplet") }
+
+        if let existing = try await environment.client.listDroplets(tagName: sagaTag).first {
+            environment.logger.info("adopting droplet created earlier by this saga", metadata: ["arcadia.droplet.id": "\(existing.id)"])
+            context[.dropletID] = String(existing.id)
+            return context
+        }
+        let request = DropletCreateRequest(
+            name: desired.name, region: spec.region, size: spec.size, image: spec.image, sshKeys: spec.sshKeys,
+            backups: spec.backups, ipv6: spec.ipv6, monitoring: spec.monitoring,
+            tags: spec.tags + [Ownership.managedTag, sagaTag], userData: spec.userData, vpcUuid: spec.vpc
+        )
+        let created = try await environment.client.createDroplet(request)
+        context[.dropletID] = String(created.droplet.id)
+        context[.createActionID] = created.createActionID.map(String.init)
+        return context
+    }
+
+    /// Deletes whatever carries the saga tag: the droplet this step created, even if its id was never recorded.
+    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
+        let sagaTag = try context.require(.sagaTag, step: name)
+        for droplet in try await environment.client.listDroplets(tagName: sagaTag) {
+            try await environment.client.deleteDroplet(id: droplet.id)
+        }
+    }
+}
+
+/// Waits until the droplet is `active` and unlocked; fails if its create action errored.
+public struct WaitDropletActive: Step {
+    public let name = "WaitDropletActive"
+
+    public init() {}
+
+    public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
+        let dropletID = try context.requireInt(.dropletID, step: name)
+        let createActionID = context[.createActionID].flatMap(Int.init)
+        _ = try await environment.poll("droplet \(dropletID) to become active") { () -> Droplet? in
+            if let createActionID {
+                let action = try await environment.client.getAction(id: createActionID)
+                if action.status == "errored" {
+                    throw StepError.permanent("DigitalOcean could not create droplet \(dropletID): its create action \(createActionID) errored")
+                }
+            }
+            let droplet = try await environment.client.getDroplet(id: dropletID)
+            return droplet.status == "active" && !droplet.locked ? droplet : nil
+        }
+        return context
+    }
+
+    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {}
+}

@@ -1,0 +1,73 @@
+import ArcadiaCore
+import ArcadiaSpecs
+import Foundation
+
+/// Records a new droplet as applied (`provisioned`), closing the create or replace saga.
+public struct RegisterDroplet: Step {
+    public let name = "RegisterDroplet"
+
+    public init() {}
+
+    public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
+        try await recordApplied(context, step: name, in: environment)
+        return context
+    }
+
+    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {}
+}
+
+/// Records the spec as applied after an in-place change, and closes the drift the saga reverted.
+public struct RecordApplied: Step {
+    public let name = "RecordApplied"
+
+    public init() {}
+
+    public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
+        try await recordApplied(context, step: name, in: environment)
+        let resourceName = try context.require(.resourceName, step: name)
+        for field in (context[.revertsDrift] ?? "").split(separator: ",") {
+            try await environment.store.resolveDrift(
+                kind: ResourceKind.droplet.rawValue, name: resourceName, field: String(field), as: .reverted, sagaID: context[.sagaID]
+            )
+        }
+        return context
+    }
+
+    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {}
+}
+
+/// Writes the `provisioned` row from the saga's desired spec and droplet id. Idempotent: an upsert.
+func recordApplied(_ context: SagaContext, step: String, in environment: StepEnvironment) async throws {
+    let desired = try DesiredResource.decode(try context.require(.desired, step: step))
+    guard case .droplet(let spec) = desired.spec else { throw StepError.permanent("\(desired.name) is not a droplet") }
+    let dropletID = try context.require(.dropletID, step: step)
+    let document = AppliedDocument(spec: spec, policy: desired.policy)
+    try await environment.store.recordApplied(
+        kind: desired.kind.rawValue, name: desired.name, resourceID: dropletID,
+        spec: try AppliedDocument.encode(document), sagaID: context[.sagaID] ?? ""
+    )
+}
+
+extension DesiredResource {
+    static func decode(_ text: String) throws -> DesiredResource {
+        try JSONDecoder().decode(DesiredResource.self, from: Data(text.utf8))
+    }
+
+    func encodedJSON() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
+
+extension AppliedDocument {
+    static func encode(_ document: AppliedDocument) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(document), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> AppliedDocument {
+        try JSONDecoder().decode(AppliedDocument.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,37 @@
+/// The body of a spec, by kind.
+public enum ResourceSpec: Sendable, Hashable, Codable {
+    case droplet(DropletSpec)
+
+    public var kind: ResourceKind {
+        switch self {
+        case .droplet: .droplet
+        }
+    }
+}
+
+/// One resource as the operator wrote it, with where it was written.
+public struct DesiredResource: Sendable, Hashable, Codable {
+    /// The DigitalOcean name; unique per kind.
+    public var name: String
+    public var labels: [String: String]
+    public var policy: ResourcePolicy
+    public var spec: ResourceSpec
+    /// Where the document starts, for messages that point at the file.
+    public var source: SourceLocation
+
+    public var kind: ResourceKind { spec.kind }
+
+    public init(
+        name: String,
+        labels: [String: String] = [:],
+        policy: ResourcePolicy = ResourcePolicy(),
+        spec: ResourceSpec,
+        source: SourceLocation
+    ) {
+        self.name = name
+        self.labels = labels
+        self.policy = policy
+        self.spec = spec
+        self.source = source
+    }
+}

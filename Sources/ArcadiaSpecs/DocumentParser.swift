@@ -1,0 +1,89 @@
+import Foundation
+import Yams
+
+/// Turns one composed document into a ``DesiredResource``, reporting through a ``NodeReader``.
+enum DocumentParser {
+    static let envelopeKeys = ["apiVersion", "kind", "metadata", "spec", "policy"]
+
+    static func resource(from root: Node, reader: inout NodeReader) -> DesiredResource? {
+        guard let envelope = reader.entries(of: root, section: "the document", allowedKeys: envelopeKeys) else { return nil }
+        reader.requireKeys(["apiVersion", "kind", "metadata", "spec"], in: envelope, of: root, section: "the document")
+
+        if let node = envelope["apiVersion"]?.value, let version = reader.string(node, field: "apiVersion"), version != arcadiaAPIVersion {
+            reader.report(node, "unknown apiVersion '\(version)'; use '\(arcadiaAPIVersion)'")
+        }
+        var kind: ResourceKind?
+        if let node = envelope["kind"]?.value, let text = reader.string(node, field: "kind") {
+            kind = ResourceKind(rawValue: text)
+            if kind == nil {
+                let known = ResourceKind.allCases.map(\.rawValue)
+                let hint = closestMatch(to: text, in: known).map { "; did you mean '\($0)'?" } ?? " (known kinds: \(known.joined(separator: ", ")))"
+                reader.report(node, "unknown kind '\(text)'\(hint)")
+            }
+        }
+        let metadata = envelope["metadata"].flatMap { self.metadata(from: $0.value, reader: &reader) }
+        let policy = envelope["policy"].map { self.policy(from: $0.value, reader: &reader) } ?? ResourcePolicy()
+
+        var spec: ResourceSpec?
+        if let kind, let node = envelope["spec"]?.value {
+            switch kind {
+            case .droplet:
+                spec = DropletSpecParser.spec(from: node, reader: &reader).map(ResourceSpec.droplet)
+            }
+        }
+        if let kind, kind == .droplet, let metadata {
+            validateDropletName(metadata.name, node: metadata.nameNode, reader: &reader)
+        }
+        guard let metadata, let spec else { return nil }
+        return DesiredResource(
+            name: metadata.name,
+            labels: metadata.labels,
+            policy: policy,
+            spec: spec,
+            source: reader.location(of: root)
+        )
+    }
+
+    private static func metadata(from node: Node, reader: inout NodeReader) -> (name: String, nameNode: Node, labels: [String: String])? {
+        guard let entries = reader.entries(of: node, section: "metadata", allowedKeys: ["name", "labels"]) else { return nil }
+        reader.requireKeys(["name"], in: entries, of: node, section: "metadata")
+        let labels = reader.stringMap(entries["labels"]?.value, field: "labels") ?? [:]
+        guard let nameNode = entries["name"]?.value, let name = reader.string(nameNode, field: "name") else { return nil }
+        return (name, nameNode, labels)
+    }
+
+    private static func policy(from node: Node, reader: inout NodeReader) -> ResourcePolicy {
+        var policy = ResourcePolicy()
+        guard let entries = reader.entries(of: node, section: "policy", allowedKeys: ResourcePolicy.fieldNames) else { return policy }
+        if let value = reader.bool(entries["protect"]?.value, field: "protect") { policy.protect = value }
+        if let value = reader.bool(entries["snapshotBeforeResize"]?.value, field: "snapshotBeforeResize") {
+            policy.snapshotBeforeResize = value
+        }
+        if let node = entries["drift"]?.value, let text = reader.string(node, field: "drift") {
+            if let action = ResourcePolicy.DriftAction(rawValue: text) {
+                policy.drift = action
+            } else {
+                reader.report(node, "policy.drift must be 'report' or 'revert', not '\(text)'")
+            }
+        }
+        if let node = entries["ignore"]?.value, let fields = reader.strings(node, field: "ignore") {
+            for field in fields where !DropletSpec.fieldNames.contains(field) {
+                let hint = closestMatch(to: field, in: DropletSpec.fieldNames).map { "; did you mean '\($0)'?" } ?? ""
+                reader.report(node, "policy.ignore names unknown field '\(field)'\(hint)")
+            }
+            policy.ignore = fields
+        }
+        return policy
+    }
+
+    /// DigitalOcean accepts hostname-like names: letters, digits, `.` and `-`, starting and ending alphanumeric.
+    static func validateDropletName(_ name: String, node: Node, reader: inout NodeReader) {
+        let pattern = #"^[A-Za-z0-9]([A-Za-z0-9.-]{0,253}[A-Za-z0-9])?$"#
+        if name.range(of: pattern, options: .regularExpression) == nil {
+            reader.report(
+                node,
+                "invalid droplet name '\(name)': use 1-255 letters, digits, '.' or '-', starting and ending with a letter or digit"
+            )
+        }
+    }
+}

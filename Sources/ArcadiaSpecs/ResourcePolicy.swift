@@ -1,0 +1,31 @@
+/// How Arcadia may treat a resource, from the spec's `policy` block.
+public struct ResourcePolicy: Sendable, Hashable, Codable {
+    /// What the controller does with drift; `arcadia apply` always proposes the revert.
+    public enum DriftAction: String, Sendable, Hashable, Codable, CaseIterable {
+        case report
+        case revert
+    }
+
+    /// Refuse to plan a destroy or a replacement of this resource.
+    public var protect: Bool
+    public var drift: DriftAction
+    /// Fields that are never diffed (spec names, e.g. `tags`).
+    public var ignore: [String]
+    /// Take a snapshot before a resize, so the old disk can be restored by hand.
+    public var snapshotBeforeResize: Bool
+
+    public init(
+        protect: Bool = false,
+        drift: DriftAction = .report,
+        ignore: [String] = [],
+        snapshotBeforeResize: Bool = false
+    ) {
+        self.protect = protect
+        self.drift = drift
+        self.ignore = ignore
+        self.snapshotBeforeResize = snapshotBeforeResize
+    }
+
+    /// Spec keys accepted under `policy`.
+    public static let fieldNames = ["protect", "drift", "ignore", "snapshotBeforeResize"]
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Yams
+
+/// Loads and validates spec files. Pure apart from reading the files it is pointed at.
+public enum SpecLoader {
+    /// Loads every `*.yaml` / `*.yml` below `directory`, in path order.
+    ///
+    /// - Throws: ``SpecLoadError`` with every problem in every file; nothing partial is returned.
+    public static func load(directory: String) throws -> [DesiredResource] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SpecLoadError(diagnostics: [
+                SpecDiagnostic(
+                    SourceLocation(path: directory, line: 1, column: 1),
+                    "no spec directory here; pass --specs DIR with your spec files"
+                )
+            ])
+        }
+        var documents: [(path: String, text: String)] = []
+        var diagnostics: [SpecDiagnostic] = []
+        for path in specFiles(in: directory) {
+            do {
+                documents.append((path, try String(contentsOfFile: path, encoding: .utf8)))
+            } catch {
+                diagnostics.append(SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "cannot read file as UTF-8 text"))
+            }
+        }
+        do {
+            let resources = try parse(documents: documents)
+            guard diagnostics.isEmpty else { throw SpecLoadError(diagnostics: diagnostics) }
+            return resources
+        } catch let error as SpecLoadError {
+            throw SpecLoadError(diagnostics: diagnostics + error.diagnostics)
+        }
+    }
+
+    /// Parses documents already in memory; `path` is only used in messages.
+    public static func parse(documents: [(path: String, text: String)]) throws -> [DesiredResource] {
+        var diagnostics: [SpecDiagnostic] = []
+        var resources: [DesiredResource] = []
+        for document in documents {
+            let (resource, problems) = parseDocument(document.text, path: document.path)
+            diagnostics += problems
+            if let resource { resources.append(resource) }
+        }
+        diagnostics += duplicateNames(in: resources)
+        guard diagnostics.isEmpty else { throw SpecLoadError(diagnostics: diagnostics) }
+        return resources
+    }
+
+    static func specFiles(in directory: String) -> [String] {
+        let root = URL(fileURLWithPath: directory)
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            return []
+        }
+        var paths: [String] = []
+        for case let url as URL in enumerator where ["yaml", "yml"].contains(url.pathExtension) {
+            let relative = url.path.dropFirst(root.path.count).drop(while: { $0 == "/" })
+            paths.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
+        }
+        return paths.sorted()
+    }
+
+    private static func duplicateNames(in resources: [DesiredResource]) -> [SpecDiagnostic] {
+        var first: [String: DesiredResource] = [:]
+        var diagnostics: [SpecDiagnostic] = []
+        for resource in resources {
+            let key = "\(resource.kind.rawValue)/\(resource.name)"
+            if let earlier = first[key] {
+                diagnostics.append(SpecDiagnostic(
+                    resource.source,
+                    "duplicate \(resource.kind.rawValue) name '\(resource.name)': also defined at \(earlier.source); names must be unique per kind"
+                ))
+            } else {
+                first[key] = resource
+            }
+        }
+        return diagnostics
+    }
+
+    static func parseDocument(_ text: String, path: String) -> (DesiredResource?, [SpecDiagnostic]) {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                return (nil, [SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "file is empty; it must describe one resource")])
+            }
+            root = node
+        } catch let error as YamlError {
+            return (nil, [syntaxDiagnostic(error, path: path)])
+        } catch {
+            return (nil, [SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "cannot parse YAML: \(error)")])
+        }
+        var reader = NodeReader(path: path)
+        let resource = DocumentParser.resource(from: root, reader: &reader)
+        return (reader.diagnostics.isEmpty ? resource : nil, reader.diagnostics)
+    }
+
+    private static func syntaxDiagnostic(_ error: YamlError, path: String) -> SpecDiagnostic {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return SpecDiagnostic(SourceLocation(path: path, line: mark.line, column: mark.column), "YAML syntax error: \(problem)")
+        default:
+            return SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "YAML syntax error: \(error)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// A saga's lifecycle, as persisted.
+public enum SagaStatus: String, Sendable, Codable, CaseIterable {
+    case pending, running, compensating, completed, rolledBack = "rolled_back", failed, cancelled
+
+    /// No further work will happen without an operator.
+    public var isFinal: Bool { [.completed, .rolledBack, .failed, .cancelled].contains(self) }
+}
+
+/// A step's lifecycle, as persisted.
+public enum StepStatus: String, Sendable, Codable, CaseIterable {
+    case pending, running, completed, failed, compensating, compensated
+}
+
+public struct SagaStepRecord: Sendable, Hashable, Codable {
+    public var position: Int
+    public var name: String
+    public var status: StepStatus
+    public var attempts: Int
+    public var error: String?
+    public var startedAt: String?
+    public var finishedAt: String?
+
+    public init(position: Int, name: String, status: StepStatus = .pending, attempts: Int = 0, error: String? = nil,
+                startedAt: String? = nil, finishedAt: String? = nil) {
+        self.position = position
+        self.name = name
+        self.status = status
+        self.attempts = attempts
+        self.error = error
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+}
+
+/// One saga: what it changes, where it is, and the context its steps share (JSON).
+public struct SagaRecord: Sendable, Hashable, Codable {
+    public var id: String
+    /// `create`, `resize`, `replace`, `destroy`, `snapshot`, `revert`.
+    public var kind: String
+    public var resourceKind: String
+    public var resourceName: String
+    public var status: SagaStatus
+    public var context: String
+    public var error: String?
+    public var createdAt: String
+    public var updatedAt: String
+    public var steps: [SagaStepRecord]
+
+    public init(id: String, kind: String, resourceKind: String, resourceName: String, status: SagaStatus = .pending,
+                context: String, error: String? = nil, createdAt: String = "", updatedAt: String = "", steps: [SagaStepRecord]) {
+        self.id = id
+        self.kind = kind
+        self.resourceKind = resourceKind
+        self.resourceName = resourceName
+        self.status = status
+        self.context = context
+        self.error = error
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.steps = steps
+    }
+}

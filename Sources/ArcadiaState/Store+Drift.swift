@@ -1,0 +1,79 @@
+import Foundation
+import SQLKit
+
+/// A live value that changed outside Arcadia.
+public struct DriftRecord: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case open, accepted, reverted, stale
+    }
+
+    public var id: Int
+    public var kind: String
+    public var name: String
+    public var resourceID: String
+    public var field: String
+    public var expected: String
+    public var actual: String
+    public var status: Status
+    public var detectedAt: String
+    public var resolvedAt: String?
+}
+
+extension Store {
+    /// Opens a drift record unless one is already open for this resource and field.
+    /// - Returns: true when a new record was opened.
+    @discardableResult
+    public func openDrift(kind: String, name: String, resourceID: String, field: String, expected: String, actual: String) async throws -> Bool {
+        let now = Store.timestamp()
+        return try await withTransaction { database in
+            let existing = try await database.raw("""
+                SELECT id FROM drift WHERE kind = \(bind: kind) AND name = \(bind: name) AND field = \(bind: field) AND status = 'open'
+                """).first()
+            if let existing {
+                let id = try existing.decode(column: "id", as: Int.self)
+                try await database.raw("UPDATE drift SET actual = \(bind: actual), expected = \(bind: expected) WHERE id = \(bind: id)").run()
+                return false
+            }
+            try await database.raw("""
+                INSERT INTO drift (kind, name, resource_id, field, expected, actual, status, detected_at)
+                VALUES (\(bind: kind), \(bind: name), \(bind: resourceID), \(bind: field), \(bind: expected), \(bind: actual), 'open', \(bind: now))
+                """).run()
+            try await database.raw("""
+                INSERT INTO events (at, kind, name, type, detail)
+                VALUES (\(bind: now), \(bind: kind), \(bind: name), 'drift_detected', \(bind: "\(field): expected \(expected), found \(actual)"))
+                """).run()
+            return true
+        }
+    }
+
+    /// Closes the open record for a field with a final status.
+    public func resolveDrift(kind: String, name: String, field: String, as status: DriftRecord.Status, sagaID: String? = nil) async throws {
+        try await database.raw("""
+            UPDATE drift SET status = \(bind: status.rawValue), resolved_at = \(bind: Store.timestamp()), saga_id = \(bind: sagaID)
+            WHERE kind = \(bind: kind) AND name = \(bind: name) AND field = \(bind: field) AND status = 'open'
+            """).run()
+    }
+
+    public func drift(status: DriftRecord.Status? = nil) async throws -> [DriftRecord] {
+        let rows: [any SQLRow]
+        if let status {
+            rows = try await database.raw("SELECT * FROM drift WHERE status = \(bind: status.rawValue) ORDER BY id").all()
+        } else {
+            rows = try await database.raw("SELECT * FROM drift ORDER BY id").all()
+        }
+        return try rows.map { row in
+            DriftRecord(
+                id: try row.decode(column: "id", as: Int.self),
+                kind: try row.decode(column: "kind", as: String.self),
+                name: try row.decode(column: "name", as: String.self),
+                resourceID: try row.decode(column: "resource_id", as: String.self),
+                field: try row.decode(column: "field", as: String.self),
+                expected: try row.decode(column: "expected", as: String.self),
+                actual: try row.decode(column: "actual", as: String.self),
+                status: DriftRecord.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
+                detectedAt: try row.decode(column: "detected_at", as: String.self),
+                resolvedAt: try row.decode(column: "resolved_at", as: String?.self)
+            )
+        }
+    }
+}

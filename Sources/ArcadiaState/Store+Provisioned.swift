@@ -1,0 +1,55 @@
+import Foundation
+import SQLKit
+
+/// What Arcadia last applied to one resource: the third side of the three-way diff.
+public struct ProvisionedRecord: Sendable, Hashable {
+    public var kind: String
+    public var name: String
+    public var resourceID: String
+    /// The applied spec and policy as JSON.
+    public var spec: String
+    /// Starts at 1 and grows with every apply that changes the spec.
+    public var specVersion: Int
+
+    public init(kind: String, name: String, resourceID: String, spec: String, specVersion: Int) {
+        self.kind = kind
+        self.name = name
+        self.resourceID = resourceID
+        self.spec = spec
+        self.specVersion = specVersion
+    }
+}
+
+extension Store {
+    public func provisioned(kind: String) async throws -> [ProvisionedRecord] {
+        try await database.raw("""
+            SELECT kind, name, resource_id, spec, spec_version FROM provisioned WHERE kind = \(bind: kind) ORDER BY name
+            """).all().map { row in
+            ProvisionedRecord(
+                kind: try row.decode(column: "kind", as: String.self),
+                name: try row.decode(column: "name", as: String.self),
+                resourceID: try row.decode(column: "resource_id", as: String.self),
+                spec: try row.decode(column: "spec", as: String.self),
+                specVersion: try row.decode(column: "spec_version", as: Int.self)
+            )
+        }
+    }
+
+    /// Records an apply; the version grows when the spec or the resource changed.
+    public func recordApplied(kind: String, name: String, resourceID: String, spec: String, sagaID: String) async throws {
+        let now = Store.timestamp()
+        try await database.raw("""
+            INSERT INTO provisioned (kind, name, resource_id, spec, spec_version, applied_at, saga_id)
+            VALUES (\(bind: kind), \(bind: name), \(bind: resourceID), \(bind: spec), 1, \(bind: now), \(bind: sagaID))
+            ON CONFLICT (kind, name) DO UPDATE SET
+                spec_version = provisioned.spec_version
+                    + CASE WHEN provisioned.spec = excluded.spec AND provisioned.resource_id = excluded.resource_id THEN 0 ELSE 1 END,
+                resource_id = excluded.resource_id, spec = excluded.spec,
+                applied_at = excluded.applied_at, saga_id = excluded.saga_id
+            """).run()
+    }
+
+    public func forgetProvisioned(kind: String, name: String) async throws {
+        try await database.raw("DELETE FROM provisioned WHERE kind = \(bind: kind) AND name = \(bind: name)").run()
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import SQLKit
+
+extension Store {
+    /// Persists a new saga and its pending steps in one transaction.
+    public func insertSaga(_ saga: SagaRecord) async throws {
+        let now = Store.timestamp()
+        try await withTransaction { database in
+            try await database.raw("""
+                INSERT INTO sagas (id, kind, resource_kind, resource_name, status, context, created_at, updated_at)
+                VALUES (\(bind: saga.id), \(bind: saga.kind), \(bind: saga.resourceKind), \(bind: saga.resourceName),
+                        \(bind: saga.status.rawValue), \(bind: saga.context), \(bind: now), \(bind: now))
+                """).run()
+            for step in saga.steps {
+                try await database.raw("""
+                    INSERT INTO saga_steps (saga_id, position, name, status, attempts)
+                    VALUES (\(bind: saga.id), \(bind: step.position), \(bind: step.name), \(bind: step.status.rawValue), 0)
+                    """).run()
+            }
+        }
+    }
+
+    /// Writes a step's status and the saga's context together, so the ledger never shows a step done
+    /// without the outputs later steps need.
+    public func recordStep(sagaID: String, step: SagaStepRecord, sagaStatus: SagaStatus, context: String, error: String? = nil) async throws {
+        let now = Store.timestamp()
+        try await withTransaction { database in
+            try await database.raw("""
+                UPDATE saga_steps SET status = \(bind: step.status.rawValue), attempts = \(bind: step.attempts),
+                    error = \(bind: step.error), started_at = \(bind: step.startedAt), finished_at = \(bind: step.finishedAt)
+                WHERE saga_id = \(bind: sagaID) AND position = \(bind: step.position)
+                """).run()
+            try await database.raw("""
+                UPDATE sagas SET status = \(bind: sagaStatus.rawValue), context = \(bind: context), error = \(bind: error),
+                    updated_at = \(bind: now)
+                WHERE id = \(bind: sagaID)
+                """).run()
+        }
+    }
+
+    public func updateSaga(id: String, status: SagaStatus, context: String, error: String? = nil) async throws {
+        try await database.raw("""
+            UPDATE sagas SET status = \(bind: status.rawValue), context = \(bind: context), error = \(bind: error),
+                updated_at = \(bind: Store.timestamp())
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    /// One saga with its steps; an unambiguous id prefix (as `sagas list` prints) is enough.
+    public func saga(id: String) async throws -> SagaRecord? {
+        let rows = try await database.raw("SELECT * FROM sagas WHERE id LIKE \(bind: id + "%") ORDER BY created_at LIMIT 2").all()
+        guard rows.count == 1, let row = rows.first else {
+            if rows.count > 1 { throw StoreError("saga id '\(id)' is ambiguous; give more characters") }
+            return nil
+        }
+        var saga = try Self.saga(row)
+        saga.steps = try await database.raw("SELECT * FROM saga_steps WHERE saga_id = \(bind: saga.id) ORDER BY position").all().map { row in
+            SagaStepRecord(
+                position: try row.decode(column: "position", as: Int.self),
+                name: try row.decode(column: "name", as: String.self),
+                status: StepStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
+                attempts: try row.decode(column: "attempts", as: Int.self),
+                error: try row.decode(column: "error", as: String?.self),
+                startedAt: try row.decode(column: "started_at", as: String?.self),
+                finishedAt: try row.decode(column: "finished_at", as: String?.self)
+            )
+        }
+        return saga
+    }
+
+    /// Sagas newest first, without their steps.
+    public func sagas(status: SagaStatus? = nil) async throws -> [SagaRecord] {
+        let rows: [any SQLRow]
+        if let status {
+            rows = try await database.raw("SELECT * FROM sagas WHERE status = \(bind: status.rawValue) ORDER BY created_at DESC, id").all()
+        } else {
+            rows = try await database.raw("SELECT * FROM sagas ORDER BY created_at DESC, id").all()
+        }
+        return try rows.map(Self.saga)
+    }
+
+    private static func saga(_ row: any SQLRow) throws -> SagaRecord {
+        SagaRecord(
+            id: try row.decode(column: "id", as: String.self),
+            kind: try row.decode(column: "kind", as: String.self),
+            resourceKind: try row.decode(column: "resource_kind", as: String.self),
+            resourceName: try row.decode(column: "resource_name", as: String.self),
+            status: SagaStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
+            context: try row.decode(column: "context", as: String.self),
+            error: try row.decode(column: "error", as: String?.self),
+            createdAt: try row.decode(column: "created_at", as: String.self),
+            updatedAt: try row.decode(column: "updated_at", as: String.self),
+            steps: []
+        )
+    }
+}

@@ -1,0 +1,10 @@
+/// A problem opening or using the state store.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
