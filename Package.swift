@@ -100,7 +100,8 @@ let package = Package(
         .target(
             name: "ArcadiaTestSupport",
             dependencies: [
-                "DigitalOceanSimulator", "DigitalOceanAPI", "ArcadiaState",
+                "DigitalOceanSimulator", "DigitalOceanAPI", "ArcadiaState", "ArcadiaSagas",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,92 @@
+import ArcadiaSagas
+import ArcadiaState
+import AsyncHTTPClient
+import DigitalOceanAPI
+import DigitalOceanSimulator
+import Foundation
+import Logging
+import NIOCore
+
+/// A simulator running in-process on a free loopback port, with a client that talks to it over real HTTP.
+public struct SimulatorHarness: Sendable {
+    public static let token = "test-token"
+
+    public let baseURL: String
+    public let client: DigitalOceanClient
+
+    /// Starts a simulator (fast clock by default), runs `body`, stops it.
+    public static func with<T: Sendable>(
+        timeScale: Double = 0.002,
+        _ body: @Sendable (SimulatorHarness) async throws -> T
+    ) async throws -> T {
+        var logger = Logger(label: "test.sim")
+        logger.logLevel = .warning
+        let simulator = try DigitalOceanSimulator(
+            configuration: SimulatorConfiguration(host: "127.0.0.1", port: 0, timeScale: timeScale, token: token),
+            logger: logger
+        )
+        return try await simulator.withRunning { url in
+            try await body(SimulatorHarness(baseURL: url, client: DigitalOceanClient(apiURL: url, token: APIToken(token))))
+        }
+    }
+
+    /// Step settings in step with a fast simulator clock.
+    public func stepEnvironment(store: Store) -> StepEnvironment {
+        var logger = Logger(label: "test.saga")
+        logger.logLevel = .warning
+        return StepEnvironment(
+            client: client, store: store, logger: logger, pollInterval: .milliseconds(10),
+            waitTimeout: .seconds(60), maxAttempts: 3, retryBaseDelay: .milliseconds(10)
+        )
+    }
+
+    /// A raw request, for what the typed client does not expose (admin routes, bad tokens).
+    public func request(
+        _ method: String, _ path: String, body: String? = nil, token: String? = SimulatorHarness.token
+    ) async throws -> (status: Int, headers: [String: String], body: Data) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .init(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        return (Int(response.status.code), headers, Data(bytes.readableBytesView))
+    }
+
+    /// A JSON object from a raw request.
+    public func json(_ method: String, _ path: String, body: String? = nil) async throws -> (status: Int, object: [String: Any]) {
+        let response = try await request(method, path, body: body)
+        let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
+        return (response.status, object)
+    }
+
+    /// Makes the next `count` actions of `type` end `errored` (the simulator's fault hook).
+    public func failNextAction(_ type: String, count: Int = 1) async throws {
+        let response = try await request("POST", "/_sim/faults", body: #"{"fail_next_action": {"type": "\#(type)", "count": \#(count)}}"#)
+        guard response.status == 200 else {
+            throw DigitalOceanError(code: .api, status: response.status, message: "fault hook refused", request: "POST /_sim/faults")
+        }
+    }
+
+    /// Waits until the droplet has no action in progress.
+    public func waitUntilIdle(dropletID: Int) async throws -> Droplet {
+        for _ in 0..<2000 {
+            let droplet = try await client.getDroplet(id: dropletID)
+            if !droplet.locked { return droplet }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw DigitalOceanError(code: .transport, message: "droplet \(dropletID) stayed locked", request: "test")
+    }
+
+    /// Runs a droplet action "by hand", as an operator using the API directly would, and waits for it.
+    public func performByHand(_ action: DropletActionRequest, dropletID: Int) async throws {
+        _ = try await waitUntilIdle(dropletID: dropletID)
+        _ = try await client.performDropletAction(dropletID: dropletID, action)
+        _ = try await waitUntilIdle(dropletID: dropletID)
+    }
+}

@@ -1,0 +1,145 @@
+import ArcadiaCore
+import ArcadiaSagas
+import ArcadiaSpecs
+import ArcadiaState
+import ArcadiaTestSupport
+import DigitalOceanAPI
+import Foundation
+import Testing
+
+/// The whole loop of the walking skeleton against the simulator over HTTP and a real SQLite file.
+@Suite struct EndToEndTests {
+    /// plan → apply → no-op → resize → drift → revert → destroy, as an operator would live it.
+    @Test func dropletLifecycleFromSpecsToDestroy() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs([
+                    "web-1.yaml": dropletSpec(name: "web-1"),
+                    "web-2.yaml": dropletSpec(name: "web-2"),
+                    "db-1.yaml": dropletSpec(name: "db-1", size: "s-2vcpu-2gb"),
+                ], to: specs)
+                let reconciler = Reconciler(client: sim.client, store: store)
+                let executor = PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store)))
+
+                // Three specs, nothing live: three creates.
+                var plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.changes.map(\.change.action) == [.create, .create, .create])
+                #expect(Set(plan.changes.map(\.change.name)) == ["web-1", "web-2", "db-1"])
+                #expect(try await executor.apply(plan).isSuccess)
+
+                // Exactly three managed droplets, each once.
+                let managed = try await sim.client.listDroplets(tagName: Ownership.managedTag)
+                #expect(managed.map(\.name).sorted() == ["db-1", "web-1", "web-2"])
+                #expect(managed.allSatisfy { $0.status == "active" })
+
+                // Nothing left to do.
+                plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(!plan.hasChanges)
+
+                // Edit a size: a resize, which leaves the live droplet at the new size.
+                try writeSpecs(["web-1.yaml": dropletSpec(name: "web-1", size: "s-2vcpu-2gb")], to: specs)
+                plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                let resize = try #require(plan.changes.first)
+                #expect(plan.changes.count == 1)
+                #expect(resize.change.action == .update)
+                #expect(resize.change.fields == [FieldChange(field: "size", from: "s-1vcpu-1gb", to: "s-2vcpu-2gb")])
+                #expect(resize.steps == ["PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"])
+                #expect(try await executor.apply(plan).isSuccess)
+                let web1 = try #require(managed.first { $0.name == "web-1" })
+                var live = try await sim.client.getDroplet(id: web1.id)
+                #expect(live.sizeSlug == "s-2vcpu-2gb")
+                #expect(live.status == "active")
+                #expect(try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path)).hasChanges == false)
+
+                // Someone resizes web-1 by hand: drift is recorded and the plan reverts it.
+                try await sim.performByHand(.powerOff, dropletID: web1.id)
+                try await sim.performByHand(.resize(to: "s-4vcpu-8gb", disk: false), dropletID: web1.id)
+                try await sim.performByHand(.powerOn, dropletID: web1.id)
+                plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.drift.map(\.field) == ["size"])
+                #expect(plan.drift.first?.expected == "s-2vcpu-2gb")
+                #expect(plan.drift.first?.actual == "s-4vcpu-8gb")
+                let openDrift = try await store.drift(status: .open)
+                #expect(openDrift.map { "\($0.name).\($0.field)" } == ["web-1.size"])
+                let revert = try #require(plan.changes.first)
+                #expect(revert.change.fields.first?.isDriftRevert == true)
+                #expect(revert.change.fields.first?.to == "s-2vcpu-2gb")
+
+                // A second plan does not open a second record for the same drift.
+                _ = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(try await store.drift().count == 1)
+
+                #expect(try await executor.apply(plan).isSuccess)
+                live = try await sim.client.getDroplet(id: web1.id)
+                #expect(live.sizeSlug == "s-2vcpu-2gb")
+                #expect(try await store.drift(status: .open).isEmpty)
+                #expect(try await store.drift(status: .reverted).map(\.field) == ["size"])
+
+                // Delete a spec file: the droplet is destroyed and forgotten.
+                try FileManager.default.removeItem(at: specs.appendingPathComponent("web-2.yaml"))
+                plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.changes.map(\.change.action) == [.destroy])
+                #expect(plan.changes.first?.change.name == "web-2")
+                #expect(try await executor.apply(plan).isSuccess)
+                let remaining = try await sim.client.listDroplets()
+                #expect(remaining.map(\.name).sorted() == ["db-1", "web-1"])
+                #expect(try await store.provisioned(kind: "Droplet").map(\.name) == ["db-1", "web-1"])
+                #expect(try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path)).hasChanges == false)
+            }
+        }
+    }
+
+    /// Droplets Arcadia did not create are counted and never touched, even with no specs at all.
+    @Test func unmanagedDropletsAreCountedAndLeftAlone() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, _ in
+                _ = try await sim.client.createDroplet(DropletCreateRequest(name: "hand-made", region: "nyc3", size: "s-1vcpu-1gb", image: "debian-12-x64"))
+                let plan = try await Reconciler(client: sim.client, store: store).plan(desired: [])
+                #expect(plan.unmanagedCount == 1)
+                #expect(!plan.hasChanges)
+            }
+        }
+    }
+
+    /// A spec file removed for a protected droplet is refused with a message, not destroyed.
+    @Test func protectedDropletIsNeverPlannedForDestroy() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["db.yaml": dropletSpec(name: "db", policy: "policy:\n  protect: true")], to: specs)
+                let reconciler = Reconciler(client: sim.client, store: store)
+                let executor = PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store)))
+                #expect(try await executor.apply(try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))).isSuccess)
+
+                let plan = try await reconciler.plan(desired: [])
+                #expect(plan.changes.isEmpty)
+                #expect(plan.errors.count == 1)
+                #expect(plan.errors.first?.contains("protected") == true)
+                #expect(try await sim.client.listDroplets().count == 1)
+            }
+        }
+    }
+
+    /// With snapshotBeforeResize the snapshot is taken under its deterministic name and shows in listings.
+    @Test func resizeTakesSnapshotFirstWhenPolicySaysSo() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, directory in
+                let specs = directory.appendingPathComponent("specs")
+                let policy = "policy:\n  snapshotBeforeResize: true"
+                try writeSpecs(["app.yaml": dropletSpec(name: "app", policy: policy)], to: specs)
+                let reconciler = Reconciler(client: sim.client, store: store)
+                let executor = PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store)))
+                #expect(try await executor.apply(try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))).isSuccess)
+
+                try writeSpecs(["app.yaml": dropletSpec(name: "app", size: "s-1vcpu-2gb", policy: policy)], to: specs)
+                let plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.changes.first?.steps.first == "SnapshotDroplet")
+                #expect(try await executor.apply(plan).isSuccess)
+                let snapshots = try await sim.client.listSnapshots(resourceType: "droplet")
+                #expect(snapshots.count == 1)
+                #expect(snapshots.first?.name.hasPrefix("app-arcadia-") == true)
+            }
+        }
+    }
+}

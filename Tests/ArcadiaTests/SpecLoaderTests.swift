@@ -1,0 +1,124 @@
+import ArcadiaSpecs
+import Foundation
+import Testing
+
+@Suite struct SpecLoaderTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+    static let root = fixtures.deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func brokenSpecsReportEveryProblemWithItsPosition() throws {
+        let directory = Self.fixtures.appendingPathComponent("broken-specs").path
+        let error = try #require(throws: SpecLoadError.self) { try SpecLoader.load(directory: directory) }
+        let found = error.diagnostics.map { diagnostic in
+            "\(URL(fileURLWithPath: diagnostic.location.path).lastPathComponent):\(diagnostic.location.line):\(diagnostic.location.column): \(diagnostic.message)"
+        }
+        let expected = [
+            "dup-b.yaml:1:1: duplicate Droplet name 'web': also defined at \(directory)/dup-a.yaml:1:1; names must be unique per kind",
+            "kind.yaml:1:13: unknown apiVersion 'arcadia/v2'; use 'arcadia/v1'",
+            "kind.yaml:2:7: unknown kind 'Dropplet'; did you mean 'Droplet'?",
+            "missing.yaml:6:3: missing required field 'region' in spec",
+            "missing.yaml:4:9: invalid droplet name 'web_1!': use 1-255 letters, digits, '.' or '-', starting and ending with a letter or digit",
+            "syntax.yaml:6:1: YAML syntax error: did not find expected ',' or ']'",
+            "types.yaml:11:10: policy.drift must be 'report' or 'revert', not 'ignore'",
+            "types.yaml:12:12: 'protect' must be true or false, not 'yes please'",
+            "types.yaml:7:9: 'size' must be a string",
+            "types.yaml:9:9: 'tags' must be a list of strings, e.g. [a, b]",
+            "typo.yaml:7:3: unknown key 'szie' in spec; did you mean 'size'?",
+            "typo.yaml:6:3: missing required field 'size' in spec",
+            "typo.yaml:9:15: 'monitoring' must be true or false, not 'maybe'",
+        ]
+        #expect(Set(found) == Set(expected), "\(found.joined(separator: "\n"))")
+        #expect(found.count == expected.count)
+    }
+
+    @Test func everyExampleLoads() throws {
+        let examples = Self.root.appendingPathComponent("examples")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: examples.path)
+        #expect(!folders.isEmpty)
+        for folder in folders {
+            let resources = try SpecLoader.load(directory: examples.appendingPathComponent(folder).path)
+            #expect(!resources.isEmpty, "\(folder) has no specs")
+        }
+    }
+
+    @Test func validSpecDecodesEveryField() throws {
+        let text = """
+            apiVersion: arcadia/v1
+            kind: Droplet
+            metadata:
+              name: web-1
+              labels: {tier: web}
+            spec:
+              region: syd1
+              size: s-1vcpu-1gb
+              image: ubuntu-24-04-x64
+              tags: [web, "env:prod"]
+              sshKeys: [ops]
+              monitoring: true
+              ipv6: yes
+              backups: false
+              userData: |
+                #cloud-config
+              vpc: 5a4c0de0-0000-4000-8000-000000000001
+              resizeDisk: true
+            policy:
+              protect: true
+              drift: revert
+              ignore: [tags]
+              snapshotBeforeResize: true
+            """
+        let resources = try SpecLoader.parse(documents: [(path: "web-1.yaml", text: text)])
+        let resource = try #require(resources.first)
+        #expect(resource.name == "web-1")
+        #expect(resource.labels == ["tier": "web"])
+        #expect(resource.policy == ResourcePolicy(protect: true, drift: .revert, ignore: ["tags"], snapshotBeforeResize: true))
+        #expect(resource.spec == .droplet(DropletSpec(
+            region: "syd1", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web", "env:prod"], sshKeys: ["ops"],
+            monitoring: true, ipv6: true, backups: false, userData: "#cloud-config\n",
+            vpc: "5a4c0de0-0000-4000-8000-000000000001", resizeDisk: true
+        )))
+    }
+
+    @Test func reservedTagsAndEmptyFilesAreRejected() throws {
+        let reserved = """
+            apiVersion: arcadia/v1
+            kind: Droplet
+            metadata: {name: a}
+            spec: {region: nyc3, size: s-1vcpu-1gb, image: debian-12-x64, tags: [ok, managed-by-arcadia]}
+            """
+        let error = try #require(throws: SpecLoadError.self) {
+            try SpecLoader.parse(documents: [(path: "a.yaml", text: reserved), (path: "empty.yaml", text: "")])
+        }
+        #expect(error.diagnostics.map(\.description) == [
+            "a.yaml:4:74: tag 'managed-by-arcadia' is reserved for Arcadia's own bookkeeping; remove it",
+            "empty.yaml:1:1: file is empty; it must describe one resource",
+        ])
+    }
+
+    /// The published schema and the loader accept the same fields (scripts/check_schema.py checks the examples against it).
+    @Test func schemaNamesTheFieldsTheLoaderAccepts() throws {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("specs/droplet.schema.json"))
+        let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: Any])
+        let spec = try #require(properties["spec"] as? [String: Any])
+        let policy = try #require(properties["policy"] as? [String: Any])
+        #expect(Set((spec["properties"] as? [String: Any] ?? [:]).keys) == Set(DropletSpec.fieldNames))
+        #expect(Set(spec["required"] as? [String] ?? []) == Set(DropletSpec.requiredFieldNames))
+        #expect(Set((policy["properties"] as? [String: Any] ?? [:]).keys) == Set(ResourcePolicy.fieldNames))
+    }
+
+    /// What the schema rejects, the loader rejects too.
+    @Test func schemaInvalidFixturesFailTheLoader() throws {
+        let directory = Self.fixtures.appendingPathComponent("schema-invalid")
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            #expect(throws: SpecLoadError.self, "\(file)") { try SpecLoader.parse(documents: [(path: file, text: text)]) }
+        }
+    }
+
+    @Test func missingDirectoryIsAnError() throws {
+        let error = try #require(throws: SpecLoadError.self) { try SpecLoader.load(directory: "/nonexistent/specs") }
+        #expect(error.diagnostics.first?.message.contains("--specs") == true)
+    }
+}
