@@ -14,7 +14,8 @@ public enum Planner {
         )
     }
 
-    static func planned(_ change: Change) -> PlannedChange {
+    /// The saga kind and steps for one change.
+    public static func planned(_ change: Change) -> PlannedChange {
         switch change.action {
         case .create:
             return PlannedChange(change: change, sagaKind: "create", steps: ["CreateDroplet", "WaitDropletActive", "RegisterDroplet"])

@@ -12,11 +12,14 @@ public struct SimulatorHarness: Sendable {
     public static let token = "test-token"
 
     public let baseURL: String
+    /// The token this simulator accepts.
+    public let token: String
     public let client: DigitalOceanClient
 
     /// Starts a simulator (fast clock by default), runs `body`, stops it.
     public static func with<T: Sendable>(
         timeScale: Double = 0.002,
+        token: String = SimulatorHarness.token,
         _ body: @Sendable (SimulatorHarness) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test.sim")
@@ -26,7 +29,7 @@ public struct SimulatorHarness: Sendable {
             logger: logger
         )
         return try await simulator.withRunning { url in
-            try await body(SimulatorHarness(baseURL: url, client: DigitalOceanClient(apiURL: url, token: APIToken(token))))
+            try await body(SimulatorHarness(baseURL: url, token: token, client: DigitalOceanClient(apiURL: url, token: APIToken(token))))
         }
     }
 
@@ -42,8 +45,9 @@ public struct SimulatorHarness: Sendable {
 
     /// A raw request, for what the typed client does not expose (admin routes, bad tokens).
     public func request(
-        _ method: String, _ path: String, body: String? = nil, token: String? = SimulatorHarness.token
+        _ method: String, _ path: String, body: String? = nil, token: String?? = .none
     ) async throws -> (status: Int, headers: [String: String], body: Data) {
+        let token: String? = token ?? self.token
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

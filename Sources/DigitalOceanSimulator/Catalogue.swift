@@ -102,9 +102,11 @@ public enum Catalogue {
         ImageEntry(id: 168_001_005, slug: "debian-11-x64", name: "11 x64", distribution: "Debian", minDiskSize: 7, sizeGigabytes: 1.41, createdAt: "2021-08-16T16:00:00Z"),
         ImageEntry(id: 168_001_006, slug: "fedora-42-x64", name: "42 x64", distribution: "Fedora", minDiskSize: 7, sizeGigabytes: 1.93, createdAt: "2025-04-16T16:00:00Z"),
         ImageEntry(id: 168_001_007, slug: "centos-stream-9-x64", name: "Stream 9 x64", distribution: "CentOS", minDiskSize: 10, sizeGigabytes: 1.73, createdAt: "2022-01-20T16:00:00Z"),
-        ImageEntry(id: 168_001_008, slug: "almalinux-9-x64", name: "AlmaLinux 9", distribution: "AlmaLinux", minDiskSize: 10, sizeGigabytes: 1.44, createdAt: "2022-05-27T16:00:00Z"),
         ImageEntry(id: 168_001_009, slug: "rockylinux-9-x64", name: "Rocky Linux 9", distribution: "Rocky Linux", minDiskSize: 10, sizeGigabytes: 1.46, createdAt: "2022-07-14T16:00:00Z"),
     ]
+
+    /// Regions an image can be listed in: the contract's image schema enumerates region slugs and does not know `atl1` yet.
+    static let imageRegions = regions.filter { $0.available && $0.slug != "atl1" }.map(\.slug)
 
     static func region(_ slug: String) -> RegionEntry? { regions.first { $0.slug == slug } }
     static func size(_ slug: String) -> SizeEntry? { sizes.first { $0.slug == slug } }

@@ -45,7 +45,7 @@ enum Render {
             "distribution": entry.distribution,
             "slug": entry.slug,
             "public": true,
-            "regions": Catalogue.regions.filter(\.available).map(\.slug),
+            "regions": Catalogue.imageRegions,
             "created_at": entry.createdAt,
             "type": "base",
             "min_disk_size": entry.minDiskSize,

@@ -1,0 +1,117 @@
+import ArcadiaTestSupport
+import Foundation
+import Testing
+
+/// The `arcadia` binary, run as a process: exit codes, output, and what it leaves on disk.
+@Suite struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func validatePrintsEveryErrorWithItsPositionAndWritesNothing() async throws {
+        try await withTemporaryDirectory { directory in
+            let broken = Self.root.appendingPathComponent("Tests/Fixtures/broken-specs").path
+            let result = try CommandRunner().run(["validate", "--specs", broken], in: directory)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("\(broken)/typo.yaml:7:3: unknown key 'szie' in spec; did you mean 'size'?"))
+            #expect(result.stderr.contains("\(broken)/syntax.yaml:6:1: YAML syntax error"))
+            #expect(result.stderr.contains("13 problems in the specs; nothing was changed."))
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(".arcadia").path), "no state written")
+
+            // plan and apply refuse the same specs before touching anything.
+            let plan = try CommandRunner().run(["plan", "--sim", "--specs", broken], in: directory)
+            #expect(plan.status == 1)
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(".arcadia").path))
+        }
+    }
+
+    @Test func quickstartPlansAppliesAndConverges() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = Self.root.appendingPathComponent("examples/quickstart").path
+            let cli = try CommandRunner()
+            let json = try cli.run(["plan", "--sim", "--specs", specs, "--json", "--detailed-exitcode"], in: directory)
+            #expect(json.status == 2)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(document["format_version"] as? String == "1")
+            #expect(document["unmanaged"] as? Int == 0)
+            let changes = try #require(document["changes"] as? [[String: Any]])
+            #expect(changes.map { $0["action"] as? String } == ["create", "create", "create"])
+            #expect(changes.first?["steps"] as? [String] == ["CreateDroplet", "WaitDropletActive", "RegisterDroplet"])
+
+            let apply = try cli.run(["apply", "--sim", "--specs", specs, "--auto-approve"], in: directory)
+            #expect(apply.status == 0, "\(apply.stderr)")
+            #expect(apply.stdout.contains("✓ WaitDropletActive"))
+            #expect(apply.stdout.contains("Applied: 3 of 3 sagas completed."))
+            #expect(try cli.run(["plan", "--sim", "--specs", specs, "--detailed-exitcode"], in: directory).status == 0)
+
+            let sagas = try cli.run(["sagas", "list", "--json"], in: directory)
+            let list = try #require(try JSONSerialization.jsonObject(with: Data(sagas.stdout.utf8)) as? [[String: Any]])
+            #expect(list.count == 3)
+            #expect(list.allSatisfy { $0["status"] as? String == "completed" })
+        }
+    }
+
+    @Test func applyRefusesAPlanWhoseWorldChanged() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = directory.appendingPathComponent("specs")
+            try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+            let cli = try CommandRunner()
+            #expect(try cli.run(["plan", "--sim", "--specs", specs.path, "--out", "plan.json"], in: directory).status == 0)
+            try writeSpecs(["web.yaml": dropletSpec(name: "web", size: "s-2vcpu-2gb")], to: specs)
+            let stale = try cli.run(["apply", "plan.json", "--sim", "--specs", specs.path], in: directory)
+            #expect(stale.status == 1)
+            #expect(stale.stderr.contains("the saved plan no longer matches"))
+            #expect(try cli.run(["sagas", "list"], in: directory).stdout.contains("No sagas."))
+
+            // A fresh plan file applies without a prompt.
+            #expect(try cli.run(["plan", "--sim", "--specs", specs.path, "--out", "plan.json"], in: directory).status == 0)
+            let fresh = try cli.run(["apply", "plan.json", "--sim", "--specs", specs.path], in: directory)
+            #expect(fresh.status == 0, "\(fresh.stderr)")
+        }
+    }
+
+    @Test func applyAsksForYesAndAnythingElseCancels() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = directory.appendingPathComponent("specs")
+            try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+            let cli = try CommandRunner()
+            let declined = try cli.run(["apply", "--sim", "--specs", specs.path], in: directory, input: "y\n")
+            #expect(declined.status == 1)
+            #expect(declined.stdout.contains("Apply cancelled; nothing was changed."))
+            #expect(try cli.run(["plan", "--sim", "--specs", specs.path, "--detailed-exitcode"], in: directory).status == 2)
+            let accepted = try cli.run(["apply", "--sim", "--specs", specs.path], in: directory, input: "yes\n")
+            #expect(accepted.status == 0)
+        }
+    }
+
+    @Test func theTokenNeverAppearsInOutputOrState() async throws {
+        let secret = "dop_v1_feedfacefeedfacefeedfacefeedface"
+        try await SimulatorHarness.with(token: secret) { sim in
+            try await withTemporaryDirectory { directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+                let environment = ["DIGITALOCEAN_TOKEN": secret, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_LOG_LEVEL": "trace"]
+                let cli = try CommandRunner()
+                let apply = try cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
+                #expect(apply.status == 0, "\(apply.stderr)")
+                let plan = try cli.run(["plan", "--specs", specs.path, "--out", "plan.json", "--json"], in: directory, environment: environment)
+                let wrong = try cli.run(["plan", "--specs", specs.path], in: directory,
+                                        environment: ["DIGITALOCEAN_TOKEN": secret + "x", "DIGITALOCEAN_API_URL": sim.baseURL])
+                #expect(wrong.status == 1)
+                #expect(wrong.stderr.contains("401 unauthorized"))
+                let state = try Data(contentsOf: directory.appendingPathComponent(".arcadia/state.sqlite"))
+                let saved = try String(contentsOf: directory.appendingPathComponent("plan.json"), encoding: .utf8)
+                for text in [apply.stdout, apply.stderr, plan.stdout, plan.stderr, wrong.stdout, wrong.stderr, saved, String(decoding: state, as: UTF8.self)] {
+                    #expect(!text.contains(secret.dropFirst(7)))
+                }
+            }
+        }
+    }
+
+    @Test func noTokenAndNoSimSaysWhatToDo() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = Self.root.appendingPathComponent("examples/quickstart").path
+            let result = try CommandRunner().run(["plan", "--specs", specs], in: directory)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("set DIGITALOCEAN_TOKEN, or use --sim"))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArcadiaState
+import ArcadiaTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// The SQLite store: migrations, inventory sync, the drift inbox's one-open-record rule, the saga ledger.
+@Suite struct StoreTests {
+    @Test func migrationsRunOnceAndReopeningKeepsTheData() async throws {
+        try await withTemporaryDirectory { directory in
+            let url = DatabaseURL.sqlite(path: directory.appendingPathComponent("nested/dir/state.sqlite").path)
+            let logger = Logger(label: "test")
+            try await Store.withStore(url, logger: logger) { store in
+                try await store.recordApplied(kind: "Droplet", name: "web", resourceID: "1", spec: "{}", sagaID: "s")
+            }
+            let records = try await Store.withStore(url, logger: logger) { store in try await store.provisioned(kind: "Droplet") }
+            #expect(records.map(\.name) == ["web"])
+        }
+    }
+
+    @Test func specVersionGrowsOnlyWhenTheAppliedSpecChanges() async throws {
+        try await withTemporaryStore { store, _ in
+            try await store.recordApplied(kind: "Droplet", name: "web", resourceID: "1", spec: #"{"size":"a"}"#, sagaID: "s1")
+            try await store.recordApplied(kind: "Droplet", name: "web", resourceID: "1", spec: #"{"size":"a"}"#, sagaID: "s2")
+            #expect(try await store.provisioned(kind: "Droplet").first?.specVersion == 1)
+            try await store.recordApplied(kind: "Droplet", name: "web", resourceID: "1", spec: #"{"size":"b"}"#, sagaID: "s3")
+            #expect(try await store.provisioned(kind: "Droplet").first?.specVersion == 2)
+        }
+    }
+
+    @Test func syncMarksVanishedResourcesDeleted() async throws {
+        try await withTemporaryStore { store, _ in
+            let a = ResourceRecord(kind: "Droplet", id: "1", name: "a", managed: true, attributes: "{}")
+            let b = ResourceRecord(kind: "Droplet", id: "2", name: "b", managed: false, attributes: "{}")
+            try await store.syncResources(kind: "Droplet", seen: [a, b])
+            #expect(try await store.presentResources(kind: "Droplet").map(\.id) == ["1", "2"])
+            // Timestamps are the sync's identity; make sure the second sync gets a later one.
+            try await Task.sleep(for: .milliseconds(5))
+            let vanished = try await store.syncResources(kind: "Droplet", seen: [b])
+            #expect(vanished == 1)
+            #expect(try await store.presentResources(kind: "Droplet").map(\.id) == ["2"])
+        }
+    }
+
+    @Test func atMostOneOpenDriftRecordPerField() async throws {
+        try await withTemporaryStore { store, _ in
+            #expect(try await store.openDrift(kind: "Droplet", name: "web", resourceID: "1", field: "size", expected: "a", actual: "b"))
+            #expect(try await store.openDrift(kind: "Droplet", name: "web", resourceID: "1", field: "size", expected: "a", actual: "c") == false)
+            let open = try await store.drift(status: .open)
+            #expect(open.count == 1)
+            #expect(open.first?.actual == "c", "the open record follows the latest live value")
+            #expect(try await store.events(kind: "Droplet", name: "web").map(\.type) == ["drift_detected"])
+
+            // The database itself refuses a second open row, whoever writes it.
+            await #expect(throws: (any Error).self) {
+                try await store.withTransaction { database in
+                    try await database.raw("""
+                        INSERT INTO drift (kind, name, resource_id, field, expected, actual, status, detected_at)
+                        VALUES ('Droplet', 'web', '1', 'size', 'a', 'd', 'open', 'now')
+                        """).run()
+                }
+            }
+            try await store.resolveDrift(kind: "Droplet", name: "web", field: "size", as: .reverted)
+            #expect(try await store.openDrift(kind: "Droplet", name: "web", resourceID: "1", field: "size", expected: "a", actual: "e"))
+            #expect(try await store.drift().map(\.status) == [.reverted, .open], "resolved rows stay as history")
+        }
+    }
+
+    @Test func sagaLedgerKeepsStepsAndFindsSagasByPrefix() async throws {
+        try await withTemporaryStore { store, _ in
+            let saga = SagaRecord(
+                id: "abcdef12-0000-0000-0000-000000000000", kind: "create", resourceKind: "Droplet", resourceName: "web",
+                context: "{}", steps: [SagaStepRecord(position: 0, name: "CreateDroplet"), SagaStepRecord(position: 1, name: "WaitDropletActive")]
+            )
+            try await store.insertSaga(saga)
+            var step = SagaStepRecord(position: 0, name: "CreateDroplet", status: .completed, attempts: 1)
+            step.finishedAt = "t"
+            try await store.recordStep(sagaID: saga.id, step: step, sagaStatus: .running, context: #"{"dropletID":"7"}"#)
+            let loaded = try #require(try await store.saga(id: "abcdef12"))
+            #expect(loaded.status == .running)
+            #expect(loaded.context == #"{"dropletID":"7"}"#)
+            #expect(loaded.steps.map(\.status) == [.completed, .pending])
+            #expect(try await store.sagas(status: .running).map(\.id) == [saga.id])
+            #expect(try await store.saga(id: "ffff") == nil)
+        }
+    }
+
+    @Test func postgresURLsAreRefusedClearly() throws {
+        #expect(throws: StoreError.self) { try DatabaseURL(parsing: "postgres://u:secret@localhost/db") }
+        do {
+            _ = try DatabaseURL(parsing: "postgres://u:secret@localhost/db")
+        } catch {
+            #expect(!"\(error)".contains("secret"), "credentials never appear in errors")
+        }
+        #expect(try DatabaseURL(parsing: "sqlite:.arcadia/state.sqlite") == .sqlite(path: ".arcadia/state.sqlite"))
+    }
+}
