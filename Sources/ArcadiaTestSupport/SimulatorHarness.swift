@@ -44,10 +44,11 @@ public struct SimulatorHarness: Sendable {
     }
 
     /// A raw request, for what the typed client does not expose (admin routes, bad tokens).
+    /// `token` replaces the accepted token; `sendsToken: false` sends no Authorization header.
     public func request(
-        _ method: String, _ path: String, body: String? = nil, token: String?? = .none
+        _ method: String, _ path: String, body: String? = nil, token: String? = nil, sendsToken: Bool = true
     ) async throws -> (status: Int, headers: [String: String], body: Data) {
-        let token: String? = token ?? self.token
+        let token = sendsToken ? (token ?? self.token) : nil
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

@@ -40,7 +40,7 @@ import Testing
             #expect(body["id"] as? String == "unauthorized")
             #expect(body["message"] as? String == "Unable to authenticate you.")
             #expect(response.headers["ratelimit-limit"] == "5000")
-            #expect(try await sim.request("GET", "/v2/account", token: nil).status == 401)
+            #expect(try await sim.request("GET", "/v2/account", sendsToken: false).status == 401)
         }
     }
 
@@ -69,12 +69,7 @@ import Testing
             #expect(running.status == 422)
             #expect(running.object["message"] as? String == "Droplet must be off prior to resizing.")
 
-            // While an action runs the droplet is locked and rejects another.
-            _ = try await sim.client.performDropletAction(dropletID: droplet.id, .powerOff)
-            let locked = try await sim.json("POST", "/v2/droplets/\(droplet.id)/actions", body: #"{"type": "power_on"}"#)
-            #expect(locked.status == 422)
-            #expect((try await sim.client.getDroplet(id: droplet.id)).locked)
-            _ = try await sim.waitUntilIdle(dropletID: droplet.id)
+            try await sim.performByHand(.powerOff, dropletID: droplet.id)
 
             // Grow the disk, then try to go below it: a disk never shrinks.
             try await sim.performByHand(.resize(to: "s-2vcpu-4gb", disk: true), dropletID: droplet.id)
@@ -87,9 +82,20 @@ import Testing
         }
     }
 
+    @Test func aDropletIsLockedWhileAnActionRuns() async throws {
+        // A slow clock: the power-off takes 4 s, so the second action surely meets the lock.
+        try await SimulatorHarness.with(timeScale: 0.5) { sim in
+            let droplet = try await create(sim, "web")
+            #expect(try await sim.client.getDroplet(id: droplet.id).locked, "locked while it boots")
+            let locked = try await sim.json("POST", "/v2/droplets/\(droplet.id)/actions", body: #"{"type": "power_off"}"#)
+            #expect(locked.status == 422)
+            #expect(locked.object["message"] as? String == "Droplet already has a pending event.")
+        }
+    }
+
     @Test func snapshotsListOnlyAMomentAfterTheirActionCompletes() async throws {
         // A slower clock, so "just completed" and "listed" can be told apart.
-        try await SimulatorHarness.with(timeScale: 0.02) { sim in
+        try await SimulatorHarness.with(timeScale: 0.05) { sim in
             let droplet = try await create(sim, "web")
             _ = try await sim.waitUntilIdle(dropletID: droplet.id)
             let action = try await sim.client.performDropletAction(dropletID: droplet.id, .snapshot(named: "web-before"))
@@ -100,7 +106,7 @@ import Testing
             }
             #expect(done.status == "completed")
             #expect(try await sim.client.listSnapshots().isEmpty, "not listed the instant the action completes")
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(700))
             let snapshots = try await sim.client.listDropletSnapshots(dropletID: droplet.id)
             #expect(snapshots.map(\.name) == ["web-before"])
             let all = try await sim.client.listSnapshots(resourceType: "droplet")
