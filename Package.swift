@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "arcadia", targets: ["arcadia"]),
+        .executable(name: "arcadia-bench", targets: ["ArcadiaBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -102,6 +103,15 @@ let package = Package(
             dependencies: [
                 "DigitalOceanSimulator", "DigitalOceanAPI", "ArcadiaState", "ArcadiaSagas",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Prints figures (requests, wall time, peak memory); never a pass/fail threshold.
+        .executableTarget(
+            name: "ArcadiaBenchmarks",
+            dependencies: [
+                "ArcadiaSpecs", "ArcadiaCore", "ArcadiaSagas", "ArcadiaState", "DigitalOceanAPI", "ArcadiaTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -21,11 +21,16 @@ public enum Differ {
         let liveByID = Dictionary(live.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let desiredNames = Set(desired.map(\.name))
         let ownedIDs = Set(applied.map(\.resourceID))
+        // Managed droplets this state did not create, by name: a spec naming one must not create a second.
+        let strangersByName = Dictionary(
+            live.filter { $0.isManaged && !ownedIDs.contains($0.id) }.map { ($0.name, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
 
         for resource in desired.sorted(by: { $0.name < $1.name }) {
             guard case .droplet(let spec) = resource.spec else { continue }
             guard let record = appliedByName[resource.name] else {
-                if let stranger = live.first(where: { $0.isManaged && $0.name == resource.name && !ownedIDs.contains($0.id) }) {
+                if let stranger = strangersByName[resource.name] {
                     result.errors.append(
                         "\(resource.source): droplet '\(resource.name)' already exists (id \(stranger.id), tagged \(Ownership.managedTag)) "
                             + "but this state did not create it; delete it, or rename the spec, before applying"

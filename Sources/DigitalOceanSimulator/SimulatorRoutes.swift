@@ -30,7 +30,7 @@ struct SimulatorRoutes {
             let query = request.uri.queryParameters
             let droplets = await world.droplets(tagName: query.get("tag_name"), name: query.get("name"))
             let locked = await lockedIDs()
-            return try Pagination.page(droplets.map { Render.droplet($0, locked: locked.contains($0.id)) }, key: "droplets", request: request)
+            return try Pagination.page(droplets, key: "droplets", request: request) { Render.droplet($0, locked: locked.contains($0.id)) }
         }
         router.post("/v2/droplets") { request, _ in
             let body = try await JSONBody.read(request)
@@ -51,7 +51,7 @@ struct SimulatorRoutes {
             let id = try context.parameters.require("droplet_id", as: Int.self)
             _ = try await world.droplet(id: id)
             let snapshots = await world.snapshots(dropletID: id)
-            return try Pagination.page(snapshots.map(Render.dropletSnapshot), key: "snapshots", request: request)
+            return try Pagination.page(snapshots, key: "snapshots", request: request, render: Render.dropletSnapshot)
         }
     }
 
@@ -72,7 +72,7 @@ struct SimulatorRoutes {
             return JSONResponse.make(status: 200, ["action": Render.action(try await world.action(id: actionID, dropletID: dropletID))])
         }
         router.get("/v2/actions") { request, _ in
-            try Pagination.page(await world.allActions().map(Render.action), key: "actions", request: request)
+            try Pagination.page(await world.allActions(), key: "actions", request: request, render: Render.action)
         }
         router.get("/v2/actions/{action_id}") { _, context in
             let id = try context.parameters.require("action_id", as: Int.self)
@@ -84,7 +84,7 @@ struct SimulatorRoutes {
         router.get("/v2/snapshots") { request, _ in
             let type = request.uri.queryParameters.get("resource_type")
             let snapshots = (type == nil || type == "droplet") ? await world.snapshots() : []
-            return try Pagination.page(snapshots.map(Render.snapshot), key: "snapshots", request: request)
+            return try Pagination.page(snapshots, key: "snapshots", request: request, render: Render.snapshot)
         }
         router.get("/v2/snapshots/{snapshot_id}") { _, context in
             let id = try context.parameters.require("snapshot_id", as: Int.self)
@@ -99,6 +99,16 @@ struct SimulatorRoutes {
     /// `/_sim/*`: test and benchmark hooks, outside the DigitalOcean namespace.
     private func registerAdmin(on router: Router<BasicRequestContext>) {
         router.get("/_sim/stats") { _, _ in JSONResponse.make(status: 200, stats.snapshot()) }
+        router.post("/_sim/seed") { request, _ in
+            let body = try await JSONBody.read(request)
+            guard let count = body["droplets"] as? Int, (1...100_000).contains(count) else {
+                throw SimulatorError.badRequest(#"Expected {"droplets": N, "prefix": "seed", "tags": []} with 1 ≤ N ≤ 100000."#)
+            }
+            let created = await world.seedDroplets(
+                count: count, prefix: body["prefix"] as? String ?? "seed", tags: body["tags"] as? [String] ?? []
+            )
+            return JSONResponse.make(status: 201, ["created": created])
+        }
         router.post("/_sim/faults") { request, _ in
             let body = try await JSONBody.read(request)
             guard let failure = body["fail_next_action"] as? [String: Any], let type = failure["type"] as? String else {
@@ -110,7 +120,7 @@ struct SimulatorRoutes {
     }
 
     private func lockedIDs() async -> Set<Int> {
-        Set(await world.allActions().filter { $0.status == "in-progress" }.map(\.dropletID))
+        await world.lockedDropletIDs()
     }
 }
 

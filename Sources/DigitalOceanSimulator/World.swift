@@ -64,6 +64,27 @@ actor World {
         state.droplets[droplet.id] = droplet
     }
 
+    /// Droplets with an action in progress.
+    func lockedDropletIDs() -> Set<Int> {
+        Set(state.actions.values.filter { $0.status == "in-progress" }.map(\.dropletID))
+    }
+
+    /// Adds `count` active droplets at once (`POST /_sim/seed`), for benchmarks and large-inventory tests.
+    func seedDroplets(count: Int, prefix: String, tags: [String]) -> Int {
+        let region = "nyc3"
+        for index in 0..<count {
+            let id = state.nextDropletID
+            state.nextDropletID += 1
+            let addresses = nextAddress()
+            state.droplets[id] = SimDroplet(
+                id: id, name: "\(prefix)-\(index)", region: region, size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64",
+                disk: 25, status: "active", tags: tags, features: ["private_networking"], vpcUUID: defaultVPC(for: region),
+                createdAt: Date(), snapshotIDs: [], publicIPv4: addresses.public, privateIPv4: addresses.private, ipv6: nil
+            )
+        }
+        return count
+    }
+
     /// True while an action on the droplet is in progress: DigitalOcean rejects new ones then.
     func isLocked(_ dropletID: Int) -> Bool {
         state.actions.values.contains { $0.dropletID == dropletID && $0.status == "in-progress" }
@@ -107,6 +128,8 @@ actor World {
     func nextAddress() -> (public: String, private: String, v6: String) {
         let n = state.nextAddress
         state.nextAddress += 1
-        return ("203.0.\(113 + n / 250).\(n % 250 + 1)", "10.10.\(n / 250).\(n % 250 + 1)", "2001:db8::\(String(n, radix: 16))")
+        // Documentation and benchmark ranges: 198.18.0.0/15 public, 10.0.0.0/8 private; 131,072 distinct addresses.
+        let (high, middle, low) = ((n >> 16) & 1, (n >> 8) & 255, n & 255)
+        return ("198.\(18 + high).\(middle).\(low)", "10.\(high).\(middle).\(low)", "2001:db8::\(String(n, radix: 16))")
     }
 }

@@ -1,0 +1,65 @@
+import ArcadiaCore
+import ArcadiaSagas
+import ArcadiaSpecs
+import ArcadiaState
+import ArcadiaTestSupport
+import Foundation
+
+// `swift run -c release arcadia-bench [N]`: plan N droplet specs against an inventory of N droplets.
+// Prints requests, wall time per phase and peak memory. The simulator runs in the same process,
+// so "sync" includes the simulator rendering its JSON.
+
+let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
+
+/// The value `body` returns and the seconds it took.
+func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+    let start = ContinuousClock.now
+    let value = try await body()
+    let elapsed = start.duration(to: .now)
+    return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+func peakResidentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
+    return kilobytes / 1024
+}
+
+func requestTotal(_ sim: SimulatorHarness) async throws -> Int {
+    try await sim.json("GET", "/_sim/stats").object["total"] as? Int ?? 0
+}
+
+try await SimulatorHarness.with(timeScale: 0.001) { sim in
+    try await withTemporaryStore { store, directory in
+        // Setup, not timed: N droplets at DigitalOcean, N spec files on disk.
+        _ = try await sim.json("POST", "/_sim/seed", body: #"{"droplets": \#(count), "prefix": "live"}"#)
+        let specs = directory.appendingPathComponent("specs")
+        try writeSpecs(Dictionary(uniqueKeysWithValues: (0..<count).map { ("web-\($0).yaml", dropletSpec(name: "web-\($0)")) }), to: specs)
+
+        let (desired, load) = try await timed { try SpecLoader.load(directory: specs.path) }
+
+        let before = try await requestTotal(sim)
+        let sync = InventorySync(client: sim.client, store: store)
+        let (_, firstSync) = try await timed { try await sync.syncDroplets() }
+        let syncRequests = try await requestTotal(sim) - before
+        let (live, secondSync) = try await timed { try await sync.syncDroplets() }
+
+        let (plan, diff) = await timed {
+            Planner.plan(
+                Differ.diff(desired: desired, applied: [], live: live),
+                fingerprint: Fingerprint.make(desired: desired, applied: [], live: live)
+            )
+        }
+        let (text, render) = await timed { PlanRenderer(useColor: false).text(plan) }
+
+        print("arcadia-bench: \(count) specs, \(count) droplets at DigitalOcean (simulator in-process)")
+        print(String(format: "  load specs         %8.3f s", load))
+        print(String(format: "  inventory sync     %8.3f s  (%d requests for %d droplets; one transaction)", firstSync, syncRequests, count))
+        print(String(format: "  inventory re-sync  %8.3f s  (upserts over existing rows)", secondSync))
+        print(String(format: "  diff + plan        %8.3f s  (%d changes, %d unmanaged)", diff, plan.changes.count, plan.unmanagedCount))
+        print(String(format: "  render plan        %8.3f s  (%d bytes)", render, text.utf8.count))
+        print(String(format: "  peak memory        %8.1f MiB (VmHWM)", peakResidentMegabytes()))
+    }
+}
