@@ -26,28 +26,29 @@ extension Store {
     @discardableResult
     public func syncResources(kind: String, seen records: [ResourceRecord]) async throws -> Int {
         let now = Store.timestamp()
+        let syncID = UUID().uuidString
         return try await withTransaction { database in
             for batch in stride(from: 0, to: records.count, by: 200).map({ Array(records[$0..<min($0 + 200, records.count)]) }) {
                 var insert = database.insert(into: "resources")
-                    .columns("kind", "id", "name", "managed", "attributes", "status", "first_seen_at", "synced_at")
+                    .columns("kind", "id", "name", "managed", "attributes", "status", "first_seen_at", "synced_at", "sync_id")
                 for record in batch {
                     insert = insert.values(
                         SQLBind(kind), SQLBind(record.id), SQLBind(record.name), SQLBind(record.managed ? 1 : 0),
-                        SQLBind(record.attributes), SQLBind("present"), SQLBind(now), SQLBind(now)
+                        SQLBind(record.attributes), SQLBind("present"), SQLBind(now), SQLBind(now), SQLBind(syncID)
                     )
                 }
                 try await insert.onConflict(with: ["kind", "id"]) { conflict in
                     conflict.set(excludedValueOf: "name").set(excludedValueOf: "managed")
                         .set(excludedValueOf: "attributes").set(excludedValueOf: "status")
-                        .set(excludedValueOf: "synced_at").set("deleted_at", to: SQLLiteral.null)
+                        .set(excludedValueOf: "synced_at").set(excludedValueOf: "sync_id").set("deleted_at", to: SQLLiteral.null)
                 }.run()
             }
             let vanished = try await database.raw("""
-                SELECT COUNT(*) AS n FROM resources WHERE kind = \(bind: kind) AND status = 'present' AND synced_at <> \(bind: now)
+                SELECT COUNT(*) AS n FROM resources WHERE kind = \(bind: kind) AND status = 'present' AND sync_id <> \(bind: syncID)
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             try await database.raw("""
                 UPDATE resources SET status = 'deleted', deleted_at = \(bind: now)
-                WHERE kind = \(bind: kind) AND status = 'present' AND synced_at <> \(bind: now)
+                WHERE kind = \(bind: kind) AND status = 'present' AND sync_id <> \(bind: syncID)
                 """).run()
             return vanished
         }

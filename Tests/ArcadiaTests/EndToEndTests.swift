@@ -121,6 +121,33 @@ import Testing
         }
     }
 
+    /// An image change replaces the droplet: the new one is active before the old one goes.
+    @Test func imageChangeReplacesTheDroplet() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
+                let reconciler = Reconciler(client: sim.client, store: store)
+                let executor = PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store)))
+                #expect(try await executor.apply(try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))).isSuccess)
+                let old = try #require(try await sim.client.listDroplets().first)
+
+                try writeSpecs(["app.yaml": dropletSpec(name: "app", image: "debian-12-x64")], to: specs)
+                let plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.changes.map(\.change.action) == [.replace])
+                #expect(try await executor.apply(plan).isSuccess)
+
+                let droplets = try await sim.client.listDroplets()
+                #expect(droplets.count == 1)
+                let new = try #require(droplets.first)
+                #expect(new.id != old.id)
+                #expect(new.image.slug == "debian-12-x64")
+                #expect(try await store.provisioned(kind: "Droplet").first?.resourceID == String(new.id))
+                #expect(try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path)).hasChanges == false)
+            }
+        }
+    }
+
     /// With snapshotBeforeResize the snapshot is taken under its deterministic name and shows in listings.
     @Test func resizeTakesSnapshotFirstWhenPolicySaysSo() async throws {
         try await SimulatorHarness.with { sim in

@@ -10,6 +10,8 @@ CREATE TABLE resources (
     status TEXT NOT NULL CHECK (status IN ('present', 'deleted')),
     first_seen_at TEXT NOT NULL,
     synced_at TEXT NOT NULL,
+    -- The sync that last saw the row; rows another sync did not see have vanished.
+    sync_id TEXT NOT NULL,
     deleted_at TEXT,
     PRIMARY KEY (kind, id)
 );
