@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 
 extension Store {
-    /// Persists a new saga and its pending steps in one transaction.
+    /// Persists a new saga and its steps, as given, in one transaction.
     public func insertSaga(_ saga: SagaRecord) async throws {
         let now = Store.timestamp()
         try await withTransaction { database in
@@ -13,8 +13,9 @@ extension Store {
                 """).run()
             for step in saga.steps {
                 try await database.raw("""
-                    INSERT INTO saga_steps (saga_id, position, name, status, attempts)
-                    VALUES (\(bind: saga.id), \(bind: step.position), \(bind: step.name), \(bind: step.status.rawValue), 0)
+                    INSERT INTO saga_steps (saga_id, position, name, status, attempts, error, started_at, finished_at)
+                    VALUES (\(bind: saga.id), \(bind: step.position), \(bind: step.name), \(bind: step.status.rawValue),
+                            \(bind: step.attempts), \(bind: step.error), \(bind: step.startedAt), \(bind: step.finishedAt))
                     """).run()
             }
         }

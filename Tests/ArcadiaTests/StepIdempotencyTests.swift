@@ -1,0 +1,106 @@
+import ArcadiaCore
+import ArcadiaSagas
+import ArcadiaSpecs
+import ArcadiaState
+import ArcadiaTestSupport
+import DigitalOceanAPI
+import Foundation
+import Testing
+
+/// Every step may run again after a crash; running it twice must not do the work twice.
+@Suite struct StepIdempotencyTests {
+    private func createContext(name: String, sagaID: String = UUID().uuidString.lowercased()) throws -> SagaContext {
+        let desired = DesiredResource(
+            name: name, spec: .droplet(DropletSpec(region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web"])),
+            source: SourceLocation(path: "\(name).yaml", line: 1, column: 1)
+        )
+        let encoder = JSONEncoder()
+        return SagaContext([
+            .resourceName: name, .sagaID: sagaID, .sagaTag: Ownership.sagaTag(forSagaID: sagaID),
+            .desired: String(decoding: try encoder.encode(desired), as: UTF8.self),
+        ])
+    }
+
+    @Test func createDropletRunTwiceAdoptsInsteadOfCreatingAgain() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, _ in
+                let environment = sim.stepEnvironment(store: store)
+                let context = try createContext(name: "web")
+                let first = try await CreateDroplet().execute(context, in: environment)
+                // As after a crash between the API call and the ledger write: the same step, the old context.
+                let second = try await CreateDroplet().execute(context, in: environment)
+                let droplets = try await sim.client.listDroplets()
+                #expect(droplets.count == 1)
+                #expect(first[.dropletID] == second[.dropletID])
+                let tags = try #require(droplets.first?.tags)
+                #expect(tags.contains(Ownership.managedTag))
+                #expect(tags.contains(try #require(context[.sagaTag])))
+            }
+        }
+    }
+
+    @Test func compensatingCreateFindsTheDropletByTagWithoutItsID() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, _ in
+                let environment = sim.stepEnvironment(store: store)
+                let context = try createContext(name: "web")
+                _ = try await CreateDroplet().execute(context, in: environment)
+                try await CreateDroplet().compensate(context, in: environment)
+                try await CreateDroplet().compensate(context, in: environment)
+                #expect(try await sim.client.listDroplets().isEmpty)
+            }
+        }
+    }
+
+    @Test func powerResizeAndDestroyStepsAreNoOpsWhenAlreadyDone() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, _ in
+                let environment = sim.stepEnvironment(store: store)
+                var context = try await CreateDroplet().execute(try createContext(name: "web"), in: environment)
+                context = try await WaitDropletActive().execute(context, in: environment)
+                context[.originalSize] = "s-1vcpu-1gb"
+                context[.targetSize] = "s-2vcpu-2gb"
+                let dropletID = try #require(context[.dropletID].flatMap(Int.init))
+                context[.destroyDropletID] = String(dropletID)
+
+                for step in [PowerOff(), PowerOff()] as [any Step] { context = try await step.execute(context, in: environment) }
+                for step in [Resize(), Resize()] as [any Step] { context = try await step.execute(context, in: environment) }
+                for step in [PowerOn(), PowerOn()] as [any Step] { context = try await step.execute(context, in: environment) }
+                let droplet = try await sim.client.getDroplet(id: dropletID)
+                #expect(droplet.sizeSlug == "s-2vcpu-2gb")
+                #expect(droplet.status == "active")
+                let actions = try await sim.json("GET", "/v2/actions?per_page=200").object["actions"] as? [[String: Any]] ?? []
+                #expect(actions.compactMap { $0["type"] as? String }.sorted() == ["create", "power_off", "power_on", "resize"],
+                        "each action ran once although each step ran twice")
+
+                _ = try await DestroyDroplet().execute(context, in: environment)
+                _ = try await DestroyDroplet().execute(context, in: environment)
+                #expect(try await sim.client.listDroplets().isEmpty)
+            }
+        }
+    }
+
+    @Test func runnerResumesFromTheFirstUnfinishedStep() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, _ in
+                let environment = sim.stepEnvironment(store: store)
+                let sagaID = UUID().uuidString.lowercased()
+                // A saga whose CreateDroplet completed before the process died.
+                let context = try await CreateDroplet().execute(try createContext(name: "web", sagaID: sagaID), in: environment)
+                var steps = ["CreateDroplet", "WaitDropletActive", "RegisterDroplet"].enumerated().map { SagaStepRecord(position: $0.offset, name: $0.element) }
+                steps[0].status = .completed
+                steps[0].attempts = 1
+                let encoder = JSONEncoder()
+                try await store.insertSaga(SagaRecord(
+                    id: sagaID, kind: "create", resourceKind: "Droplet", resourceName: "web", status: .running,
+                    context: String(decoding: try encoder.encode(context.values), as: UTF8.self), steps: steps
+                ))
+                #expect(try await SagaRunner(environment: environment).run(sagaID: sagaID) == .completed)
+                let saga = try #require(try await store.saga(id: sagaID))
+                #expect(saga.steps.map(\.attempts) == [1, 1, 1], "the completed step did not run again")
+                #expect(try await sim.client.listDroplets().count == 1)
+                #expect(try await store.provisioned(kind: "Droplet").first?.resourceID == context[.dropletID])
+            }
+        }
+    }
+}
