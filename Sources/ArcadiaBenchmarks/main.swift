@@ -3,6 +3,7 @@ import ArcadiaSagas
 import ArcadiaSpecs
 import ArcadiaState
 import ArcadiaTestSupport
+import DigitalOceanAPI
 import Foundation
 
 // `swift run -c release arcadia-bench [N]`: plan N droplet specs against an inventory of N droplets.
@@ -45,6 +46,21 @@ try await SimulatorHarness.with(timeScale: 0.001) { sim in
         let (_, firstSync) = try await timed { try await sync.syncDroplets() }
         let syncRequests = try await requestTotal(sim) - before
         let (live, secondSync) = try await timed { try await sync.syncDroplets() }
+        let (listed, list) = try await timed { try await sim.client.listDroplets() }
+        let (pages, raw) = try await timed {
+            var bodies: [Data] = []
+            for page in 1...max(1, (count + 199) / 200) {
+                bodies.append(try await sim.request("GET", "/v2/droplets?page=\(page)&per_page=200").body)
+            }
+            return bodies
+        }
+        let (_, decode) = try await timed {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            struct Page: Decodable { var droplets: [Droplet] }
+            return try pages.map { try decoder.decode(Page.self, from: $0).droplets.count }
+        }
+        let (_, write) = try await timed { try await sync.record(listed.map(InventorySync.normalise)) }
 
         let (plan, diff) = await timed {
             Planner.plan(
@@ -58,6 +74,10 @@ try await SimulatorHarness.with(timeScale: 0.001) { sim in
         print(String(format: "  load specs         %8.3f s", load))
         print(String(format: "  inventory sync     %8.3f s  (%d requests for %d droplets; one transaction)", firstSync, syncRequests, count))
         print(String(format: "  inventory re-sync  %8.3f s  (upserts over existing rows)", secondSync))
+        print(String(format: "    of which list    %8.3f s  (HTTP, simulator rendering, client decoding)", list))
+        print(String(format: "      raw pages      %8.3f s  (HTTP and simulator rendering only)", raw))
+        print(String(format: "      decoding       %8.3f s  (JSONDecoder, snake_case keys)", decode))
+        print(String(format: "    of which write   %8.3f s  (normalise, encode, one transaction)", write))
         print(String(format: "  diff + plan        %8.3f s  (%d changes, %d unmanaged)", diff, plan.changes.count, plan.unmanagedCount))
         print(String(format: "  render plan        %8.3f s  (%d bytes)", render, text.utf8.count))
         print(String(format: "  peak memory        %8.1f MiB (VmHWM)", peakResidentMegabytes()))

@@ -18,6 +18,8 @@ public struct DesiredResource: Sendable, Hashable, Codable {
     public var spec: ResourceSpec
     /// Where the document starts, for messages that point at the file.
     public var source: SourceLocation
+    /// Where each `spec` field's value is written, by field name, for messages about one field.
+    public var fieldLocations: [String: SourceLocation]
 
     public var kind: ResourceKind { spec.kind }
 
@@ -26,12 +28,19 @@ public struct DesiredResource: Sendable, Hashable, Codable {
         labels: [String: String] = [:],
         policy: ResourcePolicy = ResourcePolicy(),
         spec: ResourceSpec,
-        source: SourceLocation
+        source: SourceLocation,
+        fieldLocations: [String: SourceLocation] = [:]
     ) {
         self.name = name
         self.labels = labels
         self.policy = policy
         self.spec = spec
         self.source = source
+        self.fieldLocations = fieldLocations
+    }
+
+    /// Where a spec field is written, or where the document starts if the field is not.
+    public func location(of field: String) -> SourceLocation {
+        fieldLocations[field] ?? source
     }
 }

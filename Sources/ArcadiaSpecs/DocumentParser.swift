@@ -25,7 +25,13 @@ enum DocumentParser {
         let policy = envelope["policy"].map { self.policy(from: $0.value, reader: &reader) } ?? ResourcePolicy()
 
         var spec: ResourceSpec?
+        var fieldLocations: [String: SourceLocation] = [:]
         if let kind, let node = envelope["spec"]?.value {
+            if case .mapping(let mapping) = node {
+                for (key, value) in mapping {
+                    if let name = key.scalar?.string { fieldLocations[name] = reader.location(of: value) }
+                }
+            }
             switch kind {
             case .droplet:
                 spec = DropletSpecParser.spec(from: node, reader: &reader).map(ResourceSpec.droplet)
@@ -40,7 +46,8 @@ enum DocumentParser {
             labels: metadata.labels,
             policy: policy,
             spec: spec,
-            source: reader.location(of: root)
+            source: reader.location(of: root),
+            fieldLocations: fieldLocations
         )
     }
 

@@ -18,6 +18,7 @@ enum DropletSpecParser {
         let tags = reader.strings(entries["tags"]?.value, field: "tags") ?? []
         if let tagsNode = entries["tags"]?.value { validateTags(tags, node: tagsNode, reader: &reader) }
         let sshKeys = reader.strings(entries["sshKeys"]?.value, field: "sshKeys") ?? []
+        if let keysNode = entries["sshKeys"]?.value { validateSSHKeys(sshKeys, node: keysNode, reader: &reader) }
         let monitoring = reader.bool(entries["monitoring"]?.value, field: "monitoring") ?? false
         let ipv6 = reader.bool(entries["ipv6"]?.value, field: "ipv6") ?? false
         let backups = reader.bool(entries["backups"]?.value, field: "backups") ?? false
@@ -50,6 +51,21 @@ enum DropletSpecParser {
         case "region": "'nyc3'"
         case "size": "'s-1vcpu-1gb'"
         default: "'ubuntu-24-04-x64'"
+        }
+    }
+
+    /// Until the SshKey kind exists, keys are named as DigitalOcean accepts them: numeric id or MD5 fingerprint.
+    private static func validateSSHKeys(_ keys: [String], node: Node, reader: inout NodeReader) {
+        let items: [Node] = node.sequence.map { Array($0) } ?? []
+        for (index, key) in keys.enumerated() {
+            let isID = !key.isEmpty && key.allSatisfy(\.isNumber)
+            let isFingerprint = key.range(of: #"^([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2}$"#, options: .regularExpression) != nil
+            if !isID && !isFingerprint {
+                reader.report(
+                    index < items.count ? items[index] : node,
+                    "sshKeys entry '\(key)' is neither a key id nor a fingerprint (aa:bb:…, 16 pairs); SshKey specs by name are not supported yet"
+                )
+            }
         }
     }
 

@@ -113,7 +113,7 @@ struct NodeReader {
 }
 
 /// The allowed name closest to a misspelt one, when it is close enough to be a typo.
-func closestMatch(to name: String, in candidates: [String]) -> String? {
+public func closestMatch(to name: String, in candidates: [String]) -> String? {
     let lowered = name.lowercased()
     let scored = candidates.map { ($0, editDistance(lowered, $0.lowercased())) }
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }

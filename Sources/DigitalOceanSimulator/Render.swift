@@ -6,12 +6,33 @@ enum Render {
     typealias Object = [String: Any]
 
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        date.formatted(.iso8601)
     }
 
+    /// Catalogue objects never change: render each once.
+    nonisolated(unsafe) private static let regionObjects: [String: Object] = Dictionary(
+        uniqueKeysWithValues: Catalogue.regions.map { ($0.slug, renderRegion($0.slug)) }
+    )
+    nonisolated(unsafe) private static let sizeObjects: [String: Object] = Dictionary(
+        uniqueKeysWithValues: Catalogue.sizes.map { ($0.slug, renderSize($0)) }
+    )
+    nonisolated(unsafe) private static let imageObjects: [String: Object] = Dictionary(
+        uniqueKeysWithValues: Catalogue.images.map { ($0.slug, renderImage($0)) }
+    )
+
     static func region(_ slug: String) -> Object {
+        regionObjects[slug] ?? renderRegion(slug)
+    }
+
+    static func size(_ entry: Catalogue.SizeEntry) -> Object {
+        sizeObjects[entry.slug] ?? renderSize(entry)
+    }
+
+    static func image(_ entry: Catalogue.ImageEntry) -> Object {
+        imageObjects[entry.slug] ?? renderImage(entry)
+    }
+
+    private static func renderRegion(_ slug: String) -> Object {
         let entry = Catalogue.region(slug)
         return [
             "name": entry?.name ?? slug,
@@ -22,7 +43,7 @@ enum Render {
         ]
     }
 
-    static func size(_ entry: Catalogue.SizeEntry) -> Object {
+    private static func renderSize(_ entry: Catalogue.SizeEntry) -> Object {
         [
             "slug": entry.slug,
             "memory": entry.memory,
@@ -38,7 +59,7 @@ enum Render {
         ]
     }
 
-    static func image(_ entry: Catalogue.ImageEntry) -> Object {
+    private static func renderImage(_ entry: Catalogue.ImageEntry) -> Object {
         [
             "id": entry.id,
             "name": entry.name,

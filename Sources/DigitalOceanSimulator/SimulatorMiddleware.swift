@@ -50,7 +50,7 @@ struct SimulatorMiddleware<Context: RequestContext>: RouterMiddleware {
 
 enum JSONResponse {
     static func make(status: Int, _ object: [String: Any]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Response(
             status: .init(code: status),
             headers: [.contentType: "application/json; charset=utf-8"],

@@ -17,6 +17,12 @@ public struct InventorySync: Sendable {
     /// Syncs droplets; returns them normalised for the diff.
     public func syncDroplets() async throws -> [LiveDroplet] {
         let droplets = try await client.listDroplets().map(Self.normalise)
+        try await record(droplets)
+        return droplets
+    }
+
+    /// Writes normalised droplets to `resources` in one transaction, marking the ones not among them deleted.
+    public func record(_ droplets: [LiveDroplet]) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let records = try droplets.map { droplet in
@@ -26,7 +32,6 @@ public struct InventorySync: Sendable {
             )
         }
         try await store.syncResources(kind: ResourceKind.droplet.rawValue, seen: records)
-        return droplets
     }
 
     /// The values the diff compares, with Arcadia's own tags split from the operator's.
