@@ -54,7 +54,7 @@ import Testing
               size: s-1vcpu-1gb
               image: ubuntu-24-04-x64
               tags: [web, "env:prod"]
-              sshKeys: [ops]
+              sshKeys: ["3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa", "512189"]
               monitoring: true
               ipv6: yes
               backups: false
@@ -74,7 +74,7 @@ import Testing
         #expect(resource.labels == ["tier": "web"])
         #expect(resource.policy == ResourcePolicy(protect: true, drift: .revert, ignore: ["tags"], snapshotBeforeResize: true))
         #expect(resource.spec == .droplet(DropletSpec(
-            region: "syd1", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web", "env:prod"], sshKeys: ["ops"],
+            region: "syd1", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web", "env:prod"], sshKeys: ["3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa", "512189"],
             monitoring: true, ipv6: true, backups: false, userData: "#cloud-config\n",
             vpc: "5a4c0de0-0000-4000-8000-000000000001", resizeDisk: true
         )))
