@@ -16,10 +16,16 @@ import Testing
         return try await PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store))).apply(plan)
     }
 
+    /// DigitalOcean refuses the create (here a size that `plan` would have caught: the plan is made by the pure
+    /// planner alone, as if the catalogue had changed between plan and apply).
     @Test func createRejectedByDigitalOceanRollsBack() async throws {
         try await SimulatorHarness.with { sim in
             try await withTemporaryStore { store, directory in
-                let outcome = try await applyOnce(sim, store, specs: ["big.yaml": dropletSpec(name: "big", size: "s-999vcpu-1tb")], in: directory)
+                let folder = directory.appendingPathComponent("specs")
+                try writeSpecs(["big.yaml": dropletSpec(name: "big", size: "s-999vcpu-1tb")], to: folder)
+                let desired = try SpecLoader.load(directory: folder.path)
+                let plan = Planner.plan(Differ.diff(desired: desired, applied: [], live: []), fingerprint: "")
+                let outcome = try await PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store))).apply(plan)
                 let sagaID = try #require(outcome.sagas.first).id
                 let saga = try #require(try await store.saga(id: sagaID))
                 #expect(saga.status == .rolledBack)

@@ -121,6 +121,26 @@ import Testing
         }
     }
 
+    /// A slug DigitalOcean does not offer fails the plan, with the field's position, before anything is applied.
+    @Test func planRejectsSlugsDigitalOceanDoesNotOffer() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs([
+                    "a.yaml": dropletSpec(name: "a", size: "s-1vcpu-1gbb"),
+                    "b.yaml": dropletSpec(name: "b", region: "nyc2", image: "ubuntu-42-04-x64"),
+                ], to: specs)
+                let plan = try await Reconciler(client: sim.client, store: store).plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.errors == [
+                    "\(specs.path)/a.yaml:7:9: size 's-1vcpu-1gbb' does not exist at DigitalOcean; did you mean 's-1vcpu-1gb'?",
+                    "\(specs.path)/b.yaml:6:11: region 'nyc2' takes no new droplets; choose another region",
+                    "\(specs.path)/b.yaml:8:10: image 'ubuntu-42-04-x64' is not a DigitalOcean image or one of this account's; did you mean 'ubuntu-22-04-x64'?",
+                ])
+                #expect(try await sim.client.listDroplets().isEmpty)
+            }
+        }
+    }
+
     /// An image change replaces the droplet: the new one is active before the old one goes.
     @Test func imageChangeReplacesTheDroplet() async throws {
         try await SimulatorHarness.with { sim in

@@ -20,9 +20,24 @@ public struct Reconciler: Sendable {
         let live = try await InventorySync(client: client, store: store).syncDroplets()
         let applied = try await appliedDroplets()
         let diff = Differ.diff(desired: desired, applied: applied, live: live)
-        let plan = Planner.plan(diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live))
+        var plan = Planner.plan(diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live))
+        if ProviderCatalogue.isNeeded(for: diff.changes) {
+            plan.errors += try await catalogue().problems(for: diff.changes)
+        }
         try await recordDrift(plan.drift)
         return plan
+    }
+
+    /// Regions, sizes and images: three list calls, made only when a plan creates or resizes something.
+    public func catalogue() async throws -> ProviderCatalogue {
+        async let regions = client.listRegions()
+        async let sizes = client.listSizes()
+        async let images = client.listImages()
+        return ProviderCatalogue(
+            regions: Dictionary(try await regions.map { ($0.slug, $0.available) }, uniquingKeysWith: { $0 || $1 }),
+            sizes: Dictionary(try await sizes.filter(\.available).map { ($0.slug, Set($0.regions)) }, uniquingKeysWith: { $0.union($1) }),
+            images: Set(try await images.compactMap(\.slug))
+        )
     }
 
     public func appliedDroplets() async throws -> [AppliedResource] {
