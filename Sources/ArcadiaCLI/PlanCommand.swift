@@ -28,6 +28,9 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
     @Flag(name: .long, help: "Exit 2 when there are changes, 0 when there are none, 1 on error.")
     var detailedExitcode = false
 
+    @Flag(name: .long, help: "List the droplets Arcadia leaves alone (no managed-by-arcadia tag), not only their count.")
+    var showUnmanaged = false
+
     func execute() async throws {
         let desired = try specOptions.loadOrExit()
         let plan = try await runReporting {
@@ -39,7 +42,7 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
         if json {
             Output.print(String(decoding: document.encoded(), as: UTF8.self))
         } else {
-            Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
+            Output.print(PlanRenderer(useColor: Output.useColor, showUnmanaged: showUnmanaged).text(plan))
         }
         if let out, plan.errors.isEmpty {
             try document.encoded().write(to: URL(fileURLWithPath: out))

@@ -9,8 +9,9 @@ public enum Differ {
         public var errors: [String] = []
         /// Things the plan will not do, said so the operator is not surprised.
         public var warnings: [String] = []
-        /// Droplets without `managed-by-arcadia`: never touched.
-        public var unmanagedCount = 0
+        /// Droplets without `managed-by-arcadia`, as `name (id)`: never touched.
+        public var unmanaged: [String] = []
+        public var unmanagedCount: Int { unmanaged.count }
         /// Droplets tagged `managed-by-arcadia` that this state did not create: never touched.
         public var foreignManagedCount = 0
     }
@@ -67,7 +68,7 @@ public enum Differ {
 
         for droplet in live where !ownedIDs.contains(droplet.id) {
             if !droplet.isManaged {
-                result.unmanagedCount += 1
+                result.unmanaged.append("\(droplet.name) (\(droplet.id))")
             } else if !desiredNames.contains(droplet.name) {
                 result.foreignManagedCount += 1
             }

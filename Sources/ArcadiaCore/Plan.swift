@@ -24,7 +24,9 @@ public struct Plan: Sendable, Hashable, Codable {
     public var drift: [DriftFinding]
     public var errors: [String]
     public var warnings: [String]
-    public var unmanagedCount: Int
+    public var unmanagedCount: Int { unmanaged.count }
+    /// Droplets Arcadia leaves alone because they lack `managed-by-arcadia`, as `name (id)`.
+    public var unmanaged: [String]
     public var foreignManagedCount: Int
     /// SHA-256 of the specs, the applied state and the inventory the plan was made from.
     public var fingerprint: String

@@ -4,9 +4,12 @@ import Foundation
 /// Prints a plan for people (aligned, optionally coloured) and for programs (`--json`).
 public struct PlanRenderer: Sendable {
     public var useColor: Bool
+    /// List the unmanaged droplets by name, not only count them.
+    public var showUnmanaged: Bool
 
-    public init(useColor: Bool) {
+    public init(useColor: Bool, showUnmanaged: Bool = false) {
         self.useColor = useColor
+        self.showUnmanaged = showUnmanaged
     }
 
     public func text(_ plan: Plan) -> String {
@@ -30,6 +33,11 @@ public struct PlanRenderer: Sendable {
                 let outcome = finding.isRevertPlanned ? "apply reverts it" : "reported only"
                 lines.append(paint("  ! drift \(finding.name) \(finding.field): expected \(finding.expected), found \(finding.actual) (\(outcome))", "35"))
             }
+        }
+        if showUnmanaged && !plan.unmanaged.isEmpty {
+            lines.append("")
+            lines.append("Unmanaged droplets (no \(Ownership.managedTag) tag; never touched):")
+            lines += plan.unmanaged.map { "  \($0)" }
         }
         if !plan.warnings.isEmpty {
             lines.append("")

@@ -8,7 +8,7 @@ public enum Planner {
             drift: diff.drift,
             errors: diff.errors,
             warnings: diff.warnings,
-            unmanagedCount: diff.unmanagedCount,
+            unmanaged: diff.unmanaged,
             foreignManagedCount: diff.foreignManagedCount,
             fingerprint: fingerprint
         )

@@ -98,6 +98,9 @@ import Testing
                 let plan = try await Reconciler(client: sim.client, store: store).plan(desired: [])
                 #expect(plan.unmanagedCount == 1)
                 #expect(!plan.hasChanges)
+                let text = PlanRenderer(useColor: false, showUnmanaged: true).text(plan)
+                #expect(text.contains("  hand-made ("))
+                #expect(text.contains("1 unmanaged droplet left alone."))
             }
         }
     }
