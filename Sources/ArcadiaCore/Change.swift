@@ -7,12 +7,15 @@ public struct FieldChange: Sendable, Hashable, Codable {
     public var to: String?
     /// The live value had drifted: this change puts it back.
     public var isDriftRevert: Bool
+    /// DigitalOcean already has the new value (e.g. the spec now says what drifted): only Arcadia's record changes.
+    public var isAlreadyLive: Bool
 
-    public init(field: String, from: String?, to: String?, isDriftRevert: Bool = false) {
+    public init(field: String, from: String?, to: String?, isDriftRevert: Bool = false, isAlreadyLive: Bool = false) {
         self.field = field
         self.from = from
         self.to = to
         self.isDriftRevert = isDriftRevert
+        self.isAlreadyLive = isAlreadyLive
     }
 }
 

@@ -84,8 +84,9 @@ public enum Differ {
             let had = field.desired(record.spec)
             let now = field.live?(droplet)
             if want != had {
-                fields.append(FieldChange(field: field.name, from: now ?? had, to: want))
-                modes.insert(field.mode)
+                let isAlreadyLive = now != nil && now == want
+                fields.append(FieldChange(field: field.name, from: isAlreadyLive ? had : (now ?? had), to: want, isAlreadyLive: isAlreadyLive))
+                modes.insert(isAlreadyLive ? .recordOnly : field.mode)
             } else if let now, now != had, let had {
                 let revertible = field.mode == .resize
                 result.drift.append(DriftFinding(
@@ -105,7 +106,9 @@ public enum Differ {
             modes.insert(.recordOnly)
         }
 
-        let unsupported = fields.filter { change in DropletField.all.first { $0.name == change.field }?.mode == .unsupported }
+        let unsupported = fields.filter { change in
+            !change.isAlreadyLive && DropletField.all.first { $0.name == change.field }?.mode == .unsupported
+        }
         for change in unsupported {
             result.warnings.append(
                 "droplet '\(resource.name)': changing \(change.field) in place is not supported yet; the change is not planned"
@@ -117,7 +120,9 @@ public enum Differ {
 
         if modes.contains(.replace) {
             if record.policy.protect || resource.policy.protect {
-                let names = fields.filter { change in DropletField.all.first { $0.name == change.field }?.mode == .replace }.map(\.field)
+                let names = fields.filter { change in
+                    !change.isAlreadyLive && DropletField.all.first { $0.name == change.field }?.mode == .replace
+                }.map(\.field)
                 result.errors.append(
                     "\(resource.source): changing \(names.joined(separator: ", ")) of droplet '\(resource.name)' needs a replacement, "
                         + "but it is protected (policy.protect: true); revert the change, or set protect: false and apply first"

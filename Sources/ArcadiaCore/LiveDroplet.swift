@@ -4,6 +4,8 @@ public struct LiveDroplet: Sendable, Hashable, Codable {
     public var name: String
     public var region: String
     public var size: String
+    /// Disk in GB; larger than the size's own after a disk resize, and never smaller again.
+    public var disk: Int
     /// The image slug, or its numeric id when it has no slug.
     public var image: String
     /// Operator tags, without `managed-by-arcadia` and `arcadia-saga-*`.
@@ -18,13 +20,14 @@ public struct LiveDroplet: Sendable, Hashable, Codable {
     public var sagaTag: String?
 
     public init(
-        id: String, name: String, region: String, size: String, image: String, tags: [String],
+        id: String, name: String, region: String, size: String, disk: Int = 0, image: String, tags: [String],
         monitoring: Bool, ipv6: Bool, backups: Bool, vpc: String?, status: String, isManaged: Bool, sagaTag: String?
     ) {
         self.id = id
         self.name = name
         self.region = region
         self.size = size
+        self.disk = disk
         self.image = image
         self.tags = tags
         self.monitoring = monitoring

@@ -75,7 +75,7 @@ public struct PlanRenderer: Sendable {
         case .replace:
             return paint("  -/+ replace \(change.name) (\(fieldList(change.fields)))", "31")
         case .update:
-            if change.fields.count == 1, let size = change.fields.first, size.field == "size" {
+            if change.fields.count == 1, let size = change.fields.first, size.field == "size", !size.isAlreadyLive {
                 let verb = size.isDriftRevert ? "revert" : "resize"
                 let note = size.isDriftRevert ? " (drift)" : ""
                 return paint("  ~ \(verb) \(change.name) \(size.from ?? "?") → \(size.to ?? "?")\(note)", "33")
@@ -85,7 +85,10 @@ public struct PlanRenderer: Sendable {
     }
 
     private func fieldList(_ fields: [FieldChange]) -> String {
-        fields.map { "\($0.field): \($0.from ?? "none") → \($0.to ?? "none")\($0.isDriftRevert ? " [drift]" : "")" }.joined(separator: "; ")
+        fields.map { field in
+            let note = field.isDriftRevert ? " [drift]" : field.isAlreadyLive ? " [already live; record only]" : ""
+            return "\(field.field): \(field.from ?? "none") → \(field.to ?? "none")\(note)"
+        }.joined(separator: "; ")
     }
 
     private func paint(_ text: String, _ code: String) -> String {

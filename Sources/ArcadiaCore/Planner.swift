@@ -33,7 +33,9 @@ public enum Planner {
                 irreversible: isGone ? [] : ["destroys droplet \(change.resourceID ?? "?") and its disk"]
             )
         case .update:
-            guard let size = change.fields.first(where: { $0.field == "size" }), let spec = change.desired.flatMap(dropletSpec) else {
+            guard let size = change.fields.first(where: { $0.field == "size" && !$0.isAlreadyLive }),
+                  let spec = change.desired.flatMap(dropletSpec)
+            else {
                 return PlannedChange(change: change, sagaKind: "update", steps: ["RecordApplied"])
             }
             var steps = ["PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"]

@@ -5,24 +5,63 @@ import ArcadiaSpecs
 public struct ProviderCatalogue: Sendable, Hashable {
     /// Region slug → whether new droplets can be created there.
     public var regions: [String: Bool]
-    /// Size slug → regions that offer it.
-    public var sizes: [String: Set<String>]
+    /// A size on offer: where, and with how large a disk.
+    public struct SizeOffer: Sendable, Hashable {
+        public var regions: Set<String>
+        /// GB.
+        public var disk: Int
+
+        public init(regions: Set<String>, disk: Int) {
+            self.regions = regions
+            self.disk = disk
+        }
+    }
+
+    /// Size slug → where it is offered and its disk.
+    public var sizes: [String: SizeOffer]
     /// Image slugs (distribution, application and the account's own).
     public var images: Set<String>
 
-    public init(regions: [String: Bool], sizes: [String: Set<String>], images: Set<String>) {
+    public init(regions: [String: Bool], sizes: [String: SizeOffer], images: Set<String>) {
         self.regions = regions
         self.sizes = sizes
         self.images = images
     }
 
-    /// Whether any of these changes depends on the catalogue.
-    public static func isNeeded(for changes: [Change]) -> Bool {
-        changes.contains { $0.action == .create || $0.action == .replace || $0.fields.contains { $0.field == "size" } }
+    /// Drops drift reverts DigitalOcean would refuse (a resize below a disk that grew): the drift stays
+    /// recorded and reported, with a warning saying how to settle it, and the rest of the plan goes ahead.
+    /// A resize the operator asked for is not dropped: ``problems(for:live:)`` reports it as an error.
+    public func withoutImpossibleReverts(_ diff: Differ.Result, live: [LiveDroplet]) -> Differ.Result {
+        let disks = Dictionary(live.map { ($0.id, $0.disk) }, uniquingKeysWith: { first, _ in first })
+        var result = diff
+        result.changes = diff.changes.compactMap { change in
+            guard let revert = change.fields.first(where: { $0.field == "size" && $0.isDriftRevert }),
+                  let target = revert.to, let offer = sizes[target],
+                  let id = change.resourceID, let disk = disks[id], offer.disk < disk
+            else { return change }
+            result.warnings.append(
+                "droplet '\(change.name)': size drifted to \(revert.from ?? "?") with a \(disk) GB disk, which cannot shrink back to "
+                    + "\(target) (\(offer.disk) GB); set size to \(revert.from ?? "a larger size") in the spec to accept it"
+            )
+            for index in result.drift.indices where result.drift[index].name == change.name && result.drift[index].field == "size" {
+                result.drift[index].isRevertPlanned = false
+            }
+            var kept = change
+            kept.fields.removeAll { $0 == revert }
+            return kept.fields.isEmpty ? nil : kept
+        }
+        return result
     }
 
-    /// One message per slug the changes need that DigitalOcean does not offer, with where it is written.
-    public func problems(for changes: [Change]) -> [String] {
+    /// Whether any of these changes depends on the catalogue.
+    public static func isNeeded(for changes: [Change]) -> Bool {
+        changes.contains { $0.action == .create || $0.action == .replace || $0.fields.contains { $0.field == "size" && !$0.isAlreadyLive } }
+    }
+
+    /// One message per slug the changes need that DigitalOcean does not offer, with where it is written,
+    /// and per resize DigitalOcean would refuse because the droplet's disk is larger than the new size's.
+    public func problems(for changes: [Change], live: [LiveDroplet] = []) -> [String] {
+        let disks = Dictionary(live.map { ($0.id, $0.disk) }, uniquingKeysWith: { first, _ in first })
         var problems: [String] = []
         for change in changes {
             guard let resource = change.desired, case .droplet(let spec) = resource.spec else { continue }
@@ -41,10 +80,16 @@ public struct ProviderCatalogue: Sendable, Hashable {
                     )
                 }
             }
-            if creates || change.fields.contains(where: { $0.field == "size" }) {
-                if let offered = sizes[spec.size] {
-                    if regions[spec.region] == true && !offered.contains(spec.region) {
+            if creates || change.fields.contains(where: { $0.field == "size" && !$0.isAlreadyLive }) {
+                if let offer = sizes[spec.size] {
+                    if regions[spec.region] == true && !offer.regions.contains(spec.region) {
                         problems.append("\(resource.location(of: "size")): size '\(spec.size)' is not offered in region '\(spec.region)'")
+                    }
+                    if !creates, let id = change.resourceID, let disk = disks[id], offer.disk < disk {
+                        problems.append(
+                            "\(resource.location(of: "size")): droplet '\(resource.name)' has a \(disk) GB disk and disks never shrink, "
+                                + "so it cannot be resized to '\(spec.size)' (\(offer.disk) GB); choose a size with at least \(disk) GB of disk"
+                        )
                     }
                 } else {
                     problems.append("\(resource.location(of: "size")): size '\(spec.size)' does not exist at DigitalOcean\(hint(spec.size, sizes.keys))")

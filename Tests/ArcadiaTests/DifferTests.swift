@@ -37,6 +37,14 @@ import Testing
         #expect(result.changes.first?.fields.first?.isDriftRevert == true)
     }
 
+    @Test func specCatchingUpWithLiveOnlyUpdatesTheRecord() {
+        let result = Differ.diff(desired: [desired("web", size: "s-4vcpu-8gb")], applied: [applied("web", id: "1")],
+                                 live: [live("web", id: "1", size: "s-4vcpu-8gb")])
+        #expect(result.drift.isEmpty)
+        #expect(result.changes.first?.fields == [FieldChange(field: "size", from: "s-1vcpu-1gb", to: "s-4vcpu-8gb", isAlreadyLive: true)])
+        #expect(Planner.planned(result.changes[0]).steps == ["RecordApplied"])
+    }
+
     @Test func ignoredFieldsAreNeverDiffed() {
         let policy = ResourcePolicy(ignore: ["size"])
         let result = Differ.diff(desired: [desired("web", policy: policy)], applied: [applied("web", id: "1", policy: policy)],

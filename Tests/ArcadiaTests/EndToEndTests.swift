@@ -144,6 +144,48 @@ import Testing
         }
     }
 
+    /// After the disk grew (here by hand), plan does not propose a revert DigitalOcean would refuse: the drift
+    /// is reported with how to settle it; and a resize the operator asks for below that disk fails the plan.
+    @Test func planKnowsADiskThatGrewCannotShrink() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
+                let reconciler = Reconciler(client: sim.client, store: store)
+                let executor = PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store)))
+                #expect(try await executor.apply(try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))).isSuccess)
+                let droplet = try #require(try await sim.client.listDroplets().first)
+                try await sim.performByHand(.powerOff, dropletID: droplet.id)
+                try await sim.performByHand(.resize(to: "s-2vcpu-4gb", disk: true), dropletID: droplet.id)
+                try await sim.performByHand(.powerOn, dropletID: droplet.id)
+
+                var plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.drift.map(\.field) == ["size"])
+                #expect(plan.drift.first?.isRevertPlanned == false)
+                #expect(plan.changes.isEmpty && plan.errors.isEmpty)
+                #expect(plan.warnings.first?.contains("set size to s-2vcpu-4gb in the spec to accept it") == true)
+                #expect(try await store.drift(status: .open).map(\.field) == ["size"])
+
+                try writeSpecs(["app.yaml": dropletSpec(name: "app", size: "s-2vcpu-2gb")], to: specs)
+                plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.errors == [
+                    "\(specs.path)/app.yaml:7:9: droplet 'app' has a 80 GB disk and disks never shrink, so it cannot be resized to "
+                        + "'s-2vcpu-2gb' (60 GB); choose a size with at least 80 GB of disk",
+                ])
+
+                // Accepting the live size settles it: nothing to do, the drift goes stale.
+                try writeSpecs(["app.yaml": dropletSpec(name: "app", size: "s-2vcpu-4gb")], to: specs)
+                plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.errors.isEmpty)
+                #expect(plan.changes.map(\.steps) == [["RecordApplied"]], "no power cycle for a size that is already live")
+                #expect(try await executor.apply(plan).isSuccess)
+                #expect(try await sim.client.getDroplet(id: droplet.id).status == "active")
+                #expect(try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path)).hasChanges == false)
+                #expect(try await store.drift(status: .open).isEmpty)
+            }
+        }
+    }
+
     /// An image change replaces the droplet: the new one is active before the old one goes.
     @Test func imageChangeReplacesTheDroplet() async throws {
         try await SimulatorHarness.with { sim in

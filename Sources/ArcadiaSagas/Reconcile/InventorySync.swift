@@ -41,6 +41,7 @@ public struct InventorySync: Sendable {
             name: droplet.name,
             region: droplet.region.slug,
             size: droplet.sizeSlug,
+            disk: droplet.disk,
             image: droplet.image.slug ?? droplet.image.id.map(String.init) ?? "unknown",
             tags: droplet.tags.filter { !Ownership.isOwnershipTag($0) },
             monitoring: droplet.features.contains("monitoring"),

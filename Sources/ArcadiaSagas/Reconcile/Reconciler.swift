@@ -19,11 +19,15 @@ public struct Reconciler: Sendable {
     public func plan(desired: [DesiredResource]) async throws -> Plan {
         let live = try await InventorySync(client: client, store: store).syncDroplets()
         let applied = try await appliedDroplets()
-        let diff = Differ.diff(desired: desired, applied: applied, live: live)
-        var plan = Planner.plan(diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live))
+        var diff = Differ.diff(desired: desired, applied: applied, live: live)
+        var problems: [String] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
-            plan.errors += try await catalogue().problems(for: diff.changes)
+            let catalogue = try await catalogue()
+            diff = catalogue.withoutImpossibleReverts(diff, live: live)
+            problems = catalogue.problems(for: diff.changes, live: live)
         }
+        var plan = Planner.plan(diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live))
+        plan.errors += problems
         try await recordDrift(plan.drift)
         return plan
     }
@@ -35,7 +39,10 @@ public struct Reconciler: Sendable {
         async let images = client.listImages()
         return ProviderCatalogue(
             regions: Dictionary(try await regions.map { ($0.slug, $0.available) }, uniquingKeysWith: { $0 || $1 }),
-            sizes: Dictionary(try await sizes.filter(\.available).map { ($0.slug, Set($0.regions)) }, uniquingKeysWith: { $0.union($1) }),
+            sizes: Dictionary(
+                try await sizes.filter(\.available).map { ($0.slug, ProviderCatalogue.SizeOffer(regions: Set($0.regions), disk: $0.disk)) },
+                uniquingKeysWith: { first, _ in first }
+            ),
             images: Set(try await images.compactMap(\.slug))
         )
     }
