@@ -39,7 +39,7 @@ struct DriftList: AsyncParsableCommand, RunnableCommand {
                     return try await session.store.drift(status: all ? nil : .open)
                 }
             }
-            return try await Session.withStore(connection) { store in try await store.drift(status: all ? nil : .open) }
+            return try await Session.withStore(connection.state) { store in try await store.drift(status: all ? nil : .open) }
         }
         if json {
             Output.print(try Output.json(records))

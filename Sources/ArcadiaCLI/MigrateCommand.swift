@@ -7,12 +7,12 @@ struct MigrateCommand: AsyncParsableCommand, RunnableCommand {
         abstract: "Create or upgrade the state database, and nothing else. Every command does this on start."
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var stateOptions: StateOptions
 
     func execute() async throws {
-        let url = try connection.databaseURL()
+        let url = try stateOptions.databaseURL()
         try await runReporting {
-            try await Session.withStore(connection) { _ in }
+            try await Session.withStore(stateOptions) { _ in }
         }
         Output.print("State database \(url) is up to date.")
     }

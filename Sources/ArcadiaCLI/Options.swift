@@ -8,16 +8,21 @@ struct SpecOptions: ParsableArguments {
     var specs: String = "specs"
 }
 
-/// Where the state and DigitalOcean are.
-struct ConnectionOptions: ParsableArguments {
+/// Where the state is.
+struct StateOptions: ParsableArguments {
     @Option(name: .long, help: "State database URL (sqlite:PATH). Default: ARCADIA_DATABASE_URL, else \(DatabaseURL.defaultURL).")
     var database: String?
-
-    @Flag(name: .long, help: "Use an embedded DigitalOcean simulator whose world is kept in .arcadia/sim-world.json (no account needed).")
-    var sim = false
 
     func databaseURL() throws -> DatabaseURL {
         let text = database ?? ProcessInfo.processInfo.environment["ARCADIA_DATABASE_URL"] ?? DatabaseURL.defaultURL
         return try DatabaseURL(parsing: text)
     }
+}
+
+/// Where the state and DigitalOcean are.
+struct ConnectionOptions: ParsableArguments {
+    @OptionGroup var state: StateOptions
+
+    @Flag(name: .long, help: "Use an embedded DigitalOcean simulator whose world is kept in .arcadia/sim-world.json (no account needed).")
+    var sim = false
 }

@@ -13,7 +13,7 @@ struct SagasCommand: AsyncParsableCommand {
 struct SagasList: AsyncParsableCommand, RunnableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List sagas, newest first.")
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var stateOptions: StateOptions
 
     @Option(name: .long, help: "Only sagas in this state: \(SagaStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
     var state: String?
@@ -32,7 +32,7 @@ struct SagasList: AsyncParsableCommand, RunnableCommand {
         }
         let filter = status
         let sagas = try await runReporting {
-            try await Session.withStore(connection) { store in try await store.sagas(status: filter) }
+            try await Session.withStore(stateOptions) { store in try await store.sagas(status: filter) }
         }
         if json {
             Output.print(try Output.json(sagas))
@@ -53,7 +53,7 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
     @Argument(help: "The saga id, or its first characters.")
     var id: String
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var stateOptions: StateOptions
 
     @Flag(name: .long, help: "Print JSON.")
     var json = false
@@ -61,7 +61,7 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
     func execute() async throws {
         let id = id
         let found = try await runReporting {
-            try await Session.withStore(connection) { store in try await store.saga(id: id) }
+            try await Session.withStore(stateOptions) { store in try await store.saga(id: id) }
         }
         guard let saga = found else {
             Output.error("no saga with id '\(id)'; `arcadia sagas list` shows them")

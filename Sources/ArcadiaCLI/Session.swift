@@ -23,13 +23,13 @@ struct Session: Sendable {
     static let simulatorWorldPath = ".arcadia/sim-world.json"
 
     /// For commands that read only the state: no DigitalOcean, no token.
-    static func withStore<T: Sendable>(_ options: ConnectionOptions, _ body: @Sendable (Store) async throws -> T) async throws -> T {
+    static func withStore<T: Sendable>(_ options: StateOptions, _ body: @Sendable (Store) async throws -> T) async throws -> T {
         try await Store.withStore(try options.databaseURL(), logger: Logger(label: "arcadia"), body)
     }
 
     static func with<T: Sendable>(_ options: ConnectionOptions, _ body: @Sendable (Session) async throws -> T) async throws -> T {
         let logger = Logger(label: "arcadia")
-        let databaseURL = try options.databaseURL()
+        let databaseURL = try options.state.databaseURL()
         guard options.sim else {
             let client = try DigitalOceanClient.fromEnvironment(logger: logger)
             return try await Store.withStore(databaseURL, logger: logger) { store in

@@ -20,7 +20,17 @@ public struct CommandRunner: Sendable {
         executable = found
     }
 
-    public func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], input: String = "") throws -> Result {
+    /// Runs the command to completion. The waiting happens on a thread of its own: blocking a thread of Swift's
+    /// small cooperative pool would starve the in-process simulator the command is talking to.
+    public func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], input: String = "") async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try runBlocking(arguments, in: directory, environment: environment, input: input) })
+            }
+        }
+    }
+
+    private func runBlocking(_ arguments: [String], in directory: URL, environment: [String: String], input: String) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

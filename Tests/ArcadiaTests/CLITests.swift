@@ -9,7 +9,7 @@ import Testing
     @Test func validatePrintsEveryErrorWithItsPositionAndWritesNothing() async throws {
         try await withTemporaryDirectory { directory in
             let broken = Self.root.appendingPathComponent("Tests/Fixtures/broken-specs").path
-            let result = try CommandRunner().run(["validate", "--specs", broken], in: directory)
+            let result = try await CommandRunner().run(["validate", "--specs", broken], in: directory)
             #expect(result.status == 1)
             #expect(result.stderr.contains("\(broken)/typo.yaml:7:3: unknown key 'szie' in spec; did you mean 'size'?"))
             #expect(result.stderr.contains("\(broken)/syntax.yaml:6:1: YAML syntax error"))
@@ -17,7 +17,7 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(".arcadia").path), "no state written")
 
             // plan and apply refuse the same specs before touching anything.
-            let plan = try CommandRunner().run(["plan", "--sim", "--specs", broken], in: directory)
+            let plan = try await CommandRunner().run(["plan", "--sim", "--specs", broken], in: directory)
             #expect(plan.status == 1)
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(".arcadia").path))
         }
@@ -27,7 +27,7 @@ import Testing
         try await withTemporaryDirectory { directory in
             let specs = Self.root.appendingPathComponent("examples/quickstart").path
             let cli = try CommandRunner()
-            let json = try cli.run(["plan", "--sim", "--specs", specs, "--json", "--detailed-exitcode"], in: directory)
+            let json = try await cli.run(["plan", "--sim", "--specs", specs, "--json", "--detailed-exitcode"], in: directory)
             #expect(json.status == 2)
             let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(document["format_version"] as? String == "1")
@@ -36,13 +36,13 @@ import Testing
             #expect(changes.map { $0["action"] as? String } == ["create", "create", "create"])
             #expect(changes.first?["steps"] as? [String] == ["CreateDroplet", "WaitDropletActive", "RegisterDroplet"])
 
-            let apply = try cli.run(["apply", "--sim", "--specs", specs, "--auto-approve"], in: directory)
+            let apply = try await cli.run(["apply", "--sim", "--specs", specs, "--auto-approve"], in: directory)
             #expect(apply.status == 0, "\(apply.stderr)")
             #expect(apply.stdout.contains("✓ WaitDropletActive"))
             #expect(apply.stdout.contains("Applied: 3 of 3 sagas completed."))
-            #expect(try cli.run(["plan", "--sim", "--specs", specs, "--detailed-exitcode"], in: directory).status == 0)
+            #expect(try await cli.run(["plan", "--sim", "--specs", specs, "--detailed-exitcode"], in: directory).status == 0)
 
-            let sagas = try cli.run(["sagas", "list", "--json"], in: directory)
+            let sagas = try await cli.run(["sagas", "list", "--json"], in: directory)
             let list = try #require(try JSONSerialization.jsonObject(with: Data(sagas.stdout.utf8)) as? [[String: Any]])
             #expect(list.count == 3)
             #expect(list.allSatisfy { $0["status"] as? String == "completed" })
@@ -54,16 +54,16 @@ import Testing
             let specs = directory.appendingPathComponent("specs")
             try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
             let cli = try CommandRunner()
-            #expect(try cli.run(["plan", "--sim", "--specs", specs.path, "--out", "plan.json"], in: directory).status == 0)
+            #expect(try await cli.run(["plan", "--sim", "--specs", specs.path, "--out", "plan.json"], in: directory).status == 0)
             try writeSpecs(["web.yaml": dropletSpec(name: "web", size: "s-2vcpu-2gb")], to: specs)
-            let stale = try cli.run(["apply", "plan.json", "--sim", "--specs", specs.path], in: directory)
+            let stale = try await cli.run(["apply", "plan.json", "--sim", "--specs", specs.path], in: directory)
             #expect(stale.status == 1)
             #expect(stale.stderr.contains("the saved plan no longer matches"))
-            #expect(try cli.run(["sagas", "list"], in: directory).stdout.contains("No sagas."))
+            #expect(try await cli.run(["sagas", "list"], in: directory).stdout.contains("No sagas."))
 
             // A fresh plan file applies without a prompt.
-            #expect(try cli.run(["plan", "--sim", "--specs", specs.path, "--out", "plan.json"], in: directory).status == 0)
-            let fresh = try cli.run(["apply", "plan.json", "--sim", "--specs", specs.path], in: directory)
+            #expect(try await cli.run(["plan", "--sim", "--specs", specs.path, "--out", "plan.json"], in: directory).status == 0)
+            let fresh = try await cli.run(["apply", "plan.json", "--sim", "--specs", specs.path], in: directory)
             #expect(fresh.status == 0, "\(fresh.stderr)")
         }
     }
@@ -73,11 +73,11 @@ import Testing
             let specs = directory.appendingPathComponent("specs")
             try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
             let cli = try CommandRunner()
-            let declined = try cli.run(["apply", "--sim", "--specs", specs.path], in: directory, input: "y\n")
+            let declined = try await cli.run(["apply", "--sim", "--specs", specs.path], in: directory, input: "y\n")
             #expect(declined.status == 1)
             #expect(declined.stdout.contains("Apply cancelled; nothing was changed."))
-            #expect(try cli.run(["plan", "--sim", "--specs", specs.path, "--detailed-exitcode"], in: directory).status == 2)
-            let accepted = try cli.run(["apply", "--sim", "--specs", specs.path], in: directory, input: "yes\n")
+            #expect(try await cli.run(["plan", "--sim", "--specs", specs.path, "--detailed-exitcode"], in: directory).status == 2)
+            let accepted = try await cli.run(["apply", "--sim", "--specs", specs.path], in: directory, input: "yes\n")
             #expect(accepted.status == 0)
         }
     }
@@ -90,10 +90,10 @@ import Testing
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
                 let environment = ["DIGITALOCEAN_TOKEN": secret, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_LOG_LEVEL": "trace"]
                 let cli = try CommandRunner()
-                let apply = try cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
+                let apply = try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
                 #expect(apply.status == 0, "\(apply.stderr)")
-                let plan = try cli.run(["plan", "--specs", specs.path, "--out", "plan.json", "--json"], in: directory, environment: environment)
-                let wrong = try cli.run(["plan", "--specs", specs.path], in: directory,
+                let plan = try await cli.run(["plan", "--specs", specs.path, "--out", "plan.json", "--json"], in: directory, environment: environment)
+                let wrong = try await cli.run(["plan", "--specs", specs.path], in: directory,
                                         environment: ["DIGITALOCEAN_TOKEN": secret + "x", "DIGITALOCEAN_API_URL": sim.baseURL])
                 #expect(wrong.status == 1)
                 #expect(wrong.stderr.contains("401 unauthorized"))
@@ -106,10 +106,42 @@ import Testing
         }
     }
 
+    /// Drift made by hand shows in the inbox once detected, and plan proposes the revert.
+    @Test func driftInboxListsWhatChangedByHand() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL]
+                let cli = try CommandRunner()
+                #expect(try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment).status == 0)
+                let droplet = try #require(try await sim.client.listDroplets().first)
+                try await sim.performByHand(.powerOff, dropletID: droplet.id)
+                try await sim.performByHand(.resize(to: "s-2vcpu-2gb", disk: false), dropletID: droplet.id)
+
+                #expect(try await cli.run(["drift", "list"], in: directory).stdout.contains("No open drift."), "not detected until a sync")
+                let refreshed = try await cli.run(["drift", "list", "--refresh", "--specs", specs.path], in: directory, environment: environment)
+                #expect(refreshed.status == 0, "\(refreshed.stderr)")
+                let row = try #require(refreshed.stdout.split(separator: "\n").first { $0.contains("app") })
+                #expect(row.contains("open") && row.contains("size") && row.contains("s-1vcpu-1gb") && row.contains("s-2vcpu-2gb"))
+
+                let json = try await cli.run(["drift", "list", "--json"], in: directory)
+                let records = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+                #expect(records.count == 1)
+                #expect(records.first?["status"] as? String == "open")
+
+                let plan = try await cli.run(["plan", "--specs", specs.path, "--detailed-exitcode"], in: directory, environment: environment)
+                #expect(plan.status == 2)
+                #expect(plan.stdout.contains("~ revert app s-2vcpu-2gb → s-1vcpu-1gb (drift)"))
+                #expect(plan.stdout.contains("! drift app size: expected s-1vcpu-1gb, found s-2vcpu-2gb (apply reverts it)"))
+            }
+        }
+    }
+
     @Test func noTokenAndNoSimSaysWhatToDo() async throws {
         try await withTemporaryDirectory { directory in
             let specs = Self.root.appendingPathComponent("examples/quickstart").path
-            let result = try CommandRunner().run(["plan", "--specs", specs], in: directory)
+            let result = try await CommandRunner().run(["plan", "--specs", specs], in: directory)
             #expect(result.status == 1)
             #expect(result.stderr.contains("set DIGITALOCEAN_TOKEN, or use --sim"))
         }
