@@ -12,7 +12,11 @@ enum Output {
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+        standardError("error: \(text)")
+    }
+
+    static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data("\(line)\n".utf8))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -44,7 +44,10 @@ public enum SpecLoader {
             if let resource { resources.append(resource) }
         }
         diagnostics += duplicateNames(in: resources)
-        guard diagnostics.isEmpty else { throw SpecLoadError(diagnostics: diagnostics) }
+        guard diagnostics.isEmpty else {
+            let ordered = diagnostics.sorted { ($0.location.path, $0.location.line, $0.location.column) < ($1.location.path, $1.location.line, $1.location.column) }
+            throw SpecLoadError(diagnostics: ordered)
+        }
         return resources
     }
 

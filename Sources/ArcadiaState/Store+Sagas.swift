@@ -49,6 +49,8 @@ extension Store {
 
     /// One saga with its steps; an unambiguous id prefix (as `sagas list` prints) is enough.
     public func saga(id: String) async throws -> SagaRecord? {
+        // Ids are hex and dashes; anything else would be a LIKE pattern, not a prefix.
+        guard !id.isEmpty, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return nil }
         let rows = try await database.raw("SELECT * FROM sagas WHERE id LIKE \(bind: id + "%") ORDER BY created_at LIMIT 2").all()
         guard rows.count == 1, let row = rows.first else {
             if rows.count > 1 { throw StoreError("saga id '\(id)' is ambiguous; give more characters") }

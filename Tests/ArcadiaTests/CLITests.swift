@@ -11,7 +11,7 @@ import Testing
             let broken = Self.root.appendingPathComponent("Tests/Fixtures/broken-specs").path
             let result = try await CommandRunner().run(["validate", "--specs", broken], in: directory)
             #expect(result.status == 1)
-            #expect(result.stderr.contains("\(broken)/typo.yaml:7:3: unknown key 'szie' in spec; did you mean 'size'?"))
+            #expect(result.stderr.split(separator: "\n").contains("\(broken)/typo.yaml:7:3: unknown key 'szie' in spec; did you mean 'size'?"))
             #expect(result.stderr.contains("\(broken)/syntax.yaml:6:1: YAML syntax error"))
             #expect(result.stderr.contains("13 problems in the specs; nothing was changed."))
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(".arcadia").path), "no state written")

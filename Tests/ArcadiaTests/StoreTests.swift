@@ -80,6 +80,7 @@ import Testing
             #expect(loaded.steps.map(\.status) == [.completed, .pending])
             #expect(try await store.sagas(status: .running).map(\.id) == [saga.id])
             #expect(try await store.saga(id: "ffff") == nil)
+            #expect(try await store.saga(id: "%") == nil, "not a LIKE pattern")
         }
     }
 
