@@ -16,7 +16,11 @@ public enum Differ {
         public var foreignManagedCount = 0
     }
 
-    public static func diff(desired: [DesiredResource], applied: [AppliedResource], live: [LiveDroplet]) -> Result {
+    /// - Parameter unfinishedSagas: saga tag → saga id, for this state's sagas that never reached a final status,
+    ///   so a droplet one of them created is named as such rather than as a stranger's.
+    public static func diff(
+        desired: [DesiredResource], applied: [AppliedResource], live: [LiveDroplet], unfinishedSagas: [String: String] = [:]
+    ) -> Result {
         var result = Result()
         let appliedByName = Dictionary(applied.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let liveByID = Dictionary(live.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -31,7 +35,13 @@ public enum Differ {
         for resource in desired.sorted(by: { $0.name < $1.name }) {
             guard case .droplet(let spec) = resource.spec else { continue }
             guard let record = appliedByName[resource.name] else {
-                if let stranger = strangersByName[resource.name] {
+                if let stranger = strangersByName[resource.name], let tag = stranger.sagaTag?.lowercased(), let sagaID = unfinishedSagas[tag] {
+                    result.errors.append(
+                        "\(resource.source): droplet '\(resource.name)' (id \(stranger.id)) was created by saga \(sagaID.prefix(8)) of this state, "
+                            + "which did not finish (see `arcadia sagas show \(sagaID.prefix(8))`); this version cannot resume it: "
+                            + "delete the droplet and apply again"
+                    )
+                } else if let stranger = strangersByName[resource.name] {
                     result.errors.append(
                         "\(resource.source): droplet '\(resource.name)' already exists (id \(stranger.id), tagged \(Ownership.managedTag)) "
                             + "but this state did not create it; delete it, or rename the spec, before applying"

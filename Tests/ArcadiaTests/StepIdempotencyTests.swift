@@ -80,6 +80,29 @@ import Testing
         }
     }
 
+    /// After a crash between CreateDroplet and RegisterDroplet, plan names the unfinished saga instead of a stranger.
+    @Test func planNamesTheUnfinishedSagaThatCreatedADroplet() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore { store, directory in
+                let environment = sim.stepEnvironment(store: store)
+                let sagaID = UUID().uuidString.lowercased()
+                let context = try await CreateDroplet().execute(try createContext(name: "web", sagaID: sagaID), in: environment)
+                let encoder = JSONEncoder()
+                try await store.insertSaga(SagaRecord(
+                    id: sagaID, kind: "create", resourceKind: "Droplet", resourceName: "web", status: .running,
+                    context: String(decoding: try encoder.encode(context.values), as: UTF8.self),
+                    steps: [SagaStepRecord(position: 0, name: "CreateDroplet", status: .completed, attempts: 1)]
+                ))
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+                let plan = try await Reconciler(client: sim.client, store: store).plan(desired: try SpecLoader.load(directory: specs.path))
+                #expect(plan.changes.isEmpty, "never a second create")
+                #expect(plan.errors.count == 1)
+                #expect(plan.errors.first?.contains("was created by saga \(sagaID.prefix(8)) of this state, which did not finish") == true)
+            }
+        }
+    }
+
     @Test func runnerResumesFromTheFirstUnfinishedStep() async throws {
         try await SimulatorHarness.with { sim in
             try await withTemporaryStore { store, _ in

@@ -19,7 +19,11 @@ public struct Reconciler: Sendable {
     public func plan(desired: [DesiredResource]) async throws -> Plan {
         let live = try await InventorySync(client: client, store: store).syncDroplets()
         let applied = try await appliedDroplets()
-        var diff = Differ.diff(desired: desired, applied: applied, live: live)
+        let unfinished = try await store.sagas().filter { !$0.status.isFinal }
+        var diff = Differ.diff(
+            desired: desired, applied: applied, live: live,
+            unfinishedSagas: Dictionary(unfinished.map { (Ownership.sagaTag(forSagaID: $0.id), $0.id) }, uniquingKeysWith: { first, _ in first })
+        )
         var problems: [String] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
             let catalogue = try await catalogue()
