@@ -6,7 +6,7 @@ enum Pagination {
     static let maximumPerPage = 200
 
     /// Renders only the requested page's items, so listing N items page by page costs O(N), not O(N²).
-    static func page<Item>(_ items: [Item], key: String, request: Request, render: (Item) -> [String: Any]) throws -> Response {
+    static func page<Item, Body: Encodable>(_ items: [Item], key: String, request: Request, render: (Item) -> Body) throws -> Response {
         let query = request.uri.queryParameters
         let perPage = query.get("per_page").flatMap(Int.init) ?? 20
         let page = query.get("page").flatMap(Int.init) ?? 1
@@ -28,11 +28,7 @@ enum Pagination {
             pages["next"] = link(page + 1)
             pages["last"] = link(lastPage)
         }
-        return JSONResponse.make(status: 200, [key: slice, "links": ["pages": pages], "meta": ["total": items.count]])
-    }
-
-    static func page(_ items: [[String: Any]], key: String, request: Request) throws -> Response {
-        try page(items, key: key, request: request) { $0 }
+        return JSONResponse.encode(status: 200, Bodies.Page(key: key, items: slice, links: .init(pages: pages), meta: .init(total: items.count)))
     }
 
     /// `http://host:port` as the client addressed us.

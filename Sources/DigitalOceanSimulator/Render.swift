@@ -1,166 +1,112 @@
 import Foundation
 
-/// JSON bodies shaped as DigitalOcean's OpenAPI document describes them: every required field present,
+/// Bodies shaped as DigitalOcean's OpenAPI document describes them: every required field present,
 /// nullable ones written as `null`.
 enum Render {
-    typealias Object = [String: Any]
-
     static func timestamp(_ date: Date) -> String {
         date.formatted(.iso8601)
     }
 
     /// Catalogue objects never change: render each once.
-    nonisolated(unsafe) private static let regionObjects: [String: Object] = Dictionary(
-        uniqueKeysWithValues: Catalogue.regions.map { ($0.slug, renderRegion($0.slug)) }
-    )
-    nonisolated(unsafe) private static let sizeObjects: [String: Object] = Dictionary(
-        uniqueKeysWithValues: Catalogue.sizes.map { ($0.slug, renderSize($0)) }
-    )
-    nonisolated(unsafe) private static let imageObjects: [String: Object] = Dictionary(
-        uniqueKeysWithValues: Catalogue.images.map { ($0.slug, renderImage($0)) }
-    )
+    private static let regionBodies = Dictionary(uniqueKeysWithValues: Catalogue.regions.map { ($0.slug, renderRegion($0.slug)) })
+    private static let sizeBodies = Dictionary(uniqueKeysWithValues: Catalogue.sizes.map { ($0.slug, renderSize($0)) })
+    private static let imageBodies = Dictionary(uniqueKeysWithValues: Catalogue.images.map { ($0.slug, renderImage($0)) })
 
-    static func region(_ slug: String) -> Object {
-        regionObjects[slug] ?? renderRegion(slug)
+    static func region(_ slug: String) -> Bodies.Region {
+        regionBodies[slug] ?? renderRegion(slug)
     }
 
-    static func size(_ entry: Catalogue.SizeEntry) -> Object {
-        sizeObjects[entry.slug] ?? renderSize(entry)
+    static func size(_ entry: Catalogue.SizeEntry) -> Bodies.Size {
+        sizeBodies[entry.slug] ?? renderSize(entry)
     }
 
-    static func image(_ entry: Catalogue.ImageEntry) -> Object {
-        imageObjects[entry.slug] ?? renderImage(entry)
+    static func image(_ entry: Catalogue.ImageEntry) -> Bodies.Image {
+        imageBodies[entry.slug] ?? renderImage(entry)
     }
 
-    private static func renderRegion(_ slug: String) -> Object {
+    private static func renderRegion(_ slug: String) -> Bodies.Region {
         let entry = Catalogue.region(slug)
-        return [
-            "name": entry?.name ?? slug,
-            "slug": slug,
-            "features": Catalogue.regionFeatures,
-            "available": entry?.available ?? false,
-            "sizes": entry?.available == true ? Catalogue.sizes.map(\.slug) : [],
-        ]
+        return Bodies.Region(
+            name: entry?.name ?? slug, slug: slug, features: Catalogue.regionFeatures,
+            available: entry?.available ?? false, sizes: entry?.available == true ? Catalogue.sizes.map(\.slug) : []
+        )
     }
 
-    private static func renderSize(_ entry: Catalogue.SizeEntry) -> Object {
-        [
-            "slug": entry.slug,
-            "memory": entry.memory,
-            "vcpus": entry.vcpus,
-            "disk": entry.disk,
-            "transfer": entry.transfer,
-            "price_monthly": entry.priceMonthly,
-            "price_hourly": entry.priceHourly,
-            "regions": Catalogue.regions.filter(\.available).map(\.slug),
-            "available": true,
-            "description": entry.description,
-            "disk_info": [["type": "local", "size": ["amount": entry.disk, "unit": "gib"]]],
-        ]
+    private static func renderSize(_ entry: Catalogue.SizeEntry) -> Bodies.Size {
+        Bodies.Size(
+            slug: entry.slug, memory: entry.memory, vcpus: entry.vcpus, disk: entry.disk, transfer: entry.transfer,
+            priceMonthly: entry.priceMonthly, priceHourly: entry.priceHourly,
+            regions: Catalogue.regions.filter(\.available).map(\.slug), available: true, description: entry.description,
+            diskInfo: [Bodies.DiskInfo(size: .init(amount: entry.disk))]
+        )
     }
 
-    private static func renderImage(_ entry: Catalogue.ImageEntry) -> Object {
-        [
-            "id": entry.id,
-            "name": entry.name,
-            "distribution": entry.distribution,
-            "slug": entry.slug,
-            "public": true,
-            "regions": Catalogue.imageRegions,
-            "created_at": entry.createdAt,
-            "type": "base",
-            "min_disk_size": entry.minDiskSize,
-            "size_gigabytes": entry.sizeGigabytes,
-            "description": "\(entry.distribution) \(entry.name)",
-            "tags": [String](),
-            "status": "available",
-            "error_message": "",
-        ]
+    private static func renderImage(_ entry: Catalogue.ImageEntry) -> Bodies.Image {
+        Bodies.Image(
+            id: entry.id, name: entry.name, distribution: entry.distribution, slug: entry.slug, public: true,
+            regions: Catalogue.imageRegions, createdAt: entry.createdAt, type: "base", minDiskSize: entry.minDiskSize,
+            sizeGigabytes: entry.sizeGigabytes, description: "\(entry.distribution) \(entry.name)", tags: [],
+            status: "available", errorMessage: ""
+        )
     }
 
-    static func droplet(_ droplet: SimDroplet, locked: Bool) -> Object {
+    /// An image the catalogue does not list (the droplet was made from one that was since withdrawn).
+    private static func unknownImage(_ reference: String) -> Bodies.Image {
+        Bodies.Image(
+            id: 0, name: reference, distribution: "Unknown", slug: reference, public: false, regions: [], createdAt: "",
+            type: "base", minDiskSize: 0, sizeGigabytes: 0, description: "", tags: [], status: "available", errorMessage: ""
+        )
+    }
+
+    static func droplet(_ droplet: SimDroplet, locked: Bool) -> Bodies.Droplet {
         let sizeEntry = Catalogue.size(droplet.size)
-        let imageEntry = Catalogue.image(droplet.image)
-        var v4: [Object] = []
-        var v6: [Object] = []
+        var networks = Bodies.Networks(v4: [], v6: [])
         if droplet.status != "new" {
-            v4 = [
-                ["ip_address": droplet.privateIPv4, "netmask": "255.255.0.0", "gateway": "nil", "type": "private"],
-                ["ip_address": droplet.publicIPv4, "netmask": "255.255.255.0", "gateway": "203.0.113.1", "type": "public"],
+            networks.v4 = [
+                Bodies.Address(ipAddress: droplet.privateIPv4, netmask: "255.255.0.0", gateway: "nil", type: "private"),
+                Bodies.Address(ipAddress: droplet.publicIPv4, netmask: "255.255.255.0", gateway: "198.18.0.1", type: "public"),
             ]
             if let address = droplet.ipv6 {
-                v6 = [["ip_address": address, "netmask": 64, "gateway": "2001:db8::1", "type": "public"]]
+                networks.v6 = [Bodies.AddressV6(ipAddress: address, netmask: 64, gateway: "2001:db8::1", type: "public")]
             }
         }
-        return [
-            "id": droplet.id,
-            "name": droplet.name,
-            "memory": sizeEntry?.memory ?? 1024,
-            "vcpus": sizeEntry?.vcpus ?? 1,
-            "disk": droplet.disk,
-            "disk_info": [["type": "local", "size": ["amount": droplet.disk, "unit": "gib"]]],
-            "locked": locked,
-            "status": droplet.status,
-            "kernel": NSNull(),
-            "created_at": timestamp(droplet.createdAt),
-            "features": droplet.features,
-            "backup_ids": [Int](),
-            "next_backup_window": NSNull(),
-            "snapshot_ids": droplet.snapshotIDs,
-            "image": imageEntry.map(image) ?? ["id": 0, "name": droplet.image, "distribution": "Unknown", "slug": droplet.image],
-            "volume_ids": [String](),
-            "size": sizeEntry.map(size) ?? [:],
-            "size_slug": droplet.size,
-            "networks": ["v4": v4, "v6": v6],
-            "region": region(droplet.region),
-            "tags": droplet.tags,
-            "vpc_uuid": droplet.vpcUUID,
-        ]
+        return Bodies.Droplet(
+            id: droplet.id, name: droplet.name, memory: sizeEntry?.memory ?? 1024, vcpus: sizeEntry?.vcpus ?? 1,
+            disk: droplet.disk, diskInfo: [Bodies.DiskInfo(size: .init(amount: droplet.disk))], locked: locked,
+            status: droplet.status, kernel: .init(nil), createdAt: timestamp(droplet.createdAt), features: droplet.features,
+            backupIds: [], nextBackupWindow: .init(nil), snapshotIds: droplet.snapshotIDs,
+            image: Catalogue.image(droplet.image).map(image) ?? unknownImage(droplet.image), volumeIds: [],
+            size: sizeEntry.map(size) ?? renderSize(Catalogue.sizes[0]), sizeSlug: droplet.size, networks: networks,
+            region: region(droplet.region), tags: droplet.tags, vpcUuid: droplet.vpcUUID
+        )
     }
 
-    static func action(_ action: SimAction) -> Object {
-        [
-            "id": action.id,
-            "status": action.status,
-            "type": action.type,
-            "started_at": timestamp(action.startedAt),
-            "completed_at": action.completedAt.map(timestamp) ?? NSNull(),
-            "resource_id": action.dropletID,
-            "resource_type": "droplet",
-            "region": region(action.region),
-            "region_slug": action.region,
-        ]
+    static func action(_ action: SimAction) -> Bodies.Action {
+        Bodies.Action(
+            id: action.id, status: action.status, type: action.type, startedAt: timestamp(action.startedAt),
+            completedAt: .init(action.completedAt.map(timestamp)), resourceId: action.dropletID, resourceType: "droplet",
+            region: region(action.region), regionSlug: action.region
+        )
     }
 
     /// A snapshot as `/v2/snapshots` lists it (string ids).
-    static func snapshot(_ snapshot: SimSnapshot) -> Object {
-        [
-            "id": String(snapshot.id),
-            "name": snapshot.name,
-            "created_at": timestamp(snapshot.createdAt),
-            "regions": snapshot.regions,
-            "resource_id": String(snapshot.dropletID),
-            "resource_type": "droplet",
-            "min_disk_size": snapshot.minDiskSize,
-            "size_gigabytes": snapshot.sizeGigabytes,
-            "tags": [String](),
-        ]
+    static func snapshot(_ snapshot: SimSnapshot) -> Bodies.Snapshot {
+        Bodies.Snapshot(
+            id: String(snapshot.id), name: snapshot.name, createdAt: timestamp(snapshot.createdAt), regions: snapshot.regions,
+            resourceId: String(snapshot.dropletID), resourceType: "droplet", minDiskSize: snapshot.minDiskSize,
+            sizeGigabytes: snapshot.sizeGigabytes, tags: []
+        )
     }
 
     /// A snapshot as `/v2/droplets/{id}/snapshots` lists it (integer ids, a `type`).
-    static func dropletSnapshot(_ snapshot: SimSnapshot) -> Object {
-        [
-            "id": snapshot.id,
-            "name": snapshot.name,
-            "created_at": timestamp(snapshot.createdAt),
-            "regions": snapshot.regions,
-            "min_disk_size": snapshot.minDiskSize,
-            "size_gigabytes": snapshot.sizeGigabytes,
-            "type": "snapshot",
-        ]
+    static func dropletSnapshot(_ snapshot: SimSnapshot) -> Bodies.DropletSnapshot {
+        Bodies.DropletSnapshot(
+            id: snapshot.id, name: snapshot.name, createdAt: timestamp(snapshot.createdAt), regions: snapshot.regions,
+            minDiskSize: snapshot.minDiskSize, sizeGigabytes: snapshot.sizeGigabytes, type: "snapshot"
+        )
     }
 
-    static func account() -> Object {
+    static func account() -> [String: Any] {
         [
             "droplet_limit": 25_000,
             "floating_ip_limit": 100,

@@ -58,6 +58,20 @@ enum JSONResponse {
         )
     }
 
+    /// Typed bodies, snake_case keys: the fast path for everything DigitalOcean-shaped.
+    static func encode(status: Int, _ value: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = .withoutEscapingSlashes
+        // Plain structs of strings, numbers and arrays: encoding cannot fail.
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(
+            status: .init(code: status),
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
     static func noContent() -> Response {
         Response(status: .noContent, headers: [.contentType: "application/json; charset=utf-8"])
     }

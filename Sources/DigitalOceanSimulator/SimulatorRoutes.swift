@@ -9,15 +9,15 @@ struct SimulatorRoutes {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v2/account") { _, _ in JSONResponse.make(status: 200, ["account": Render.account()]) }
         router.get("/v2/regions") { request, _ in
-            try Pagination.page(Catalogue.regions.map { Render.region($0.slug) }, key: "regions", request: request)
+            try Pagination.page(Catalogue.regions, key: "regions", request: request) { Render.region($0.slug) }
         }
         router.get("/v2/sizes") { request, _ in
-            try Pagination.page(Catalogue.sizes.map(Render.size), key: "sizes", request: request)
+            try Pagination.page(Catalogue.sizes, key: "sizes", request: request, render: Render.size)
         }
         router.get("/v2/images") { request, _ in
             let type = request.uri.queryParameters.get("type")
-            let images = (type == nil || type == "distribution") ? Catalogue.images.map(Render.image) : []
-            return try Pagination.page(images, key: "images", request: request)
+            let images = (type == nil || type == "distribution") ? Catalogue.images : []
+            return try Pagination.page(images, key: "images", request: request, render: Render.image)
         }
         registerDroplets(on: router)
         registerActions(on: router)
@@ -35,13 +35,13 @@ struct SimulatorRoutes {
         router.post("/v2/droplets") { request, _ in
             let body = try await JSONBody.read(request)
             let (droplet, action) = try await world.createDroplet(try DropletCreateBody.parse(body))
-            let link: [String: Any] = ["id": action.id, "rel": "create", "href": "\(Pagination.origin(of: request))/v2/actions/\(action.id)"]
-            return JSONResponse.make(status: 202, ["droplet": Render.droplet(droplet, locked: false), "links": ["actions": [link]]])
+            let link = CreatedDroplet.ActionLink(id: action.id, rel: "create", href: "\(Pagination.origin(of: request))/v2/actions/\(action.id)")
+            return JSONResponse.encode(status: 202, CreatedDroplet(droplet: Render.droplet(droplet, locked: false), links: .init(actions: [link])))
         }
         router.get("/v2/droplets/{droplet_id}") { request, context in
             let id = try context.parameters.require("droplet_id", as: Int.self)
             let droplet = try await world.droplet(id: id)
-            return JSONResponse.make(status: 200, ["droplet": Render.droplet(droplet, locked: await world.isLocked(id))])
+            return JSONResponse.encode(status: 200, Bodies.Single(key: "droplet", value: Render.droplet(droplet, locked: await world.isLocked(id))))
         }
         router.delete("/v2/droplets/{droplet_id}") { _, context in
             try await world.deleteDroplet(id: try context.parameters.require("droplet_id", as: Int.self))
@@ -64,19 +64,19 @@ struct SimulatorRoutes {
                 dropletID: id, type: type, size: body["size"] as? String,
                 resizeDisk: body["disk"] as? Bool ?? false, name: body["name"] as? String
             )
-            return JSONResponse.make(status: 201, ["action": Render.action(action)])
+            return JSONResponse.encode(status: 201, Bodies.Single(key: "action", value: Render.action(action)))
         }
         router.get("/v2/droplets/{droplet_id}/actions/{action_id}") { _, context in
             let dropletID = try context.parameters.require("droplet_id", as: Int.self)
             let actionID = try context.parameters.require("action_id", as: Int.self)
-            return JSONResponse.make(status: 200, ["action": Render.action(try await world.action(id: actionID, dropletID: dropletID))])
+            return JSONResponse.encode(status: 200, Bodies.Single(key: "action", value: Render.action(try await world.action(id: actionID, dropletID: dropletID))))
         }
         router.get("/v2/actions") { request, _ in
             try Pagination.page(await world.allActions(), key: "actions", request: request, render: Render.action)
         }
         router.get("/v2/actions/{action_id}") { _, context in
             let id = try context.parameters.require("action_id", as: Int.self)
-            return JSONResponse.make(status: 200, ["action": Render.action(try await world.action(id: id))])
+            return JSONResponse.encode(status: 200, Bodies.Single(key: "action", value: Render.action(try await world.action(id: id))))
         }
     }
 
@@ -88,7 +88,7 @@ struct SimulatorRoutes {
         }
         router.get("/v2/snapshots/{snapshot_id}") { _, context in
             let id = try context.parameters.require("snapshot_id", as: Int.self)
-            return JSONResponse.make(status: 200, ["snapshot": Render.snapshot(try await world.snapshot(id: id))])
+            return JSONResponse.encode(status: 200, Bodies.Single(key: "snapshot", value: Render.snapshot(try await world.snapshot(id: id))))
         }
         router.delete("/v2/snapshots/{snapshot_id}") { _, context in
             try await world.deleteSnapshot(id: try context.parameters.require("snapshot_id", as: Int.self))
@@ -122,6 +122,22 @@ struct SimulatorRoutes {
     private func lockedIDs() async -> Set<Int> {
         await world.lockedDropletIDs()
     }
+}
+
+/// `POST /v2/droplets`'s answer: the droplet and a link to its create action.
+struct CreatedDroplet: Encodable {
+    struct ActionLink: Encodable {
+        var id: Int
+        var rel: String
+        var href: String
+    }
+
+    struct Links: Encodable {
+        var actions: [ActionLink]
+    }
+
+    var droplet: Bodies.Droplet
+    var links: Links
 }
 
 enum JSONBody {

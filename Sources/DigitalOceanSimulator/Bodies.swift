@@ -1,0 +1,189 @@
+import Foundation
+
+/// Response bodies as typed values, encoded with snake_case keys: much cheaper than `JSONSerialization`
+/// over `[String: Any]` for long lists. Fields the contract requires but allows to be null are ``Nullable``.
+enum Bodies {
+    /// Encodes `nil` as an explicit `null` (synthesised `Encodable` would leave the key out).
+    struct Nullable<Value: Encodable>: Encodable {
+        var value: Value?
+
+        init(_ value: Value?) {
+            self.value = value
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            if let value { try container.encode(value) } else { try container.encodeNil() }
+        }
+    }
+
+    struct DiskInfo: Encodable {
+        struct Amount: Encodable {
+            var amount: Int
+            var unit = "gib"
+        }
+
+        var type = "local"
+        var size: Amount
+    }
+
+    struct Region: Encodable {
+        var name: String
+        var slug: String
+        var features: [String]
+        var available: Bool
+        var sizes: [String]
+    }
+
+    struct Size: Encodable {
+        var slug: String
+        var memory: Int
+        var vcpus: Int
+        var disk: Int
+        var transfer: Double
+        var priceMonthly: Double
+        var priceHourly: Double
+        var regions: [String]
+        var available: Bool
+        var description: String
+        var diskInfo: [DiskInfo]
+    }
+
+    struct Image: Encodable {
+        var id: Int
+        var name: String
+        var distribution: String
+        var slug: String
+        var `public`: Bool
+        var regions: [String]
+        var createdAt: String
+        var type: String
+        var minDiskSize: Int
+        var sizeGigabytes: Double
+        var description: String
+        var tags: [String]
+        var status: String
+        var errorMessage: String
+    }
+
+    struct Address: Encodable {
+        var ipAddress: String
+        var netmask: String
+        var gateway: String
+        var type: String
+    }
+
+    struct AddressV6: Encodable {
+        var ipAddress: String
+        var netmask: Int
+        var gateway: String
+        var type: String
+    }
+
+    struct Networks: Encodable {
+        var v4: [Address]
+        var v6: [AddressV6]
+    }
+
+    struct Droplet: Encodable {
+        var id: Int
+        var name: String
+        var memory: Int
+        var vcpus: Int
+        var disk: Int
+        var diskInfo: [DiskInfo]
+        var locked: Bool
+        var status: String
+        var kernel: Nullable<String>
+        var createdAt: String
+        var features: [String]
+        var backupIds: [Int]
+        var nextBackupWindow: Nullable<String>
+        var snapshotIds: [Int]
+        var image: Image
+        var volumeIds: [String]
+        var size: Size
+        var sizeSlug: String
+        var networks: Networks
+        var region: Region
+        var tags: [String]
+        var vpcUuid: String
+    }
+
+    struct Action: Encodable {
+        var id: Int
+        var status: String
+        var type: String
+        var startedAt: String
+        var completedAt: Nullable<String>
+        var resourceId: Int
+        var resourceType: String
+        var region: Region
+        var regionSlug: String
+    }
+
+    struct Snapshot: Encodable {
+        var id: String
+        var name: String
+        var createdAt: String
+        var regions: [String]
+        var resourceId: String
+        var resourceType: String
+        var minDiskSize: Int
+        var sizeGigabytes: Double
+        var tags: [String]
+    }
+
+    struct DropletSnapshot: Encodable {
+        var id: Int
+        var name: String
+        var createdAt: String
+        var regions: [String]
+        var minDiskSize: Int
+        var sizeGigabytes: Double
+        var type: String
+    }
+
+    struct Links: Encodable {
+        var pages: [String: String]
+    }
+
+    struct Meta: Encodable {
+        var total: Int
+    }
+
+    /// One page of a list: the items under their collection key, `links` and `meta`.
+    struct Page<Item: Encodable>: Encodable {
+        var key: String
+        var items: [Item]
+        var links: Links
+        var meta: Meta
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: DynamicKey.self)
+            try container.encode(items, forKey: DynamicKey(key))
+            try container.encode(links, forKey: DynamicKey("links"))
+            try container.encode(meta, forKey: DynamicKey("meta"))
+        }
+    }
+
+    /// `{"<key>": value}`, e.g. `{"droplet": {...}}`.
+    struct Single<Value: Encodable>: Encodable {
+        var key: String
+        var value: Value
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: DynamicKey.self)
+            try container.encode(value, forKey: DynamicKey(key))
+        }
+    }
+
+    /// A key chosen at run time (a list's collection name). Under snake_case encoding it is already snake case.
+    struct DynamicKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
