@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "ArcadiaTestSupport",
             dependencies: [
-                "DigitalOceanSimulator", "DigitalOceanAPI", "ArcadiaState", "ArcadiaSagas",
+                "DigitalOceanSimulator", "DigitalOceanAPI", "ArcadiaState", "ArcadiaSagas", "ArcadiaCore", "ArcadiaSpecs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

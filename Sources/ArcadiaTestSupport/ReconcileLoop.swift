@@ -1,0 +1,48 @@
+import ArcadiaCore
+import ArcadiaSagas
+import ArcadiaSpecs
+import ArcadiaState
+import Foundation
+
+/// The operator's loop in one place: spec files in a folder, a simulator, a SQLite state;
+/// `plan()` and `apply(_:)` as `arcadia plan` and `arcadia apply` do them, minus the printing.
+public struct ReconcileLoop: Sendable {
+    public let sim: SimulatorHarness
+    public let store: Store
+    /// The spec folder.
+    public let specs: URL
+
+    /// A simulator on a free port, a temporary state file and an empty spec folder, for `body`.
+    public static func with<T: Sendable>(timeScale: Double = 0.002, _ body: @Sendable (ReconcileLoop) async throws -> T) async throws -> T {
+        try await SimulatorHarness.with(timeScale: timeScale) { sim in
+            try await withTemporaryStore { store, directory in
+                let specs = directory.appendingPathComponent("specs")
+                try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
+                return try await body(ReconcileLoop(sim: sim, store: store, specs: specs))
+            }
+        }
+    }
+
+    /// Writes (or overwrites) spec files, `name.yaml` → contents.
+    public func write(_ files: [String: String]) throws {
+        try writeSpecs(files, to: specs)
+    }
+
+    public func remove(_ file: String) throws {
+        try FileManager.default.removeItem(at: specs.appendingPathComponent(file))
+    }
+
+    /// Loads the specs and plans against the simulator, recording drift, as `arcadia plan` does.
+    public func plan() async throws -> Plan {
+        try await Reconciler(client: sim.client, store: store).plan(desired: try SpecLoader.load(directory: specs.path))
+    }
+
+    public func apply(_ plan: Plan) async throws -> PlanExecutor.Outcome {
+        try await PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store))).apply(plan)
+    }
+
+    /// Plans and applies; true when every saga completed.
+    public func planAndApply() async throws -> Bool {
+        try await apply(try await plan()).isSuccess
+    }
+}
