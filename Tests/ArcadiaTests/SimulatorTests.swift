@@ -53,6 +53,12 @@ import Testing
             #expect(Int(second.headers["ratelimit-remaining"] ?? "") == remaining - 1)
             let reset = try #require(Int(first.headers["ratelimit-reset"] ?? ""))
             #expect(reset > Int(Date().timeIntervalSince1970))
+
+            // The client keeps the latest budget for pacing.
+            _ = try await sim.client.listSizes()
+            let budget = try #require(sim.client.lastRateLimit)
+            #expect(budget.limit == 5000)
+            #expect(budget.remaining == remaining - 2)
         }
     }
 
