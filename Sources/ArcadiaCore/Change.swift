@@ -57,9 +57,11 @@ public struct Change: Sendable, Hashable, Codable {
     public var desired: DesiredResource?
     /// Why, in words, where the fields do not say it (e.g. "deleted outside Arcadia").
     public var reason: String?
+    /// For a destroy: DigitalOcean no longer has the resource, so only Arcadia's record goes.
+    public var isResourceGone: Bool
 
     public init(action: Action, kind: ResourceKind, name: String, fields: [FieldChange] = [], resourceID: String? = nil,
-                desired: DesiredResource? = nil, reason: String? = nil) {
+                desired: DesiredResource? = nil, reason: String? = nil, isResourceGone: Bool = false) {
         self.action = action
         self.kind = kind
         self.name = name
@@ -67,5 +69,6 @@ public struct Change: Sendable, Hashable, Codable {
         self.resourceID = resourceID
         self.desired = desired
         self.reason = reason
+        self.isResourceGone = isResourceGone
     }
 }

@@ -72,7 +72,8 @@ public enum Differ {
             }
             result.changes.append(Change(
                 action: .destroy, kind: .droplet, name: record.name, resourceID: record.resourceID,
-                reason: exists ? nil : "already gone from DigitalOcean; only Arcadia's record is removed"
+                reason: exists ? nil : "already gone from DigitalOcean; only Arcadia's record is removed",
+                isResourceGone: !exists
             ))
         }
 

@@ -26,11 +26,10 @@ public enum Planner {
                 irreversible: ["destroys droplet \(change.resourceID ?? "?") once its replacement is active"]
             )
         case .destroy:
-            let isGone = change.reason != nil
             return PlannedChange(
                 change: change, sagaKind: "destroy",
-                steps: isGone ? ["ForgetDroplet"] : ["DestroyDroplet", "ForgetDroplet"],
-                irreversible: isGone ? [] : ["destroys droplet \(change.resourceID ?? "?") and its disk"]
+                steps: change.isResourceGone ? ["ForgetDroplet"] : ["DestroyDroplet", "ForgetDroplet"],
+                irreversible: change.isResourceGone ? [] : ["destroys droplet \(change.resourceID ?? "?") and its disk"]
             )
         case .update:
             guard let size = change.fields.first(where: { $0.field == "size" && !$0.isAlreadyLive }),

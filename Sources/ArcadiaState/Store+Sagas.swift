@@ -82,6 +82,15 @@ extension Store {
         return try rows.map(Self.saga)
     }
 
+    /// Sagas that never reached a final status (running, pending, compensating), without their steps.
+    public func unfinishedSagas() async throws -> [SagaRecord] {
+        let final = SagaStatus.allCases.filter(\.isFinal).map(\.rawValue)
+        return try await database.select().column("*").from("sagas")
+            .where("status", .notIn, final)
+            .orderBy("created_at")
+            .all().map(Self.saga)
+    }
+
     private static func saga(_ row: any SQLRow) throws -> SagaRecord {
         SagaRecord(
             id: try row.decode(column: "id", as: String.self),

@@ -29,7 +29,7 @@ struct SimulatorRoutes {
         router.get("/v2/droplets") { request, _ in
             let query = request.uri.queryParameters
             let droplets = await world.droplets(tagName: query.get("tag_name"), name: query.get("name"))
-            let locked = await lockedIDs()
+            let locked = await world.lockedDropletIDs()
             return try Pagination.page(droplets, key: "droplets", request: request) { Render.droplet($0, locked: locked.contains($0.id)) }
         }
         router.post("/v2/droplets") { request, _ in
@@ -117,10 +117,6 @@ struct SimulatorRoutes {
             await world.failNextActions(type: type, count: failure["count"] as? Int ?? 1)
             return JSONResponse.make(status: 200, ["fail_next_action": ["type": type, "count": failure["count"] as? Int ?? 1]])
         }
-    }
-
-    private func lockedIDs() async -> Set<Int> {
-        await world.lockedDropletIDs()
     }
 }
 

@@ -89,6 +89,13 @@ import Testing
         #expect(result.foreignManagedCount == 1, "a managed droplet from another state is left alone")
     }
 
+    @Test func removedSpecOfAVanishedDropletOnlyForgetsIt() {
+        let result = Differ.diff(desired: [], applied: [applied("web", id: "1")], live: [])
+        #expect(result.changes.first?.isResourceGone == true)
+        #expect(Planner.planned(result.changes[0]).steps == ["ForgetDroplet"])
+        #expect(Planner.planned(result.changes[0]).irreversible.isEmpty)
+    }
+
     @Test func vanishedDropletIsRecreated() {
         let result = Differ.diff(desired: [desired("web")], applied: [applied("web", id: "1")], live: [])
         #expect(result.changes.map(\.action) == [.create])

@@ -151,7 +151,7 @@ import Testing
     }
 
     @Test func errorsComeInDigitalOceansShape() async throws {
-        try await SimulatorHarness.with { sim in
+        _ = try await SimulatorHarness.with { sim in
             await #expect {
                 _ = try await sim.client.getDroplet(id: 1)
             } throws: { error in

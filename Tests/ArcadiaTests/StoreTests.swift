@@ -79,6 +79,9 @@ import Testing
             #expect(loaded.context == #"{"dropletID":"7"}"#)
             #expect(loaded.steps.map(\.status) == [.completed, .pending])
             #expect(try await store.sagas(status: .running).map(\.id) == [saga.id])
+            #expect(try await store.unfinishedSagas().map(\.id) == [saga.id])
+            try await store.updateSaga(id: saga.id, status: .rolledBack, context: "{}")
+            #expect(try await store.unfinishedSagas().isEmpty)
             #expect(try await store.saga(id: "ffff") == nil)
             #expect(try await store.saga(id: "%") == nil, "not a LIKE pattern")
         }

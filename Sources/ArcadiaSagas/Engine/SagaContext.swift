@@ -50,15 +50,13 @@ public struct SagaContext: Sendable, Hashable, Codable {
     }
 
     func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         // A dictionary of strings always encodes.
-        return (try? encoder.encode(values)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        (try? CanonicalJSON.string(values)) ?? "{}"
     }
 
     static func decode(_ text: String) throws -> SagaContext {
         var context = SagaContext()
-        context.values = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        context.values = try CanonicalJSON.decode([String: String].self, from: text)
         return context
     }
 }

@@ -23,12 +23,10 @@ public struct InventorySync: Sendable {
 
     /// Writes normalised droplets to `resources` in one transaction, marking the ones not among them deleted.
     public func record(_ droplets: [LiveDroplet]) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let records = try droplets.map { droplet in
             ResourceRecord(
                 kind: ResourceKind.droplet.rawValue, id: droplet.id, name: droplet.name, managed: droplet.isManaged,
-                attributes: String(decoding: try encoder.encode(droplet), as: UTF8.self)
+                attributes: try CanonicalJSON.string(droplet)
             )
         }
         try await store.syncResources(kind: ResourceKind.droplet.rawValue, seen: records)

@@ -40,7 +40,7 @@ public struct PlanExecutor: Sendable {
         let sagaTag = Ownership.sagaTag(forSagaID: id)
         var context = SagaContext([.resourceName: change.name, .sagaID: id, .sagaTag: sagaTag])
         if let desired = change.desired {
-            context[.desired] = try desired.encodedJSON()
+            context[.desired] = try CanonicalJSON.string(desired)
         }
         switch change.action {
         case .create:

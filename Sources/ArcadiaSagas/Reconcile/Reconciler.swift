@@ -19,7 +19,7 @@ public struct Reconciler: Sendable {
     public func plan(desired: [DesiredResource]) async throws -> Plan {
         let live = try await InventorySync(client: client, store: store).syncDroplets()
         let applied = try await appliedDroplets()
-        let unfinished = try await store.sagas().filter { !$0.status.isFinal }
+        let unfinished = try await store.unfinishedSagas()
         var diff = Differ.diff(
             desired: desired, applied: applied, live: live,
             unfinishedSagas: Dictionary(unfinished.map { (Ownership.sagaTag(forSagaID: $0.id), $0.id) }, uniquingKeysWith: { first, _ in first })
@@ -53,7 +53,7 @@ public struct Reconciler: Sendable {
 
     public func appliedDroplets() async throws -> [AppliedResource] {
         try await store.provisioned(kind: ResourceKind.droplet.rawValue).map { record in
-            let document = try AppliedDocument.decode(record.spec)
+            let document = try CanonicalJSON.decode(AppliedDocument.self, from: record.spec)
             return AppliedResource(
                 name: record.name, resourceID: record.resourceID, spec: document.spec,
                 policy: document.policy, specVersion: record.specVersion

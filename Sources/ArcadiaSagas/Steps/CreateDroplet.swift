@@ -13,7 +13,7 @@ public struct CreateDroplet: Step {
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         var context = context
         let sagaTag = try context.require(.sagaTag, step: name)
-        let desired = try DesiredResource.decode(try context.require(.desired, step: name))
+        let desired = try CanonicalJSON.decode(DesiredResource.self, from: try context.require(.desired, step: name))
         guard case .droplet(let spec) = desired.spec else { throw StepError.permanent("\(desired.name) is not a droplet") }
 
         if let existing = try await environment.client.listDroplets(tagName: sagaTag).first {

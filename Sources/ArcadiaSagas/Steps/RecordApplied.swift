@@ -38,36 +38,13 @@ public struct RecordApplied: Step {
 
 /// Writes the `provisioned` row from the saga's desired spec and droplet id. Idempotent: an upsert.
 func recordApplied(_ context: SagaContext, step: String, in environment: StepEnvironment) async throws {
-    let desired = try DesiredResource.decode(try context.require(.desired, step: step))
+    let desired = try CanonicalJSON.decode(DesiredResource.self, from: try context.require(.desired, step: step))
     guard case .droplet(let spec) = desired.spec else { throw StepError.permanent("\(desired.name) is not a droplet") }
     let dropletID = try context.require(.dropletID, step: step)
     let document = AppliedDocument(spec: spec, policy: desired.policy)
     try await environment.store.recordApplied(
         kind: desired.kind.rawValue, name: desired.name, resourceID: dropletID,
-        spec: try AppliedDocument.encode(document), sagaID: context[.sagaID] ?? ""
+        spec: try CanonicalJSON.string(document), sagaID: context[.sagaID] ?? ""
     )
 }
 
-extension DesiredResource {
-    static func decode(_ text: String) throws -> DesiredResource {
-        try JSONDecoder().decode(DesiredResource.self, from: Data(text.utf8))
-    }
-
-    func encodedJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-}
-
-extension AppliedDocument {
-    static func encode(_ document: AppliedDocument) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(document), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) throws -> AppliedDocument {
-        try JSONDecoder().decode(AppliedDocument.self, from: Data(text.utf8))
-    }
-}
