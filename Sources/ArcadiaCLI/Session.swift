@@ -18,7 +18,7 @@ struct Session: Sendable {
     }
 
     /// The embedded simulator runs this much faster than DigitalOcean (a 40 s boot takes 2 s);
-    /// `ARCADIA_SIM_TIME_SCALE` overrides it.
+    /// `ARCADIA_SIM_TIME_SCALE` overrides it. `ARCADIA_SIM_RECORD=FILE` records its traffic.
     static let embeddedTimeScale = 0.05
     static let simulatorWorldPath = ".arcadia/sim-world.json"
 
@@ -41,7 +41,10 @@ struct Session: Sendable {
         try FileManager.default.createDirectory(atPath: ".arcadia", withIntermediateDirectories: true)
         let token = "embedded-sim"
         let simulator = try DigitalOceanSimulator(
-            configuration: SimulatorConfiguration(host: "127.0.0.1", port: 0, timeScale: timeScale, token: token, statePath: simulatorWorldPath),
+            configuration: SimulatorConfiguration(
+                host: "127.0.0.1", port: 0, timeScale: timeScale, token: token, statePath: simulatorWorldPath,
+                recordPath: environment["ARCADIA_SIM_RECORD"]
+            ),
             logger: logger
         )
         return try await simulator.withRunning { url in

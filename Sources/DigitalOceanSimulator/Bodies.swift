@@ -4,7 +4,7 @@ import Foundation
 /// over `[String: Any]` for long lists. Fields the contract requires but allows to be null are ``Nullable``.
 enum Bodies {
     /// Encodes `nil` as an explicit `null` (synthesised `Encodable` would leave the key out).
-    struct Nullable<Value: Encodable>: Encodable {
+    struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
         var value: Value?
 
         init(_ value: Value?) {
@@ -17,8 +17,8 @@ enum Bodies {
         }
     }
 
-    struct DiskInfo: Encodable {
-        struct Amount: Encodable {
+    struct DiskInfo: Encodable, Sendable {
+        struct Amount: Encodable, Sendable {
             var amount: Int
             var unit = "gib"
         }
@@ -27,7 +27,7 @@ enum Bodies {
         var size: Amount
     }
 
-    struct Region: Encodable {
+    struct Region: Encodable, Sendable {
         var name: String
         var slug: String
         var features: [String]
@@ -35,7 +35,7 @@ enum Bodies {
         var sizes: [String]
     }
 
-    struct Size: Encodable {
+    struct Size: Encodable, Sendable {
         var slug: String
         var memory: Int
         var vcpus: Int
@@ -49,11 +49,11 @@ enum Bodies {
         var diskInfo: [DiskInfo]
     }
 
-    struct Image: Encodable {
+    struct Image: Encodable, Sendable {
         var id: Int
         var name: String
         var distribution: String
-        var slug: String
+        var slug: Nullable<String>
         var `public`: Bool
         var regions: [String]
         var createdAt: String
@@ -66,26 +66,26 @@ enum Bodies {
         var errorMessage: String
     }
 
-    struct Address: Encodable {
+    struct Address: Encodable, Sendable {
         var ipAddress: String
         var netmask: String
         var gateway: String
         var type: String
     }
 
-    struct AddressV6: Encodable {
+    struct AddressV6: Encodable, Sendable {
         var ipAddress: String
         var netmask: Int
         var gateway: String
         var type: String
     }
 
-    struct Networks: Encodable {
+    struct Networks: Encodable, Sendable {
         var v4: [Address]
         var v6: [AddressV6]
     }
 
-    struct Droplet: Encodable {
+    struct Droplet: Encodable, Sendable {
         var id: Int
         var name: String
         var memory: Int
@@ -110,19 +110,19 @@ enum Bodies {
         var vpcUuid: String
     }
 
-    struct Action: Encodable {
+    struct Action: Encodable, Sendable {
         var id: Int
         var status: String
         var type: String
         var startedAt: String
         var completedAt: Nullable<String>
-        var resourceId: Int
+        var resourceId: Nullable<Int>
         var resourceType: String
         var region: Region
         var regionSlug: String
     }
 
-    struct Snapshot: Encodable {
+    struct Snapshot: Encodable, Sendable {
         var id: String
         var name: String
         var createdAt: String
@@ -134,7 +134,7 @@ enum Bodies {
         var tags: [String]
     }
 
-    struct DropletSnapshot: Encodable {
+    struct DropletSnapshot: Encodable, Sendable {
         var id: Int
         var name: String
         var createdAt: String
@@ -144,16 +144,16 @@ enum Bodies {
         var type: String
     }
 
-    struct Links: Encodable {
+    struct Links: Encodable, Sendable {
         var pages: [String: String]
     }
 
-    struct Meta: Encodable {
+    struct Meta: Encodable, Sendable {
         var total: Int
     }
 
     /// One page of a list: the items under their collection key, `links` and `meta`.
-    struct Page<Item: Encodable>: Encodable {
+    struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         var key: String
         var items: [Item]
         var links: Links
@@ -168,7 +168,7 @@ enum Bodies {
     }
 
     /// `{"<key>": value}`, e.g. `{"droplet": {...}}`.
-    struct Single<Value: Encodable>: Encodable {
+    struct Single<Value: Encodable & Sendable>: Encodable, Sendable {
         var key: String
         var value: Value
 

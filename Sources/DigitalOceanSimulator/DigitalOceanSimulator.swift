@@ -9,19 +9,37 @@ public struct DigitalOceanSimulator: Sendable {
     public let configuration: SimulatorConfiguration
     let world: World
     let stats = SimulatorStats()
+    let faults: FaultInjector
+    let recorder: TrafficRecorder?
     let logger: Logger
 
-    /// Loads the world from `configuration.statePath` when that file exists.
+    /// Loads the world from `configuration.statePath` when that file exists, and opens the recording.
     public init(configuration: SimulatorConfiguration, logger: Logger = Logger(label: "arcadia.sim")) throws {
         self.configuration = configuration
-        self.world = try World(timeScale: configuration.timeScale, statePath: configuration.statePath)
+        self.faults = FaultInjector(plan: configuration.faults)
+        let timings = SimulatorTimings(timeScale: configuration.timeScale, newDropletNotFoundSeconds: configuration.newDropletNotFoundSeconds)
+        self.world = try World(timings: timings, statePath: configuration.statePath, faults: faults)
+        self.recorder = try configuration.recordPath.map(TrafficRecorder.init(path:))
         self.logger = logger
     }
 
+    /// The `/v2` operations served, as `METHOD /v2/template`, in the OpenAPI document's spelling.
+    public static var servedOperations: [String] {
+        let book = RouteBook(router: Router(context: SimRequestContext.self))
+        // A throwaway world: registering routes only captures it.
+        guard let world = try? World(timings: SimulatorTimings(timeScale: 0), statePath: nil, faults: FaultInjector(plan: .none)) else { return [] }
+        SimulatorRoutes(world: world, stats: SimulatorStats(), faults: FaultInjector(plan: .none)).register(on: book)
+        return book.operations
+    }
+
     func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
-        router.middlewares.add(SimulatorMiddleware(token: configuration.token, stats: stats, rateLimiter: RateLimiter(), world: world))
-        SimulatorRoutes(world: world, stats: stats).register(on: router)
+        let router = Router(context: SimRequestContext.self)
+        router.middlewares.add(SimulatorMiddleware(
+            token: configuration.token, stats: stats,
+            rateLimiter: RateLimiter(perMinute: configuration.rateLimitPerMinute, perHour: configuration.rateLimitPerHour),
+            faults: faults, recorder: recorder, world: world
+        ))
+        SimulatorRoutes(world: world, stats: stats, faults: faults).register(on: RouteBook(router: router))
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arcadia-sim"),

@@ -5,8 +5,15 @@ import Hummingbird
 enum Pagination {
     static let maximumPerPage = 200
 
-    /// Renders only the requested page's items, so listing N items page by page costs O(N), not O(N²).
-    static func page<Item, Body: Encodable>(_ items: [Item], key: String, request: Request, render: (Item) -> Body) throws -> Response {
+    /// The requested page's items and its `links.pages`.
+    struct Window<Item> {
+        var items: ArraySlice<Item>
+        var pages: [String: String]
+        var total: Int
+    }
+
+    /// Only the requested page's items are rendered, so listing N items page by page costs O(N), not O(N²).
+    static func window<Item>(_ items: [Item], request: Request) throws -> Window<Item> {
         let query = request.uri.queryParameters
         let perPage = query.get("per_page").flatMap(Int.init) ?? 20
         let page = query.get("page").flatMap(Int.init) ?? 1
@@ -16,8 +23,6 @@ enum Pagination {
         guard page >= 1 else { throw SimulatorError.badRequest("page must be 1 or more.") }
         let lastPage = max(1, (items.count + perPage - 1) / perPage)
         let start = min(items.count, (page - 1) * perPage)
-        let slice = items[start..<min(items.count, start + perPage)].map(render)
-
         var pages: [String: String] = [:]
         let link = { (number: Int) in url(request, page: number, perPage: perPage) }
         if page > 1 {
@@ -28,7 +33,26 @@ enum Pagination {
             pages["next"] = link(page + 1)
             pages["last"] = link(lastPage)
         }
-        return JSONResponse.encode(status: 200, Bodies.Page(key: key, items: slice, links: .init(pages: pages), meta: .init(total: items.count)))
+        return Window(items: items[start..<min(items.count, start + perPage)], pages: pages, total: items.count)
+    }
+
+    /// A page of typed bodies: the fast path, used for droplets and the catalogue.
+    static func page<Item, Body: Encodable & Sendable>(_ items: [Item], key: String, request: Request, render: (Item) -> Body) throws -> Response {
+        let window = try window(items, request: request)
+        return JSONResponse.encode(
+            status: 200,
+            Bodies.Page(key: key, items: window.items.map(render), links: .init(pages: window.pages), meta: .init(total: window.total))
+        )
+    }
+
+    /// A page of dictionary bodies.
+    static func page<Item>(_ items: [Item], key: String, request: Request, object: (Item) -> [String: Any]) throws -> Response {
+        let window = try window(items, request: request)
+        return JSONResponse.make(status: 200, [
+            key: window.items.map(object),
+            "links": ["pages": window.pages],
+            "meta": ["total": window.total],
+        ])
     }
 
     /// `http://host:port` as the client addressed us.

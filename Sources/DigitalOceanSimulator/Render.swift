@@ -43,7 +43,7 @@ enum Render {
 
     private static func renderImage(_ entry: Catalogue.ImageEntry) -> Bodies.Image {
         Bodies.Image(
-            id: entry.id, name: entry.name, distribution: entry.distribution, slug: entry.slug, public: true,
+            id: entry.id, name: entry.name, distribution: entry.distribution, slug: .init(entry.slug), public: true,
             regions: Catalogue.imageRegions, createdAt: entry.createdAt, type: "base", minDiskSize: entry.minDiskSize,
             sizeGigabytes: entry.sizeGigabytes, description: "\(entry.distribution) \(entry.name)", tags: [],
             status: "available", errorMessage: ""
@@ -53,12 +53,22 @@ enum Render {
     /// An image the catalogue does not list (the droplet was made from one that was since withdrawn).
     private static func unknownImage(_ reference: String) -> Bodies.Image {
         Bodies.Image(
-            id: 0, name: reference, distribution: "Unknown", slug: reference, public: false, regions: [], createdAt: "",
+            id: 0, name: reference, distribution: "Unknown", slug: .init(reference), public: false, regions: [], createdAt: "",
             type: "base", minDiskSize: 0, sizeGigabytes: 0, description: "", tags: [], status: "available", errorMessage: ""
         )
     }
 
-    static func droplet(_ droplet: SimDroplet, locked: Bool) -> Bodies.Droplet {
+    /// An image of the account's: a droplet snapshot or backup.
+    static func accountImage(_ snapshot: SimSnapshot, distribution: String) -> Bodies.Image {
+        Bodies.Image(
+            id: snapshot.id, name: snapshot.name, distribution: distribution, slug: .init(nil), public: false,
+            regions: snapshot.regions, createdAt: timestamp(snapshot.createdAt), type: snapshot.type,
+            minDiskSize: snapshot.minDiskSize, sizeGigabytes: snapshot.sizeGigabytes, description: snapshot.description,
+            tags: snapshot.tags, status: "available", errorMessage: ""
+        )
+    }
+
+    static func droplet(_ droplet: SimDroplet, locked: Bool, volumeIDs: [String] = [], sourceImage: Bodies.Image? = nil) -> Bodies.Droplet {
         let sizeEntry = Catalogue.size(droplet.size)
         var networks = Bodies.Networks(v4: [], v6: [])
         if droplet.status != "new" {
@@ -74,8 +84,8 @@ enum Render {
             id: droplet.id, name: droplet.name, memory: sizeEntry?.memory ?? 1024, vcpus: sizeEntry?.vcpus ?? 1,
             disk: droplet.disk, diskInfo: [Bodies.DiskInfo(size: .init(amount: droplet.disk))], locked: locked,
             status: droplet.status, kernel: .init(nil), createdAt: timestamp(droplet.createdAt), features: droplet.features,
-            backupIds: [], nextBackupWindow: .init(nil), snapshotIds: droplet.snapshotIDs,
-            image: Catalogue.image(droplet.image).map(image) ?? unknownImage(droplet.image), volumeIds: [],
+            backupIds: droplet.backupIDs, nextBackupWindow: .init(nil), snapshotIds: droplet.snapshotIDs,
+            image: sourceImage ?? Catalogue.image(droplet.image).map(image) ?? unknownImage(droplet.image), volumeIds: volumeIDs,
             size: sizeEntry.map(size) ?? renderSize(Catalogue.sizes[0]), sizeSlug: droplet.size, networks: networks,
             region: region(droplet.region), tags: droplet.tags, vpcUuid: droplet.vpcUUID
         )
@@ -84,9 +94,18 @@ enum Render {
     static func action(_ action: SimAction) -> Bodies.Action {
         Bodies.Action(
             id: action.id, status: action.status, type: action.type, startedAt: timestamp(action.startedAt),
-            completedAt: .init(action.completedAt.map(timestamp)), resourceId: action.dropletID, resourceType: "droplet",
+            completedAt: .init(action.completedAt.map(timestamp)), resourceId: .init(resourceID(action)), resourceType: action.resourceType,
             region: region(action.region), regionSlug: action.region
         )
+    }
+
+    /// Droplets by id; reserved IPs as the address's integer; volumes (UUIDs) have none.
+    private static func resourceID(_ action: SimAction) -> Int? {
+        switch action.resourceType {
+        case "droplet": Int(action.resourceKey)
+        case "reserved_ip": World.integer(ip: action.resourceKey)
+        default: nil
+        }
     }
 
     /// A snapshot as `/v2/snapshots` lists it (string ids).
@@ -94,7 +113,7 @@ enum Render {
         Bodies.Snapshot(
             id: String(snapshot.id), name: snapshot.name, createdAt: timestamp(snapshot.createdAt), regions: snapshot.regions,
             resourceId: String(snapshot.dropletID), resourceType: "droplet", minDiskSize: snapshot.minDiskSize,
-            sizeGigabytes: snapshot.sizeGigabytes, tags: []
+            sizeGigabytes: snapshot.sizeGigabytes, tags: snapshot.tags
         )
     }
 
@@ -102,7 +121,7 @@ enum Render {
     static func dropletSnapshot(_ snapshot: SimSnapshot) -> Bodies.DropletSnapshot {
         Bodies.DropletSnapshot(
             id: snapshot.id, name: snapshot.name, createdAt: timestamp(snapshot.createdAt), regions: snapshot.regions,
-            minDiskSize: snapshot.minDiskSize, sizeGigabytes: snapshot.sizeGigabytes, type: "snapshot"
+            minDiskSize: snapshot.minDiskSize, sizeGigabytes: snapshot.sizeGigabytes, type: snapshot.type
         )
     }
 

@@ -15,11 +15,13 @@ struct SimDroplet: Codable, Sendable {
     var vpcUUID: String
     var createdAt: Date
     var snapshotIDs: [Int]
+    var backupIDs: [Int]
     var publicIPv4: String
     var privateIPv4: String
     var ipv6: String?
 }
 
+/// An action on a droplet, volume or reserved IP: `in-progress` until `completesAt`, then its effect applies.
 struct SimAction: Codable, Sendable {
     var id: Int
     var type: String
@@ -27,16 +29,20 @@ struct SimAction: Codable, Sendable {
     var startedAt: Date
     var completesAt: Date
     var completedAt: Date?
-    var dropletID: Int
+    /// `droplet`, `volume`, `reserved_ip` or `image`.
+    var resourceType: String
+    /// The acted-on resource's key: droplet id, volume id, reserved IP or image id, as text.
+    var resourceKey: String
     var region: String
-    /// Parameters the action applies when it completes.
-    var size: String?
-    var resizeDisk: Bool
-    var snapshotName: String?
+    /// Parameters the action applies when it completes: `size`, `disk`, `name`, `image`, `droplet_id`, `size_gigabytes`.
+    var parameters: [String: String]
     /// Set by a fault: the action ends `errored` and changes nothing.
     var willError: Bool
+
+    var dropletID: Int? { resourceType == "droplet" ? Int(resourceKey) : nil }
 }
 
+/// A droplet snapshot or backup (an image of the account's).
 struct SimSnapshot: Codable, Sendable {
     var id: Int
     var name: String
@@ -47,17 +53,104 @@ struct SimSnapshot: Codable, Sendable {
     var regions: [String]
     var minDiskSize: Int
     var sizeGigabytes: Double
+    /// `snapshot` or `backup`.
+    var type: String
+    var description: String
+    var tags: [String]
+}
+
+struct SimVolume: Codable, Sendable {
+    var id: String
+    var name: String
+    var description: String
+    var region: String
+    var sizeGigabytes: Int
+    var createdAt: Date
+    var dropletIDs: [Int]
+    var tags: [String]
+    var filesystemType: String
+    var filesystemLabel: String
+}
+
+struct SimVolumeSnapshot: Codable, Sendable {
+    var id: String
+    var name: String
+    var createdAt: Date
+    var volumeID: String
+    var region: String
+    var minDiskSize: Int
+    var tags: [String]
+}
+
+struct SimSSHKey: Codable, Sendable {
+    var id: Int
+    var name: String
+    var publicKey: String
+    var fingerprint: String
+}
+
+struct SimFirewall: Codable, Sendable {
+    var id: String
+    var name: String
+    var createdAt: Date
+    /// Changes take a moment to reach the droplets: `waiting` until then, `succeeded` after.
+    var settledAt: Date
+    var dropletIDs: [Int]
+    var tags: [String]
+    /// Rules are kept as the client sent them (`protocol`, `ports`, `sources` or `destinations`).
+    var inboundRules: [JSONValue]
+    var outboundRules: [JSONValue]
+}
+
+struct SimDomain: Codable, Sendable {
+    var name: String
+    var ttl: Int
+    var records: [SimRecord]
+}
+
+struct SimRecord: Codable, Sendable {
+    var id: Int
+    var type: String
+    var name: String
+    var data: String
+    var priority: Int?
+    var port: Int?
+    var ttl: Int
+    var weight: Int?
+    var flags: Int?
+    var tag: String?
+}
+
+struct SimReservedIP: Codable, Sendable {
+    var ip: String
+    var region: String
+    var dropletID: Int?
+    var projectID: String
 }
 
 /// Everything the simulator knows; what `--state FILE` saves.
 struct WorldState: Codable, Sendable {
+    /// Bumped when the saved shape changes; an older file is refused with a clear message.
+    static let currentFormat = 2
+    var format = WorldState.currentFormat
+
     var droplets: [Int: SimDroplet] = [:]
     var actions: [Int: SimAction] = [:]
     var snapshots: [Int: SimSnapshot] = [:]
+    var volumes: [String: SimVolume] = [:]
+    var volumeSnapshots: [String: SimVolumeSnapshot] = [:]
+    /// Canonical tag names: the first spelling wins.
+    var tags: [String] = []
+    var sshKeys: [Int: SimSSHKey] = [:]
+    var firewalls: [String: SimFirewall] = [:]
+    var domains: [String: SimDomain] = [:]
+    var reservedIPs: [String: SimReservedIP] = [:]
+
     var nextDropletID = 410_000_001
     var nextActionID = 2_100_000_001
     var nextSnapshotID = 170_000_001
+    var nextSSHKeyID = 51_000_001
+    var nextRecordID = 30_000_001
+    var nextUUID = 1
     var nextAddress = 1
-    /// Action types whose next occurrences end `errored`, with how many remain.
-    var pendingActionFailures: [String: Int] = [:]
 }

@@ -2,7 +2,7 @@ import Foundation
 
 extension World {
     struct CreateRequest {
-        var name: String
+        var names: [String]
         var region: String
         var size: String
         var image: String
@@ -11,11 +11,16 @@ extension World {
         var ipv6: Bool
         var monitoring: Bool
         var vpcUUID: String?
+        var sshKeys: [String]
     }
 
-    func createDroplet(_ request: CreateRequest) throws -> (SimDroplet, SimAction) {
+    /// `POST /v2/droplets` with `name` or `names` (at most 10): all are checked before any is made.
+    func createDroplets(_ request: CreateRequest) throws -> [(SimDroplet, SimAction)] {
         advance()
-        guard request.name.range(of: #"^[A-Za-z0-9]([A-Za-z0-9.-]{0,253}[A-Za-z0-9])?$"#, options: .regularExpression) != nil else {
+        guard (1...10).contains(request.names.count) else {
+            throw SimulatorError.unprocessable("You can create at most 10 Droplets at once.")
+        }
+        for name in request.names where name.range(of: #"^[A-Za-z0-9]([A-Za-z0-9.-]{0,253}[A-Za-z0-9])?$"#, options: .regularExpression) == nil {
             throw SimulatorError.unprocessable("Name Only valid hostname characters are allowed. (a-z, A-Z, 0-9, . and -)")
         }
         guard let region = Catalogue.region(request.region), region.available else {
@@ -24,25 +29,37 @@ extension World {
         guard let size = Catalogue.size(request.size) else {
             throw SimulatorError.unprocessable("You specified an invalid size for Droplet creation.")
         }
-        guard let image = Catalogue.image(request.image) else {
+        guard let image = resolveImage(request.image) else {
             throw SimulatorError.unprocessable("You specified an invalid image for Droplet creation.")
         }
+        for key in request.sshKeys where sshKey(key) == nil {
+            throw SimulatorError.unprocessable("SSH key '\(key)' is not in your account.")
+        }
+        let tags = try canonicalTags(request.tags)
         var features = ["private_networking"]
         if request.backups { features.append("backups") }
         if request.ipv6 { features.append("ipv6") }
         if request.monitoring { features.append("monitoring") }
-        let addresses = nextAddress()
-        let id = state.nextDropletID
-        state.nextDropletID += 1
-        let droplet = SimDroplet(
-            id: id, name: request.name, region: region.slug, size: size.slug, image: image.slug,
-            disk: size.disk, status: "new", tags: uniqueTags(request.tags), features: features,
-            vpcUUID: request.vpcUUID ?? defaultVPC(for: region.slug), createdAt: Date(), snapshotIDs: [],
-            publicIPv4: addresses.public, privateIPv4: addresses.private, ipv6: request.ipv6 ? addresses.v6 : nil
-        )
-        state.droplets[id] = droplet
-        let action = startAction(type: "create", droplet: droplet)
-        return (droplet, action)
+        return request.names.map { name in
+            let addresses = nextAddress()
+            let id = state.nextDropletID
+            state.nextDropletID += 1
+            let droplet = SimDroplet(
+                id: id, name: name, region: region.slug, size: size.slug, image: image,
+                disk: size.disk, status: "new", tags: tags, features: features,
+                vpcUUID: request.vpcUUID ?? defaultVPC(for: region.slug), createdAt: Date(), snapshotIDs: [], backupIDs: [],
+                publicIPv4: addresses.public, privateIPv4: addresses.private, ipv6: request.ipv6 ? addresses.v6 : nil
+            )
+            state.droplets[id] = droplet
+            return (droplet, startAction(type: "create", key: String(id), region: region.slug))
+        }
+    }
+
+    /// A distribution slug, or the id of one of the account's snapshots.
+    func resolveImage(_ reference: String) -> String? {
+        if Catalogue.image(reference) != nil { return reference }
+        if let id = Int(reference), state.snapshots[id] != nil { return reference }
+        return nil
     }
 
     func droplets(tagName: String?, name: String?) -> [SimDroplet] {
@@ -53,9 +70,11 @@ extension World {
             .sorted { $0.id < $1.id }
     }
 
-    func droplet(id: Int) throws -> SimDroplet {
+    /// `fresh` reads (`GET /v2/droplets/{id}`) can miss a droplet made a moment ago, as DigitalOcean's can.
+    func droplet(id: Int, fresh: Bool = false) throws -> SimDroplet {
         advance()
         guard let droplet = state.droplets[id] else { throw SimulatorError.notFound() }
+        if fresh, Date().timeIntervalSince(droplet.createdAt) < timings.newDropletNotFound { throw SimulatorError.notFound() }
         return droplet
     }
 
@@ -66,53 +85,45 @@ extension World {
             state.actions[actionID]?.status = "errored"
             state.actions[actionID]?.completedAt = Date()
         }
-    }
-
-    func action(id: Int, dropletID: Int? = nil) throws -> SimAction {
-        advance()
-        guard let action = state.actions[id], dropletID.map({ $0 == action.dropletID }) ?? true else {
-            throw SimulatorError.notFound()
+        for (volumeID, volume) in state.volumes where volume.dropletIDs.contains(id) {
+            state.volumes[volumeID]?.dropletIDs.removeAll { $0 == id }
         }
-        return action
-    }
-
-    func allActions() -> [SimAction] {
-        advance()
-        return state.actions.values.sorted { $0.id > $1.id }
-    }
-
-    /// Snapshots visible in listings now, oldest first.
-    func snapshots(dropletID: Int? = nil) -> [SimSnapshot] {
-        advance()
-        let now = Date()
-        return state.snapshots.values
-            .filter { snapshot in snapshot.visibleAt <= now && (dropletID.map { snapshot.dropletID == $0 } ?? true) }
-            .sorted { $0.id < $1.id }
-    }
-
-    func snapshot(id: Int) throws -> SimSnapshot {
-        guard let snapshot = snapshots().first(where: { $0.id == id }) else { throw SimulatorError.notFound() }
-        return snapshot
-    }
-
-    func deleteSnapshot(id: Int) throws {
-        _ = try snapshot(id: id)
-        state.snapshots.removeValue(forKey: id)
-        for (dropletID, droplet) in state.droplets where droplet.snapshotIDs.contains(id) {
-            state.droplets[dropletID]?.snapshotIDs.removeAll { $0 == id }
+        for (ip, reserved) in state.reservedIPs where reserved.dropletID == id {
+            state.reservedIPs[ip]?.dropletID = nil
+        }
+        for (firewallID, firewall) in state.firewalls where firewall.dropletIDs.contains(id) {
+            state.firewalls[firewallID]?.dropletIDs.removeAll { $0 == id }
         }
     }
 
-    /// One VPC per region, as DigitalOcean's default VPCs are.
-    func defaultVPC(for region: String) -> String {
-        let hex = region.utf8.map { String(format: "%02x", $0) }.joined()
-        let padded = String((hex + String(repeating: "0", count: 12)).prefix(12))
-        return "5a4c0de0-0000-4000-8000-\(padded)"
+    /// `DELETE /v2/droplets?tag_name=`: every droplet carrying the tag.
+    func deleteDroplets(tagName: String) throws {
+        for droplet in droplets(tagName: tagName, name: nil) {
+            try deleteDroplet(id: droplet.id)
+        }
     }
 
-    /// Tags compare case-insensitively; the first spelling wins.
-    private func uniqueTags(_ tags: [String]) -> [String] {
-        var seen: Set<String> = []
-        return tags.filter { seen.insert($0.lowercased()).inserted }
+    func backups(dropletID: Int) throws -> [SimSnapshot] {
+        let droplet = try droplet(id: dropletID)
+        return droplet.backupIDs.compactMap { state.snapshots[$0] }
+    }
+
+    /// Adds `count` active droplets at once (`POST /_sim/seed`), for benchmarks and large-inventory tests.
+    func seedDroplets(count: Int, prefix: String, tags: [String]) throws -> Int {
+        let region = "nyc3"
+        let tags = try canonicalTags(tags)
+        let createdAt = Date().addingTimeInterval(-3_600)
+        for index in 0..<count {
+            let id = state.nextDropletID
+            state.nextDropletID += 1
+            let addresses = nextAddress()
+            state.droplets[id] = SimDroplet(
+                id: id, name: "\(prefix)-\(index)", region: region, size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64",
+                disk: 25, status: "active", tags: tags, features: ["private_networking"], vpcUUID: defaultVPC(for: region),
+                createdAt: createdAt, snapshotIDs: [], backupIDs: [], publicIPv4: addresses.public,
+                privateIPv4: addresses.private, ipv6: nil
+            )
+        }
+        return count
     }
 }

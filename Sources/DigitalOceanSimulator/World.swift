@@ -6,15 +6,32 @@ actor World {
     var state: WorldState
     let timings: SimulatorTimings
     let statePath: String?
+    let faults: FaultInjector
 
-    init(timeScale: Double, statePath: String?) throws {
-        self.timings = SimulatorTimings(timeScale: timeScale)
+    init(timings: SimulatorTimings, statePath: String?, faults: FaultInjector) throws {
+        self.timings = timings
         self.statePath = statePath
+        self.faults = faults
         if let statePath, FileManager.default.fileExists(atPath: statePath) {
-            let data = try Data(contentsOf: URL(fileURLWithPath: statePath))
-            state = try JSONDecoder().decode(WorldState.self, from: data)
+            state = try Self.load(statePath)
         } else {
             state = WorldState()
+        }
+    }
+
+    private static func load(_ path: String) throws -> WorldState {
+        struct Format: Decodable { var format: Int? }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let format = (try? JSONDecoder().decode(Format.self, from: data))?.format
+        guard format == WorldState.currentFormat else {
+            throw SimulatorConfigurationError(
+                message: "\(path): this world was saved by an older simulator (format \(format ?? 1), now \(WorldState.currentFormat)); delete the file to start a new world"
+            )
+        }
+        do {
+            return try JSONDecoder().decode(WorldState.self, from: data)
+        } catch {
+            throw SimulatorConfigurationError(message: "\(path): not a simulator world: \(error)")
         }
     }
 
@@ -32,88 +49,57 @@ actor World {
     }
 
     private func apply(_ action: SimAction) {
-        guard var droplet = state.droplets[action.dropletID] else { return }
-        switch action.type {
-        case "create", "power_on":
-            droplet.status = "active"
-        case "power_off", "shutdown":
-            droplet.status = "off"
-        case "resize":
-            if let size = action.size, let entry = Catalogue.size(size) {
-                droplet.size = size
-                if action.resizeDisk { droplet.disk = entry.disk }
-            }
-        case "snapshot":
-            let id = state.nextSnapshotID
-            state.nextSnapshotID += 1
-            let completed = action.completesAt
-            state.snapshots[id] = SimSnapshot(
-                id: id,
-                name: action.snapshotName ?? "\(droplet.name)-\(Int(completed.timeIntervalSince1970 * 1000))",
-                createdAt: completed,
-                visibleAt: completed.addingTimeInterval(timings.snapshotListingDelay),
-                dropletID: droplet.id,
-                regions: [droplet.region],
-                minDiskSize: droplet.disk,
-                sizeGigabytes: (Double(droplet.disk) * 0.09 * 100).rounded() / 100
-            )
-            droplet.snapshotIDs.append(id)
-        default:
-            break
+        switch action.resourceType {
+        case "droplet": applyDropletAction(action)
+        case "volume": applyVolumeAction(action)
+        case "reserved_ip": applyReservedIPAction(action)
+        default: break
         }
-        state.droplets[droplet.id] = droplet
     }
 
-    /// Droplets with an action in progress.
-    func lockedDropletIDs() -> Set<Int> {
-        Set(state.actions.values.filter { $0.status == "in-progress" }.map(\.dropletID))
+    /// Resources with an action in progress, as `type:key`: DigitalOcean rejects new actions on them.
+    func lockedKeys() -> Set<String> {
+        Set(state.actions.values.filter { $0.status == "in-progress" }.map { "\($0.resourceType):\($0.resourceKey)" })
     }
 
-    /// Adds `count` active droplets at once (`POST /_sim/seed`), for benchmarks and large-inventory tests.
-    func seedDroplets(count: Int, prefix: String, tags: [String]) -> Int {
-        let region = "nyc3"
-        for index in 0..<count {
-            let id = state.nextDropletID
-            state.nextDropletID += 1
-            let addresses = nextAddress()
-            state.droplets[id] = SimDroplet(
-                id: id, name: "\(prefix)-\(index)", region: region, size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64",
-                disk: 25, status: "active", tags: tags, features: ["private_networking"], vpcUUID: defaultVPC(for: region),
-                createdAt: Date(), snapshotIDs: [], publicIPv4: addresses.public, privateIPv4: addresses.private, ipv6: nil
-            )
-        }
-        return count
+    func isLocked(_ resourceType: String, _ key: String) -> Bool {
+        state.actions.values.contains { $0.resourceType == resourceType && $0.resourceKey == key && $0.status == "in-progress" }
     }
 
-    /// True while an action on the droplet is in progress: DigitalOcean rejects new ones then.
-    func isLocked(_ dropletID: Int) -> Bool {
-        state.actions.values.contains { $0.dropletID == dropletID && $0.status == "in-progress" }
-    }
-
-    /// Starts an action; it completes after DigitalOcean's duration, scaled.
+    /// Starts an action; it completes after DigitalOcean's duration, scaled, unless a fault makes it error.
     @discardableResult
-    func startAction(type: String, droplet: SimDroplet, size: String? = nil, resizeDisk: Bool = false, snapshotName: String? = nil) -> SimAction {
+    func startAction(
+        type: String, resourceType: String = "droplet", key: String, region: String,
+        parameters: [String: String] = [:], duration: Double? = nil
+    ) -> SimAction {
         let now = Date()
         let id = state.nextActionID
         state.nextActionID += 1
-        var willError = false
-        if let remaining = state.pendingActionFailures[type], remaining > 0 {
-            willError = true
-            state.pendingActionFailures[type] = remaining - 1
-        }
         let action = SimAction(
             id: id, type: type, status: "in-progress", startedAt: now,
-            completesAt: now.addingTimeInterval(timings.duration(of: type)), completedAt: nil,
-            dropletID: droplet.id, region: droplet.region, size: size, resizeDisk: resizeDisk,
-            snapshotName: snapshotName, willError: willError
+            completesAt: now.addingTimeInterval(duration ?? timings.duration(of: type)), completedAt: nil,
+            resourceType: resourceType, resourceKey: key, region: region, parameters: parameters,
+            willError: faults.actionErrors(type: type, resourceID: Int(key) ?? 0)
         )
         state.actions[id] = action
         return action
     }
 
-    /// Makes the next `count` actions of `type` end `errored`.
-    func failNextActions(type: String, count: Int) {
-        state.pendingActionFailures[type, default: 0] += count
+    func action(id: Int, resourceType: String? = nil, key: String? = nil) throws -> SimAction {
+        advance()
+        guard let action = state.actions[id],
+              resourceType.map({ $0 == action.resourceType }) ?? true,
+              key.map({ $0 == action.resourceKey }) ?? true
+        else { throw SimulatorError.notFound() }
+        return action
+    }
+
+    /// Newest first, as DigitalOcean lists them.
+    func actions(resourceType: String? = nil, key: String? = nil) -> [SimAction] {
+        advance()
+        return state.actions.values
+            .filter { action in (resourceType.map { $0 == action.resourceType } ?? true) && (key.map { $0 == action.resourceKey } ?? true) }
+            .sorted { $0.id > $1.id }
     }
 
     /// Writes the world to `--state FILE`, atomically, when one was given.
@@ -131,5 +117,38 @@ actor World {
         // Documentation and benchmark ranges: 198.18.0.0/15 public, 10.0.0.0/8 private; 131,072 distinct addresses.
         let (high, middle, low) = ((n >> 16) & 1, (n >> 8) & 255, n & 255)
         return ("198.\(18 + high).\(middle).\(low)", "10.\(high).\(middle).\(low)", "2001:db8::\(String(n, radix: 16))")
+    }
+
+    /// A fresh UUID, deterministic within one world so saved worlds and test runs stay reproducible.
+    func nextUUID(_ kind: UInt8) -> String {
+        let n = state.nextUUID
+        state.nextUUID += 1
+        return String(format: "%08x-0000-4000-8%03x-%012x", Int(kind) << 24 | (n >> 48), 0, n & 0xFFFF_FFFF_FFFF)
+    }
+
+    /// Tags compare case-insensitively; the first spelling ever used is canonical from then on.
+    func canonicalTags(_ names: [String]) throws -> [String] {
+        var result: [String] = []
+        for name in names {
+            let canonical = try canonicalTag(name)
+            if !result.contains(canonical) { result.append(canonical) }
+        }
+        return result
+    }
+
+    func canonicalTag(_ name: String) throws -> String {
+        guard name.range(of: #"^[A-Za-z0-9:_\-]{1,255}$"#, options: .regularExpression) != nil else {
+            throw SimulatorError.unprocessable("Tag '\(name)' is invalid: use letters, numbers, colons, dashes and underscores (at most 255).")
+        }
+        if let existing = state.tags.first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) { return existing }
+        state.tags.append(name)
+        return name
+    }
+
+    /// One VPC per region, as DigitalOcean's default VPCs are.
+    func defaultVPC(for region: String) -> String {
+        let hex = region.utf8.map { String(format: "%02x", $0) }.joined()
+        let padded = String((hex + String(repeating: "0", count: 12)).prefix(12))
+        return "5a4c0de0-0000-4000-8000-\(padded)"
     }
 }

@@ -89,8 +89,9 @@ import Testing
     }
 
     @Test func aDropletIsLockedWhileAnActionRuns() async throws {
-        // A slow clock: the power-off takes 4 s, so the second action surely meets the lock.
-        try await SimulatorHarness.with(timeScale: 0.5) { sim in
+        // A slow clock: the power-off takes 4 s, so the second action surely meets the lock. Reads of the
+        // new droplet are consistent at once here, so the first GET does not meet the 404 window.
+        try await SimulatorHarness.with(timeScale: 0.5, configure: { $0.newDropletNotFoundSeconds = 0 }) { sim in
             let droplet = try await create(sim, "web")
             #expect(try await sim.client.getDroplet(id: droplet.id).locked, "locked while it boots")
             let locked = try await sim.json("POST", "/v2/droplets/\(droplet.id)/actions", body: #"{"type": "power_off"}"#)
@@ -101,13 +102,14 @@ import Testing
 
     @Test func snapshotsListOnlyAMomentAfterTheirActionCompletes() async throws {
         // A slower clock, so "just completed" and "listed" can be told apart.
-        try await SimulatorHarness.with(timeScale: 0.05) { sim in
+        try await SimulatorHarness.with(timeScale: 0.05, configure: { $0.newDropletNotFoundSeconds = 0 }) { sim in
             let droplet = try await create(sim, "web")
             _ = try await sim.waitUntilIdle(dropletID: droplet.id)
             let action = try await sim.client.performDropletAction(dropletID: droplet.id, .snapshot(named: "web-before"))
             var done = try await sim.client.getAction(id: action.id)
             while !done.isDone {
-                try await Task.sleep(for: .milliseconds(20))
+                // Gently: a tight loop would spend the client's rate budget and be paced.
+                try await Task.sleep(for: .milliseconds(100))
                 done = try await sim.client.getAction(id: action.id)
             }
             #expect(done.status == "completed")
