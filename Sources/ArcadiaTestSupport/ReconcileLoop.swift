@@ -2,6 +2,7 @@ import ArcadiaCore
 import ArcadiaSagas
 import ArcadiaSpecs
 import ArcadiaState
+import DigitalOceanSimulator
 import Foundation
 
 /// The operator's loop in one place: spec files in a folder, a simulator, a SQLite state;
@@ -13,8 +14,12 @@ public struct ReconcileLoop: Sendable {
     public let specs: URL
 
     /// A simulator on a free port, a temporary state file and an empty spec folder, for `body`.
-    public static func with<T: Sendable>(timeScale: Double = 0.002, _ body: @Sendable (ReconcileLoop) async throws -> T) async throws -> T {
-        try await SimulatorHarness.with(timeScale: timeScale) { sim in
+    public static func with<T: Sendable>(
+        timeScale: Double = 0.002,
+        configure: (inout SimulatorConfiguration) -> Void = { _ in },
+        _ body: @Sendable (ReconcileLoop) async throws -> T
+    ) async throws -> T {
+        try await SimulatorHarness.with(timeScale: timeScale, configure: configure) { sim in
             try await withTemporaryStore { store, directory in
                 let specs = directory.appendingPathComponent("specs")
                 try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)

@@ -16,20 +16,25 @@ public struct SimulatorHarness: Sendable {
     public let token: String
     public let client: DigitalOceanClient
 
-    /// Starts a simulator (fast clock by default), runs `body`, stops it.
+    /// Starts a simulator (fast clock by default; DigitalOcean's real rate limits), runs `body`, stops it.
+    /// With `ARCADIA_SIM_RECORD=FILE` in the environment, every simulator records its traffic there.
     public static func with<T: Sendable>(
         timeScale: Double = 0.002,
         token: String = SimulatorHarness.token,
+        configure: (inout SimulatorConfiguration) -> Void = { _ in },
         _ body: @Sendable (SimulatorHarness) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test.sim")
         logger.logLevel = .warning
-        let simulator = try DigitalOceanSimulator(
-            configuration: SimulatorConfiguration(host: "127.0.0.1", port: 0, timeScale: timeScale, token: token),
-            logger: logger
+        var configuration = SimulatorConfiguration(
+            host: "127.0.0.1", port: 0, timeScale: timeScale, token: token,
+            recordPath: ProcessInfo.processInfo.environment["ARCADIA_SIM_RECORD"]
         )
+        configure(&configuration)
+        let simulator = try DigitalOceanSimulator(configuration: configuration, logger: logger)
         return try await simulator.withRunning { url in
-            try await body(SimulatorHarness(baseURL: url, token: token, client: DigitalOceanClient(apiURL: url, token: APIToken(token))))
+            let client = DigitalOceanClient(apiURL: url, token: APIToken(token), retryPolicy: RetryPolicy(maxAttempts: 5, baseDelay: 0.01))
+            return try await body(SimulatorHarness(baseURL: url, token: token, client: client))
         }
     }
 
@@ -78,12 +83,18 @@ public struct SimulatorHarness: Sendable {
         }
     }
 
-    /// Waits until the droplet has no action in progress.
+    /// Waits until the droplet has no action in progress (a new droplet's 404s count as not yet).
+    /// Polls from every 5 ms up to every 100 ms, so slow clocks do not spend the rate budget.
     public func waitUntilIdle(dropletID: Int) async throws -> Droplet {
-        for _ in 0..<2000 {
-            let droplet = try await client.getDroplet(id: dropletID)
-            if !droplet.locked { return droplet }
-            try await Task.sleep(for: .milliseconds(5))
+        var pause = 5.0
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            do {
+                let droplet = try await client.getDroplet(id: dropletID)
+                if !droplet.locked { return droplet }
+            } catch let error as DigitalOceanError where error.isNotFound {}
+            try await Task.sleep(for: .milliseconds(pause))
+            pause = min(100, pause * 1.5)
         }
         throw DigitalOceanError(code: .transport, message: "droplet \(dropletID) stayed locked", request: "test")
     }

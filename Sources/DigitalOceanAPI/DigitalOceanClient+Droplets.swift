@@ -11,6 +11,7 @@ extension DigitalOceanClient {
         var links: Links?
     }
     private struct ActionEnvelope: Decodable { var action: Action }
+    private struct ActionsEnvelope: Decodable { var actions: [Action] }
 
     /// Every droplet, or those carrying `tagName`.
     public func listDroplets(tagName: String? = nil) async throws -> [Droplet] {
@@ -49,6 +50,13 @@ extension DigitalOceanClient {
     public func getDropletAction(dropletID: Int, actionID: Int) async throws -> Action {
         let path = "/v2/droplets/\(dropletID)/actions/\(actionID)"
         return try decode(ActionEnvelope.self, from: try await send(.GET, path), request: "GET \(path)").action
+    }
+
+    /// The droplet's newest actions (one page of up to 50, newest first).
+    public func recentDropletActions(dropletID: Int) async throws -> [Action] {
+        let path = "/v2/droplets/\(dropletID)/actions"
+        let data = try await send(.GET, path, query: [("page", "1"), ("per_page", "50")])
+        return try decode(ActionsEnvelope.self, from: data, request: "GET \(path)").actions
     }
 
     public func getAction(id: Int) async throws -> Action {

@@ -6,8 +6,10 @@ import NIOHTTP1
 
 /// A typed client for the DigitalOcean v2 API (or anything that speaks it, such as `arcadia sim`).
 ///
-/// Lists are read with `per_page=200`, following `links.pages.next`. The token is sent as a bearer
-/// header and appears nowhere else: not in logs, not in errors.
+/// Lists are read with `per_page=200`, following `links.pages.next`. Every request waits for its slot in
+/// the ``RequestPacer`` (shared by everything using this client), has a time-out, and is retried as
+/// ``RetryPolicy`` says. The token is sent as a bearer header and appears nowhere else: not in logs,
+/// not in errors.
 public struct DigitalOceanClient: Sendable {
     public static let defaultAPIURL = "https://api.digitalocean.com"
 
@@ -17,21 +19,28 @@ public struct DigitalOceanClient: Sendable {
     let requestTimeout: TimeAmount
     let logger: Logger
     let rateLimit = RateLimitTracker()
+    public let pacer: RequestPacer
+    public let retryPolicy: RetryPolicy
 
     /// - Parameters:
     ///   - apiURL: scheme, host and port, e.g. `https://api.digitalocean.com` or `http://127.0.0.1:8089`.
-    ///   - requestTimeout: per request, including reading the body.
+    ///   - requestTimeout: per attempt, including reading the body.
+    ///   - pacer: share one between clients that use the same token.
     public init(
         apiURL: String = DigitalOceanClient.defaultAPIURL,
         token: APIToken,
         httpClient: HTTPClient = .shared,
         requestTimeout: TimeAmount = .seconds(30),
+        pacer: RequestPacer = RequestPacer(),
+        retryPolicy: RetryPolicy = .standard,
         logger: Logger = Logger(label: "arcadia.digitalocean")
     ) {
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
         self.token = token
         self.httpClient = httpClient
         self.requestTimeout = requestTimeout
+        self.pacer = pacer
+        self.retryPolicy = retryPolicy
         self.logger = logger
     }
 
@@ -72,8 +81,38 @@ public struct DigitalOceanClient: Sendable {
         return encoder
     }()
 
-    /// Sends one request and returns the body of a 2xx answer; maps everything else to ``DigitalOceanError``.
+    /// Sends a request, paced and retried, and returns the body of a 2xx answer; maps everything else
+    /// to ``DigitalOceanError``. A `POST` that failed other than with a 429 is never repeated here: it
+    /// throws ``DigitalOceanError/Code/outcomeUnknown`` unless DigitalOcean's answer shows it changed nothing.
     func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil) async throws -> Data {
+        let repeatable = method != .POST
+        var attempt = 0
+        while true {
+            attempt += 1
+            try await pacer.acquire()
+            do {
+                return try await sendOnce(method, path, query: query, body: body)
+            } catch let error as DigitalOceanError {
+                let retriable = error.status == 429 || (repeatable && error.isTransient)
+                if let retryAfter = error.retryAfter, error.status == 429 {
+                    await pacer.pause(until: Date().addingTimeInterval(retryAfter))
+                }
+                guard retriable, attempt < retryPolicy.maxAttempts, !Task.isCancelled else {
+                    // A POST that met a 5xx or no answer may have been carried out; a 4xx was refused outright.
+                    throw !repeatable && error.isTransient && error.status != 429 ? error.unknownOutcome() : error
+                }
+                let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: error.retryAfter)
+                logger.debug("retrying", metadata: [
+                    "arcadia.http.request": "\(error.request)", "arcadia.http.attempt": "\(attempt)",
+                    "arcadia.http.delay_s": "\(String(format: "%.2f", delay))", "arcadia.http.error": "\(error.status.map(String.init) ?? error.code.description)",
+                ])
+                try await Task.sleep(for: .seconds(delay))
+            }
+        }
+    }
+
+    /// One attempt, with the time-out; cancellation is passed through as `CancellationError`.
+    private func sendOnce(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Data?) async throws -> Data {
         let label = "\(method.rawValue) \(path)"
         var request = HTTPClientRequest(url: apiURL + path + Self.encode(query))
         request.method = method
@@ -91,14 +130,29 @@ public struct DigitalOceanClient: Sendable {
             response = try await httpClient.execute(request, timeout: requestTimeout)
             bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
-            throw DigitalOceanError(code: .transport, message: "no answer: \(error)", request: label)
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            throw DigitalOceanError(code: .transport, message: "no answer: \(Self.describe(error))", request: label)
         }
-        rateLimit.record(response.headers)
+        if let status = rateLimit.record(response.headers) {
+            await pacer.observe(status)
+        }
         let data = Data(bytes.readableBytesView)
         guard (200..<300).contains(Int(response.status.code)) else {
             throw Self.apiError(status: Int(response.status.code), headers: response.headers, body: data, request: label)
         }
         return data
+    }
+
+    /// Transport failures in words, without anything of the request (the URL may carry a query).
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
+            "timed out"
+        case let error as HTTPClientError where error == .remoteConnectionClosed:
+            "the connection was closed before an answer"
+        default:
+            String(describing: type(of: error)) + ": \(error)"
+        }
     }
 
     static func apiError(status: Int, headers: HTTPHeaders, body: Data, request: String) -> DigitalOceanError {

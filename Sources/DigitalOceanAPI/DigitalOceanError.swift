@@ -12,6 +12,9 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
         public static let configuration = Code(raw: "configuration")
         /// The answer could not be read as the expected JSON.
         public static let decoding = Code(raw: "decoding")
+        /// A `POST` failed in a way that leaves open whether DigitalOcean carried it out (a lost answer,
+        /// a 5xx): the caller must look before it tries again, e.g. for a droplet carrying its saga tag.
+        public static let outcomeUnknown = Code(raw: "outcome_unknown")
         public var description: String { raw }
     }
 
@@ -43,13 +46,21 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
     /// Worth retrying later: rate limited, a server error, or no answer at all.
     public var isTransient: Bool {
         switch code {
-        case .transport: true
+        case .transport, .outcomeUnknown: true
         case .api: status == 429 || (status ?? 0) >= 500
         default: false
         }
     }
 
     public var isNotFound: Bool { status == 404 }
+
+    /// This failure, for a request that may have taken effect.
+    func unknownOutcome() -> DigitalOceanError {
+        var error = self
+        error.code = .outcomeUnknown
+        error.message = "the outcome is unknown (\(message)); DigitalOcean may have carried it out"
+        return error
+    }
 
     public var description: String {
         guard code != .configuration else { return message }

@@ -42,6 +42,8 @@ public struct Droplet: Sendable, Codable, Hashable {
     public var networks: Networks
     public var backupIds: [Int]
     public var snapshotIds: [Int]
+    /// Block-storage volumes attached to the droplet.
+    public var volumeIds: [String]?
 }
 
 /// An asynchronous action (power, resize, snapshot, create).

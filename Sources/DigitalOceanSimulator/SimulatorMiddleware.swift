@@ -40,9 +40,14 @@ struct SimulatorMiddleware: RouterMiddleware {
                 try await Task.sleep(for: latency)
             }
             switch fault {
+            case .error(let status) where status == 429:
+                // As if another client on this token had spent the budget: wait a second.
+                stats.recordFault("error")
+                response = Self.errorResponse(SimulatorError(status: 429, id: "too_many_requests", message: "API Rate limit exceeded."))
+                response.headers[.retryAfter] = "1"
             case .error(let status):
                 stats.recordFault("error")
-                response = Self.errorResponse(SimulatorError(status: status, id: "server_error", message: "Server was unable to give you a response."))
+                response = Self.errorResponse(SimulatorError(status: status, id: status < 500 ? "bad_request" : "server_error", message: "Server was unable to give you a response."))
             case .drop:
                 stats.recordFault("drop")
                 try? await context.channel.close()

@@ -34,7 +34,7 @@ public struct PlanExecutor: Sendable {
     }
 
     /// The saga record for one planned change: its steps, pending, and the context they start from.
-    static func makeSaga(for planned: PlannedChange) throws -> SagaRecord {
+    public static func makeSaga(for planned: PlannedChange) throws -> SagaRecord {
         let change = planned.change
         let id = UUID().uuidString.lowercased()
         let sagaTag = Ownership.sagaTag(forSagaID: id)

@@ -41,7 +41,8 @@ public struct CreateDroplet: Step {
     }
 }
 
-/// Waits until the droplet is `active` and unlocked; fails if its create action errored.
+/// Waits until the droplet is `active` and unlocked; fails if its create action errored. Reads of a droplet
+/// made a moment ago can 404 on DigitalOcean, so until the wait times out a 404 means "not yet".
 public struct WaitDropletActive: Step {
     public let name = "WaitDropletActive"
 
@@ -56,9 +57,14 @@ public struct WaitDropletActive: Step {
                 if action.status == "errored" {
                     throw StepError.permanent("DigitalOcean could not create droplet \(dropletID): its create action \(createActionID) errored")
                 }
+                guard action.status == "completed" else { return nil }
             }
-            let droplet = try await environment.client.getDroplet(id: dropletID)
-            return droplet.status == "active" && !droplet.locked ? droplet : nil
+            do {
+                let droplet = try await environment.client.getDroplet(id: dropletID)
+                return droplet.status == "active" && !droplet.locked ? droplet : nil
+            } catch let error as DigitalOceanError where error.isNotFound {
+                return nil
+            }
         }
         return context
     }
