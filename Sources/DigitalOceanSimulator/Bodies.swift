@@ -144,8 +144,16 @@ enum Bodies {
         var type: String
     }
 
+    /// `{"pages": {...}}`, or `{}` when everything fits on one page, as DigitalOcean answers.
     struct Links: Encodable, Sendable {
         var pages: [String: String]
+
+        enum CodingKeys: String, CodingKey { case pages }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            if !pages.isEmpty { try container.encode(pages, forKey: .pages) }
+        }
     }
 
     struct Meta: Encodable, Sendable {

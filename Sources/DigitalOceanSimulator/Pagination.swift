@@ -48,11 +48,8 @@ enum Pagination {
     /// A page of dictionary bodies.
     static func page<Item>(_ items: [Item], key: String, request: Request, object: (Item) -> [String: Any]) throws -> Response {
         let window = try window(items, request: request)
-        return JSONResponse.make(status: 200, [
-            key: window.items.map(object),
-            "links": ["pages": window.pages],
-            "meta": ["total": window.total],
-        ])
+        let links: [String: Any] = window.pages.isEmpty ? [:] : ["pages": window.pages]
+        return JSONResponse.make(status: 200, [key: window.items.map(object), "links": links, "meta": ["total": window.total]])
     }
 
     /// `http://host:port` as the client addressed us.

@@ -163,3 +163,42 @@ import Testing
         }
     }
 }
+
+/// Lists at the scale of a real account, paged as DigitalOcean pages them.
+@Suite struct PaginationTests {
+    @Test func aThousandDropletsInFivePagesOfTwoHundred() async throws {
+        try await SimulatorHarness.with { sim in
+            #expect(try await sim.json("POST", "/_sim/seed", body: #"{"droplets": 1000}"#).status == 201)
+            let url = { (page: Int) in "\(sim.baseURL)/v2/droplets?page=\(page)&per_page=200" }
+            let expected: [Int: [String: String]] = [
+                1: ["next": url(2), "last": url(5)],
+                2: ["first": url(1), "prev": url(1), "next": url(3), "last": url(5)],
+                3: ["first": url(1), "prev": url(2), "next": url(4), "last": url(5)],
+                4: ["first": url(1), "prev": url(3), "next": url(5), "last": url(5)],
+                5: ["first": url(1), "prev": url(4)],
+            ]
+            var ids: [Int] = []
+            for page in 1...5 {
+                let response = try await sim.json("GET", "/v2/droplets?page=\(page)&per_page=200")
+                let droplets = try #require(response.object["droplets"] as? [[String: Any]])
+                #expect(droplets.count == 200, "page \(page)")
+                ids += droplets.compactMap { $0["id"] as? Int }
+                #expect((response.object["links"] as? [String: Any])?["pages"] as? [String: String] == expected[page], "page \(page)")
+                #expect((response.object["meta"] as? [String: Any])?["total"] as? Int == 1000)
+            }
+            #expect(Set(ids).count == 1000, "no droplet on two pages")
+            let beyond = try await sim.json("GET", "/v2/droplets?page=6&per_page=200")
+            #expect((beyond.object["droplets"] as? [Any])?.isEmpty == true)
+
+            // The client reads them all in exactly five requests.
+            let before = try await sim.json("GET", "/_sim/stats").object["requests"] as? [String: Int]
+            #expect(try await sim.client.listDroplets().count == 1000)
+            let after = try await sim.json("GET", "/_sim/stats").object["requests"] as? [String: Int]
+            #expect((after?["GET /v2/droplets"] ?? 0) - (before?["GET /v2/droplets"] ?? 0) == 5)
+
+            let single = try await sim.json("GET", "/v2/regions?per_page=200")
+            #expect((single.object["links"] as? [String: Any])?.isEmpty == true, "one page: an empty links object")
+            #expect(try await sim.json("GET", "/v2/droplets?per_page=0").status == 400)
+        }
+    }
+}
