@@ -42,6 +42,23 @@ enum Migrations {
 
     /// Runs the migrations not yet applied; each in its own transaction.
     static func run(on store: Store, engine: String, logger: Logger) async throws -> [String] {
+        // PostgreSQL: processes starting together migrate one at a time.
+        guard engine == "postgres" else { return try await runUnlocked(on: store, engine: engine, logger: logger) }
+        try await store.database.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(migrationLockKey)))").run()
+        do {
+            let ran = try await runUnlocked(on: store, engine: engine, logger: logger)
+            try await store.database.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
+            return ran
+        } catch {
+            try? await store.database.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
+            throw error
+        }
+    }
+
+    /// Advisory lock keys are arbitrary 64-bit numbers; these spell "ARCADIA" + a purpose.
+    static let migrationLockKey: Int64 = 0x4152_4341_4449_4101
+
+    private static func runUnlocked(on store: Store, engine: String, logger: Logger) async throws -> [String] {
         try await store.database.raw(
             "CREATE TABLE IF NOT EXISTS arcadia_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         ).run()

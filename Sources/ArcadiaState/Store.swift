@@ -1,16 +1,25 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import PostgresKit
 import SQLKit
 import SQLiteKit
 
-/// Arcadia's persistent state through SQLKit. Open it with ``withStore(_:logger:_:)``; migrations run on open.
+/// Arcadia's persistent state through SQLKit, on SQLite or PostgreSQL. Open it with
+/// ``withStore(_:logger:_:)``; migrations run on open. One connection per store: its transactions
+/// are serialised in-process, and several processes share the database through its own locking.
 public final class Store: Sendable {
     let database: any SQLDatabase
+    /// `sqlite` or `postgres`: the migrations folder, and the few statements that differ.
+    public let engine: String
+    /// Where it lives, without credentials (for messages).
+    public let location: String
     private let transactionLock = AsyncSerialLock()
 
-    init(database: any SQLDatabase) {
+    init(database: any SQLDatabase, engine: String, location: String) {
         self.database = database
+        self.engine = engine
+        self.location = location
     }
 
     /// Opens the store (creating the SQLite file and its directory on demand), migrates it, runs `body`, closes it.
@@ -31,11 +40,30 @@ public final class Store: Sendable {
             } catch {
                 throw StoreError("cannot open the state database at \(path): \(error)")
             }
-            let store = Store(database: connection.sql())
+            let store = Store(database: connection.sql(), engine: "sqlite", location: url.description)
             do {
                 try await store.database.raw("PRAGMA foreign_keys = ON").run()
                 try await store.database.raw("PRAGMA busy_timeout = 5000").run()
                 _ = try await Migrations.run(on: store, engine: "sqlite", logger: logger)
+                let result = try await body(store)
+                try await connection.close()
+                return result
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        case .postgres(let text):
+            let connection: PostgresConnection
+            do {
+                let configuration = try SQLPostgresConfiguration(url: text)
+                connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 1, logger: logger)
+            } catch {
+                throw StoreError("cannot connect to the state database at \(url): \(String(reflecting: error))")
+            }
+            let store = Store(database: connection.sql(queryLogLevel: .trace), engine: "postgres", location: url.description)
+            do {
+                // Several processes may migrate at once: one at a time, under a transaction-scoped advisory lock.
+                _ = try await Migrations.run(on: store, engine: "postgres", logger: logger)
                 let result = try await body(store)
                 try await connection.close()
                 return result
@@ -49,7 +77,8 @@ public final class Store: Sendable {
     /// Runs `body` inside one transaction: all of its writes land, or none do.
     public func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await transactionLock.withLock {
-            try await database.raw("BEGIN IMMEDIATE").run()
+            // SQLite: take the write lock at BEGIN, so two processes never deadlock upgrading read locks.
+            try await database.raw(engine == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
                 let result = try await body(database)
                 try await database.raw("COMMIT").run()

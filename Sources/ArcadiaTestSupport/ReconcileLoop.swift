@@ -13,14 +13,15 @@ public struct ReconcileLoop: Sendable {
     /// The spec folder.
     public let specs: URL
 
-    /// A simulator on a free port, a temporary state file and an empty spec folder, for `body`.
+    /// A simulator on a free port, a temporary store on `engine` and an empty spec folder, for `body`.
     public static func with<T: Sendable>(
+        engine: StoreEngine = .sqlite,
         timeScale: Double = 0.002,
         configure: (inout SimulatorConfiguration) -> Void = { _ in },
         _ body: @Sendable (ReconcileLoop) async throws -> T
     ) async throws -> T {
         try await SimulatorHarness.with(timeScale: timeScale, configure: configure) { sim in
-            try await withTemporaryStore { store, directory in
+            try await withTemporaryStore(engine: engine) { store, directory in
                 let specs = directory.appendingPathComponent("specs")
                 try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
                 return try await body(ReconcileLoop(sim: sim, store: store, specs: specs))

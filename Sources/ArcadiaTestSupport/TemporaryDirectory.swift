@@ -10,16 +10,6 @@ public func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async thr
     return try await body(url)
 }
 
-/// A real SQLite state file in a temporary directory, migrated.
-public func withTemporaryStore<T: Sendable>(_ body: @Sendable (Store, URL) async throws -> T) async throws -> T {
-    try await withTemporaryDirectory { directory in
-        var logger = Logger(label: "test.store")
-        logger.logLevel = .warning
-        let path = directory.appendingPathComponent("state.sqlite").path
-        return try await Store.withStore(.sqlite(path: path), logger: logger) { store in try await body(store, directory) }
-    }
-}
-
 /// Writes spec files into `directory`, one per entry (`name.yaml` → contents).
 public func writeSpecs(_ files: [String: String], to directory: URL) throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

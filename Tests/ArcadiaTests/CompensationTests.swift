@@ -16,8 +16,8 @@ import Testing
 
     /// DigitalOcean refuses the create (here a size that `plan` would have caught: the plan is made by the pure
     /// planner alone, as if the catalogue had changed between plan and apply).
-    @Test func createRejectedByDigitalOceanRollsBack() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func createRejectedByDigitalOceanRollsBack(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             let (sim, store) = (loop.sim, loop.store)
             try loop.write(["big.yaml": dropletSpec(name: "big", size: "s-999vcpu-1tb")])
             let desired = try SpecLoader.load(directory: loop.specs.path)
@@ -33,8 +33,8 @@ import Testing
         }
     }
 
-    @Test func createActionThatErrorsDeletesTheHalfMadeDroplet() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func createActionThatErrorsDeletesTheHalfMadeDroplet(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             let (sim, store) = (loop.sim, loop.store)
             try await sim.failNextAction("create")
             let outcome = try await applyOnce(loop, specs: ["web.yaml": dropletSpec(name: "web")])
@@ -49,8 +49,8 @@ import Testing
         }
     }
 
-    @Test func failedResizeLeavesTheDropletRunningAtItsOldSize() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func failedResizeLeavesTheDropletRunningAtItsOldSize(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             let (sim, store) = (loop.sim, loop.store)
             #expect(try await applyOnce(loop, specs: ["web.yaml": dropletSpec(name: "web")]).isSuccess)
             try await sim.failNextAction("resize")
@@ -67,8 +67,8 @@ import Testing
         }
     }
 
-    @Test func failureAfterResizeResizesBack() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func failureAfterResizeResizesBack(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             let (sim, store) = (loop.sim, loop.store)
             #expect(try await applyOnce(loop, specs: ["web.yaml": dropletSpec(name: "web")]).isSuccess)
             try await sim.failNextAction("power_on")

@@ -8,8 +8,8 @@ import Testing
 /// The whole loop of the walking skeleton against the simulator over HTTP and a real SQLite file.
 @Suite struct EndToEndTests {
     /// plan → apply → no-op → resize → drift → revert → destroy, as an operator would live it.
-    @Test func dropletLifecycleFromSpecsToDestroy() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func dropletLifecycleFromSpecsToDestroy(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             let (sim, store) = (loop.sim, loop.store)
             try loop.write([
                 "web-1.yaml": dropletSpec(name: "web-1"),
@@ -82,8 +82,8 @@ import Testing
     }
 
     /// Droplets Arcadia did not create are counted and never touched, even with no specs at all.
-    @Test func unmanagedDropletsAreCountedAndLeftAlone() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func unmanagedDropletsAreCountedAndLeftAlone(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             _ = try await loop.sim.client.createDroplet(
                 DropletCreateRequest(name: "hand-made", region: "nyc3", size: "s-1vcpu-1gb", image: "debian-12-x64")
             )
@@ -97,8 +97,8 @@ import Testing
     }
 
     /// A spec file removed for a protected droplet is refused with a message, not destroyed.
-    @Test func protectedDropletIsNeverPlannedForDestroy() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func protectedDropletIsNeverPlannedForDestroy(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             try loop.write(["db.yaml": dropletSpec(name: "db", policy: "policy:\n  protect: true")])
             #expect(try await loop.planAndApply())
 
@@ -112,8 +112,8 @@ import Testing
     }
 
     /// A slug DigitalOcean does not offer fails the plan, with the field's position, before anything is applied.
-    @Test func planRejectsSlugsDigitalOceanDoesNotOffer() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func planRejectsSlugsDigitalOceanDoesNotOffer(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             try loop.write([
                 "a.yaml": dropletSpec(name: "a", size: "s-1vcpu-1gbb"),
                 "b.yaml": dropletSpec(name: "b", region: "nyc2", image: "ubuntu-42-04-x64"),
@@ -130,8 +130,8 @@ import Testing
 
     /// After the disk grew (here by hand), plan does not propose a revert DigitalOcean would refuse: the drift
     /// is reported with how to settle it; and a resize the operator asks for below that disk fails the plan.
-    @Test func planKnowsADiskThatGrewCannotShrink() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func planKnowsADiskThatGrewCannotShrink(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             let sim = loop.sim
             try loop.write(["app.yaml": dropletSpec(name: "app")])
             #expect(try await loop.planAndApply())
@@ -166,8 +166,8 @@ import Testing
     }
 
     /// An image change replaces the droplet: the new one is active before the old one goes.
-    @Test func imageChangeReplacesTheDroplet() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func imageChangeReplacesTheDroplet(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             try loop.write(["app.yaml": dropletSpec(name: "app")])
             #expect(try await loop.planAndApply())
             let old = try #require(try await loop.sim.client.listDroplets().first)
@@ -188,8 +188,8 @@ import Testing
     }
 
     /// With snapshotBeforeResize the snapshot is taken under its deterministic name and shows in listings.
-    @Test func resizeTakesSnapshotFirstWhenPolicySaysSo() async throws {
-        try await ReconcileLoop.with { loop in
+    @Test(arguments: StoreEngine.allCases) func resizeTakesSnapshotFirstWhenPolicySaysSo(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             let policy = "policy:\n  snapshotBeforeResize: true"
             try loop.write(["app.yaml": dropletSpec(name: "app", policy: policy)])
             #expect(try await loop.planAndApply())

@@ -45,9 +45,9 @@ import Testing
         return (status, try #require(try await store.saga(id: id)))
     }
 
-    @Test func aStepThatFailsIsCompensatedWithTheStepsBeforeItInReverse() async throws {
+    @Test(arguments: StoreEngine.allCases) func aStepThatFailsIsCompensatedWithTheStepsBeforeItInReverse(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
-            try await withTemporaryStore { store, _ in
+            try await withTemporaryStore(engine: engine) { store, _ in
                 let journal = Journal()
                 let (status, saga) = try await run([
                     ScriptedStep(name: "A", journal: journal),
@@ -64,9 +64,9 @@ import Testing
         }
     }
 
-    @Test func transientFailuresAreRetriedAndPermanentOnesAreNot() async throws {
+    @Test(arguments: StoreEngine.allCases) func transientFailuresAreRetriedAndPermanentOnesAreNot(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
-            try await withTemporaryStore { store, _ in
+            try await withTemporaryStore(engine: engine) { store, _ in
                 let journal = Journal()
                 let (status, saga) = try await run([
                     ScriptedStep(name: "flaky", journal: journal, failures: [.transient("503"), .transient("429", retryAfter: 0.01)]),
@@ -90,9 +90,9 @@ import Testing
         }
     }
 
-    @Test func aCompensationThatFailsLeavesTheSagaFailedWithTheReason() async throws {
+    @Test(arguments: StoreEngine.allCases) func aCompensationThatFailsLeavesTheSagaFailedWithTheReason(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
-            try await withTemporaryStore { store, _ in
+            try await withTemporaryStore(engine: engine) { store, _ in
                 let journal = Journal()
                 let (status, saga) = try await run([
                     ScriptedStep(name: "A", journal: journal, compensationFails: true),

@@ -21,9 +21,9 @@ import Testing
         ])
     }
 
-    @Test func createDropletRunTwiceAdoptsInsteadOfCreatingAgain() async throws {
+    @Test(arguments: StoreEngine.allCases) func createDropletRunTwiceAdoptsInsteadOfCreatingAgain(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
-            try await withTemporaryStore { store, _ in
+            try await withTemporaryStore(engine: engine) { store, _ in
                 let environment = sim.stepEnvironment(store: store)
                 let context = try createContext(name: "web")
                 let first = try await CreateDroplet().execute(context, in: environment)
@@ -39,9 +39,9 @@ import Testing
         }
     }
 
-    @Test func compensatingCreateFindsTheDropletByTagWithoutItsID() async throws {
+    @Test(arguments: StoreEngine.allCases) func compensatingCreateFindsTheDropletByTagWithoutItsID(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
-            try await withTemporaryStore { store, _ in
+            try await withTemporaryStore(engine: engine) { store, _ in
                 let environment = sim.stepEnvironment(store: store)
                 let context = try createContext(name: "web")
                 _ = try await CreateDroplet().execute(context, in: environment)
@@ -52,9 +52,9 @@ import Testing
         }
     }
 
-    @Test func powerResizeAndDestroyStepsAreNoOpsWhenAlreadyDone() async throws {
+    @Test(arguments: StoreEngine.allCases) func powerResizeAndDestroyStepsAreNoOpsWhenAlreadyDone(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
-            try await withTemporaryStore { store, _ in
+            try await withTemporaryStore(engine: engine) { store, _ in
                 let environment = sim.stepEnvironment(store: store)
                 var context = try await CreateDroplet().execute(try createContext(name: "web"), in: environment)
                 context = try await WaitDropletActive().execute(context, in: environment)
@@ -81,9 +81,9 @@ import Testing
     }
 
     /// After a crash between CreateDroplet and RegisterDroplet, plan names the unfinished saga instead of a stranger.
-    @Test func planNamesTheUnfinishedSagaThatCreatedADroplet() async throws {
+    @Test(arguments: StoreEngine.allCases) func planNamesTheUnfinishedSagaThatCreatedADroplet(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
-            try await withTemporaryStore { store, directory in
+            try await withTemporaryStore(engine: engine) { store, directory in
                 let environment = sim.stepEnvironment(store: store)
                 let sagaID = UUID().uuidString.lowercased()
                 let context = try await CreateDroplet().execute(try createContext(name: "web", sagaID: sagaID), in: environment)
@@ -103,9 +103,9 @@ import Testing
         }
     }
 
-    @Test func runnerResumesFromTheFirstUnfinishedStep() async throws {
+    @Test(arguments: StoreEngine.allCases) func runnerResumesFromTheFirstUnfinishedStep(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
-            try await withTemporaryStore { store, _ in
+            try await withTemporaryStore(engine: engine) { store, _ in
                 let environment = sim.stepEnvironment(store: store)
                 let sagaID = UUID().uuidString.lowercased()
                 // A saga whose CreateDroplet completed before the process died.

@@ -18,8 +18,8 @@ import Testing
         }
     }
 
-    @Test func specVersionGrowsOnlyWhenTheAppliedSpecChanges() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreEngine.allCases) func specVersionGrowsOnlyWhenTheAppliedSpecChanges(engine: StoreEngine) async throws {
+        try await withTemporaryStore(engine: engine) { store, _ in
             try await store.recordApplied(kind: "Droplet", name: "web", resourceID: "1", spec: #"{"size":"a"}"#, sagaID: "s1")
             try await store.recordApplied(kind: "Droplet", name: "web", resourceID: "1", spec: #"{"size":"a"}"#, sagaID: "s2")
             #expect(try await store.provisioned(kind: "Droplet").first?.specVersion == 1)
@@ -28,8 +28,8 @@ import Testing
         }
     }
 
-    @Test func syncMarksVanishedResourcesDeleted() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreEngine.allCases) func syncMarksVanishedResourcesDeleted(engine: StoreEngine) async throws {
+        try await withTemporaryStore(engine: engine) { store, _ in
             let a = ResourceRecord(kind: "Droplet", id: "1", name: "a", managed: true, attributes: "{}")
             let b = ResourceRecord(kind: "Droplet", id: "2", name: "b", managed: false, attributes: "{}")
             try await store.syncResources(kind: "Droplet", seen: [a, b])
@@ -40,8 +40,8 @@ import Testing
         }
     }
 
-    @Test func atMostOneOpenDriftRecordPerField() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreEngine.allCases) func atMostOneOpenDriftRecordPerField(engine: StoreEngine) async throws {
+        try await withTemporaryStore(engine: engine) { store, _ in
             #expect(try await store.openDrift(kind: "Droplet", name: "web", resourceID: "1", field: "size", expected: "a", actual: "b"))
             #expect(try await store.openDrift(kind: "Droplet", name: "web", resourceID: "1", field: "size", expected: "a", actual: "c") == false)
             let open = try await store.drift(status: .open)
@@ -64,8 +64,8 @@ import Testing
         }
     }
 
-    @Test func sagaLedgerKeepsStepsAndFindsSagasByPrefix() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreEngine.allCases) func sagaLedgerKeepsStepsAndFindsSagasByPrefix(engine: StoreEngine) async throws {
+        try await withTemporaryStore(engine: engine) { store, _ in
             let saga = SagaRecord(
                 id: "abcdef12-0000-0000-0000-000000000000", kind: "create", resourceKind: "Droplet", resourceName: "web",
                 context: "{}", steps: [SagaStepRecord(position: 0, name: "CreateDroplet"), SagaStepRecord(position: 1, name: "WaitDropletActive")]
@@ -87,13 +87,33 @@ import Testing
         }
     }
 
-    @Test func postgresURLsAreRefusedClearly() throws {
-        #expect(throws: StoreError.self) { try DatabaseURL(parsing: "postgres://u:secret@localhost/db") }
-        do {
-            _ = try DatabaseURL(parsing: "postgres://u:secret@localhost/db")
-        } catch {
-            #expect(!"\(error)".contains("secret"), "credentials never appear in errors")
-        }
+    @Test func databaseURLsParseAndNeverShowThePassword() throws {
+        let postgres = try DatabaseURL(parsing: "postgres://arcadia:secret@db.internal:5432/state")
+        #expect(postgres.engine == "postgres")
+        #expect(postgres.description == "postgres://arcadia@db.internal:5432/state")
         #expect(try DatabaseURL(parsing: "sqlite:.arcadia/state.sqlite") == .sqlite(path: ".arcadia/state.sqlite"))
+        let noDatabase = #expect(throws: StoreError.self) { try DatabaseURL(parsing: "postgres://u:secret@localhost") }
+        #expect(noDatabase.map { !"\($0)".contains("secret") } == true, "credentials never appear in errors")
+        #expect(throws: StoreError.self) { try DatabaseURL(parsing: "mysql://localhost/db") }
+    }
+
+    @Test func bothEnginesHaveTheSameMigrations() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let names = { (engine: String) in
+            try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("migrations/\(engine)").path)
+                .filter { $0.hasSuffix(".sql") }.sorted()
+        }
+        let sqlite = try names("sqlite")
+        let postgres = try names("postgres")
+        #expect(!sqlite.isEmpty)
+        #expect(sqlite == postgres, "a migration exists for one engine only: \(Set(sqlite).symmetricDifference(postgres).sorted())")
+    }
+
+    @Test func anUnreachableServerIsAClearError() async throws {
+        let error = await #expect(throws: StoreError.self) {
+            try await Store.withStore(.postgres(url: "postgres://arcadia:secret@127.0.0.1:1/state"), logger: Logger(label: "test")) { _ in }
+        }
+        #expect(error?.description.contains("cannot connect to the state database at postgres://arcadia@127.0.0.1:1/state") == true)
+        #expect(error.map { !"\($0)".contains("secret") } == true)
     }
 }
