@@ -13,6 +13,10 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
             PLANFILE (from `arcadia plan --out`), applies that plan without asking, but only if specs, state and \
             DigitalOcean are still exactly as they were when it was made. A saga whose step fails rolls itself back.
 
+            Apply holds the state's lock from planning to the end (a file lock for SQLite, an advisory lock for \
+            PostgreSQL); a second apply exits at once, naming the holder. Independent sagas run --parallelism at a \
+            time. If apply is killed, `arcadia sagas resume` finishes or rolls back what it left.
+
             Exit status: 0 when every saga completed (or nothing needed doing), 1 otherwise.
             """
     )
@@ -26,12 +30,20 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
     @Flag(name: .long, help: "Do not ask for confirmation.")
     var autoApprove = false
 
+    @Option(name: .long, help: "How many sagas run at once.")
+    var parallelism = 10
+
+    func validate() throws {
+        guard parallelism >= 1 else { throw ValidationError("--parallelism must be 1 or more") }
+    }
+
     func execute() async throws {
         let saved = try planFile.map(Self.readPlan)
         let desired = try specOptions.loadOrExit()
-        let autoApprove = autoApprove
+        let (autoApprove, parallelism) = (autoApprove, parallelism)
         try await runReporting {
             try await Session.with(connection) { session in
+                try await session.store.withApplyLock(holder: "arcadia apply, pid \(getpid()) on \(ProcessInfo.processInfo.hostName)") {
                 let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
                 if let saved, saved.fingerprint != plan.fingerprint {
                     Output.error(
@@ -49,8 +61,9 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                 }
                 Output.print("")
                 let runner = SagaRunner(environment: session.stepEnvironment, onProgress: ProgressPrinter.print)
-                let outcome = try await PlanExecutor(runner: runner).apply(plan)
+                let outcome = try await PlanExecutor(runner: runner, parallelism: parallelism).apply(plan)
                 try Self.report(outcome)
+                }
             }
         }
     }

@@ -1,11 +1,13 @@
 import ArgumentParser
+import ArcadiaSagas
 import ArcadiaState
+import Foundation
 
 struct SagasCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sagas",
-        abstract: "The saga ledger: what apply ran, step by step.",
-        subcommands: [SagasList.self, SagasShow.self],
+        abstract: "The saga ledger: what apply ran, step by step; resume or cancel what is unfinished.",
+        subcommands: [SagasList.self, SagasShow.self, SagasResume.self, SagasCancel.self],
         defaultSubcommand: SagasList.self
     )
 }
@@ -78,5 +80,93 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
             header: ["#", "STEP", "STATUS", "ATTEMPTS", "ERROR"],
             rows: saga.steps.map { [String($0.position + 1), $0.name, $0.status.rawValue, String($0.attempts), $0.error ?? ""] }
         ))
+    }
+}
+
+struct SagasResume: AsyncParsableCommand, RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Run every unfinished saga to the end: forward, or on with its compensation.",
+        discussion: """
+            Claims each runnable saga (pending, or left running or compensating by an apply or a worker that died) \
+            with a lease, so several workers, in one process or many, never run the same saga at once. A saga held \
+            by a live worker is left to it; one whose worker died is taken over when its lease runs out (at once \
+            when the worker was on this host). Exit status: 0 when every saga it ran completed, 1 otherwise.
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: .long, help: "How many sagas run at once.")
+    var parallelism = 10
+
+    @Option(name: .long, help: "Seconds a claim lasts without a heartbeat.")
+    var leaseSeconds = 30.0
+
+    func validate() throws {
+        guard parallelism >= 1 else { throw ValidationError("--parallelism must be 1 or more") }
+        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be 1 or more") }
+    }
+
+    func execute() async throws {
+        let (parallelism, leaseSeconds) = (parallelism, leaseSeconds)
+        try await runReporting {
+            try await Session.with(connection) { session in
+                let runner = SagaRunner(environment: session.stepEnvironment, leaseSeconds: leaseSeconds, onProgress: ProgressPrinter.print)
+                let results = try await runner.resume(parallelism: parallelism)
+                let completed = results.filter { $0.status == .completed }.count
+                Output.print(results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed.")
+                for result in results where result.status != .completed {
+                    Output.error("saga \(result.id.prefix(8)) ended \(result.status.rawValue); see `arcadia sagas show \(result.id.prefix(8))`")
+                }
+                if results.contains(where: { $0.status != .completed }) { throw ExitCode.failure }
+            }
+        }
+    }
+}
+
+struct SagasCancel: AsyncParsableCommand, RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel an unfinished saga: its steps are compensated and it ends 'cancelled'.",
+        discussion: """
+            If no live worker holds the saga, this command compensates it now. If one does, the request is recorded \
+            and that worker compensates at its next step boundary.
+            """
+    )
+
+    @Argument(help: "The saga id, or its first characters.")
+    var id: String
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func execute() async throws {
+        let id = id
+        try await runReporting {
+            try await Session.with(connection) { session in
+                guard let saga = try await session.store.saga(id: id) else {
+                    Output.error("no saga with id '\(id)'; `arcadia sagas list` shows them")
+                    throw ExitCode.failure
+                }
+                guard !saga.status.isFinal else {
+                    Output.error("saga \(saga.id.prefix(8)) already ended \(saga.status.rawValue); there is nothing to cancel")
+                    throw ExitCode.failure
+                }
+                try await session.store.requestCancel(id: saga.id)
+                let runner = SagaRunner(environment: session.stepEnvironment, onProgress: ProgressPrinter.print)
+                switch try await session.store.claimSaga(id: saga.id, owner: runner.owner, leaseSeconds: runner.leaseSeconds) {
+                case .held(let holder, _):
+                    Output.print("Cancel requested: \(holder) is running saga \(saga.id.prefix(8)) and will compensate it at its next step.")
+                case .finished(let status):
+                    Output.print("Saga \(saga.id.prefix(8)) ended \(status.rawValue) before it could be cancelled.")
+                case .notFound:
+                    throw ExitCode.failure
+                case .claimed:
+                    let status = try await runner.run(sagaID: saga.id)
+                    Output.print("Saga \(saga.id.prefix(8)) ended \(status.rawValue).")
+                    if status != .cancelled { throw ExitCode.failure }
+                }
+            }
+        }
     }
 }

@@ -45,9 +45,15 @@ public struct SagaRecord: Sendable, Hashable, Codable {
     public var createdAt: String
     public var updatedAt: String
     public var steps: [SagaStepRecord]
+    /// The worker holding the saga's lease, `host:pid:nonce`, and until when.
+    public var owner: String?
+    public var leaseExpiresAt: String?
+    /// An operator asked for it to be cancelled (`arcadia sagas cancel`).
+    public var cancelRequested: Bool
 
     public init(id: String, kind: String, resourceKind: String, resourceName: String, status: SagaStatus = .pending,
-                context: String, error: String? = nil, createdAt: String = "", updatedAt: String = "", steps: [SagaStepRecord]) {
+                context: String, error: String? = nil, createdAt: String = "", updatedAt: String = "", steps: [SagaStepRecord],
+                owner: String? = nil, leaseExpiresAt: String? = nil, cancelRequested: Bool = false) {
         self.id = id
         self.kind = kind
         self.resourceKind = resourceKind
@@ -58,5 +64,8 @@ public struct SagaRecord: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.steps = steps
+        self.owner = owner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.cancelRequested = cancelRequested
     }
 }

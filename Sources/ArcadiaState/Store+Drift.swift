@@ -48,18 +48,18 @@ extension Store {
 
     /// Closes the open record for a field with a final status.
     public func resolveDrift(kind: String, name: String, field: String, as status: DriftRecord.Status, sagaID: String? = nil) async throws {
-        try await database.raw("""
+        try await exclusive { database in try await database.raw("""
             UPDATE drift SET status = \(bind: status.rawValue), resolved_at = \(bind: Store.timestamp()), saga_id = \(bind: sagaID)
             WHERE kind = \(bind: kind) AND name = \(bind: name) AND field = \(bind: field) AND status = 'open'
-            """).run()
+            """).run() }
     }
 
     public func drift(status: DriftRecord.Status? = nil) async throws -> [DriftRecord] {
         let rows: [any SQLRow]
         if let status {
-            rows = try await database.raw("SELECT * FROM drift WHERE status = \(bind: status.rawValue) ORDER BY id").all()
+            rows = try await exclusive { database in try await database.raw("SELECT * FROM drift WHERE status = \(bind: status.rawValue) ORDER BY id").all() }
         } else {
-            rows = try await database.raw("SELECT * FROM drift ORDER BY id").all()
+            rows = try await exclusive { database in try await database.raw("SELECT * FROM drift ORDER BY id").all() }
         }
         return try rows.map { row in
             DriftRecord(

@@ -22,42 +22,61 @@ extension Store {
     }
 
     /// Writes a step's status and the saga's context together, so the ledger never shows a step done
-    /// without the outputs later steps need.
-    public func recordStep(sagaID: String, step: SagaStepRecord, sagaStatus: SagaStatus, context: String, error: String? = nil) async throws {
+    /// without the outputs later steps need. With `owner`, the write happens only while `owner` holds
+    /// the saga's lease; otherwise it throws ``StoreError/isLeaseLost`` and changes nothing.
+    public func recordStep(sagaID: String, step: SagaStepRecord, sagaStatus: SagaStatus, context: String, error: String? = nil, owner: String? = nil) async throws {
         let now = Store.timestamp()
         try await withTransaction { database in
+            try await Self.updateSaga(database, id: sagaID, status: sagaStatus, context: context, error: error, owner: owner, now: now)
             try await database.raw("""
                 UPDATE saga_steps SET status = \(bind: step.status.rawValue), attempts = \(bind: step.attempts),
                     error = \(bind: step.error), started_at = \(bind: step.startedAt), finished_at = \(bind: step.finishedAt)
                 WHERE saga_id = \(bind: sagaID) AND position = \(bind: step.position)
                 """).run()
-            try await database.raw("""
-                UPDATE sagas SET status = \(bind: sagaStatus.rawValue), context = \(bind: context), error = \(bind: error),
-                    updated_at = \(bind: now)
-                WHERE id = \(bind: sagaID)
-                """).run()
         }
     }
 
-    public func updateSaga(id: String, status: SagaStatus, context: String, error: String? = nil) async throws {
-        try await database.raw("""
+    /// Sets the saga's status and context; fenced by `owner`'s lease as ``recordStep(sagaID:step:sagaStatus:context:error:owner:)`` is.
+    /// A final status releases the lease.
+    public func updateSaga(id: String, status: SagaStatus, context: String, error: String? = nil, owner: String? = nil) async throws {
+        let now = Store.timestamp()
+        try await withTransaction { database in
+            try await Self.updateSaga(database, id: id, status: status, context: context, error: error, owner: owner, now: now)
+        }
+    }
+
+    private static func updateSaga(
+        _ database: any SQLDatabase, id: String, status: SagaStatus, context: String, error: String?, owner: String?, now: String
+    ) async throws {
+        let release = status.isFinal ? SQLQueryString(", owner = NULL, lease_expires_at = NULL") : SQLQueryString("")
+        guard let owner else {
+            try await database.raw("""
+                UPDATE sagas SET status = \(bind: status.rawValue), context = \(bind: context), error = \(bind: error),
+                    updated_at = \(bind: now)\(release)
+                WHERE id = \(bind: id)
+                """).run()
+            return
+        }
+        let updated = try await database.raw("""
             UPDATE sagas SET status = \(bind: status.rawValue), context = \(bind: context), error = \(bind: error),
-                updated_at = \(bind: Store.timestamp())
-            WHERE id = \(bind: id)
-            """).run()
+                updated_at = \(bind: now)\(release)
+            WHERE id = \(bind: id) AND owner = \(bind: owner) RETURNING id
+            """).first()
+        guard updated != nil else { throw StoreError.leaseLost(sagaID: id, owner: owner) }
     }
 
     /// One saga with its steps; an unambiguous id prefix (as `sagas list` prints) is enough.
     public func saga(id: String) async throws -> SagaRecord? {
         // Ids are hex and dashes; anything else would be a LIKE pattern, not a prefix.
         guard !id.isEmpty, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return nil }
-        let rows = try await database.raw("SELECT * FROM sagas WHERE id LIKE \(bind: id + "%") ORDER BY created_at LIMIT 2").all()
+        let rows = try await exclusive { database in try await database.raw("SELECT * FROM sagas WHERE id LIKE \(bind: id + "%") ORDER BY created_at LIMIT 2").all() }
         guard rows.count == 1, let row = rows.first else {
             if rows.count > 1 { throw StoreError("saga id '\(id)' is ambiguous; give more characters") }
             return nil
         }
         var saga = try Self.saga(row)
-        saga.steps = try await database.raw("SELECT * FROM saga_steps WHERE saga_id = \(bind: saga.id) ORDER BY position").all().map { row in
+        let sagaID = saga.id
+        saga.steps = try await exclusive { database in try await database.raw("SELECT * FROM saga_steps WHERE saga_id = \(bind: sagaID) ORDER BY position").all() }.map { row in
             SagaStepRecord(
                 position: try row.decode(column: "position", as: Int.self),
                 name: try row.decode(column: "name", as: String.self),
@@ -75,9 +94,9 @@ extension Store {
     public func sagas(status: SagaStatus? = nil) async throws -> [SagaRecord] {
         let rows: [any SQLRow]
         if let status {
-            rows = try await database.raw("SELECT * FROM sagas WHERE status = \(bind: status.rawValue) ORDER BY created_at DESC, id").all()
+            rows = try await exclusive { database in try await database.raw("SELECT * FROM sagas WHERE status = \(bind: status.rawValue) ORDER BY created_at DESC, id").all() }
         } else {
-            rows = try await database.raw("SELECT * FROM sagas ORDER BY created_at DESC, id").all()
+            rows = try await exclusive { database in try await database.raw("SELECT * FROM sagas ORDER BY created_at DESC, id").all() }
         }
         return try rows.map(Self.saga)
     }
@@ -85,10 +104,10 @@ extension Store {
     /// Sagas that never reached a final status (running, pending, compensating), without their steps.
     public func unfinishedSagas() async throws -> [SagaRecord] {
         let final = SagaStatus.allCases.filter(\.isFinal).map(\.rawValue)
-        return try await database.select().column("*").from("sagas")
+        return try await exclusive { database in try await database.select().column("*").from("sagas")
             .where("status", .notIn, final)
             .orderBy("created_at")
-            .all().map(Self.saga)
+            .all() }.map(Self.saga)
     }
 
     private static func saga(_ row: any SQLRow) throws -> SagaRecord {
@@ -102,7 +121,10 @@ extension Store {
             error: try row.decode(column: "error", as: String?.self),
             createdAt: try row.decode(column: "created_at", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: String.self),
-            steps: []
+            steps: [],
+            owner: try row.decode(column: "owner", as: String?.self),
+            leaseExpiresAt: try row.decode(column: "lease_expires_at", as: String?.self),
+            cancelRequested: (try row.decode(column: "cancel_requested", as: Int.self)) != 0
         )
     }
 }

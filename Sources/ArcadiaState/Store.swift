@@ -74,6 +74,12 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs one statement (or a few reads) alone on the connection: never inside another caller's
+    /// transaction, which on one shared connection would make it part of that transaction.
+    func exclusive<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transactionLock.withLock { try await body(database) }
+    }
+
     /// Runs `body` inside one transaction: all of its writes land, or none do.
     public func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await transactionLock.withLock {

@@ -2,79 +2,172 @@ import ArcadiaState
 import Foundation
 import Logging
 
-/// Runs persisted sagas step by step. After every step the step's status and the saga's context are
-/// written together; a step that fails permanently (or keeps failing transiently) makes the runner
-/// compensate, in reverse order, every step that completed and the one that failed.
+/// Runs persisted sagas step by step, under a lease.
+///
+/// A worker first claims the saga (a lease with its identity and an expiry, renewed by a heartbeat);
+/// every ledger write is fenced by that lease, so two workers never run one saga at once, and a
+/// worker that lost its lease stops without writing. After every step the step's status and the
+/// saga's context are written together. A step that fails permanently, keeps failing past its
+/// attempts or its deadline, or is cancelled by an operator, makes the runner compensate, in reverse
+/// order, every step that acted. A saga found half-way (its worker died) continues from where the
+/// ledger says: forward from the first unfinished step, or on with its compensation.
 public struct SagaRunner: Sendable {
     public let environment: StepEnvironment
     public let registry: StepRegistry
     public let onProgress: @Sendable (SagaProgress) -> Void
+    /// `host:pid:nonce` of this worker.
+    public var owner: String
+    /// How long a claim lasts without a heartbeat; the heartbeat renews it every third of that.
+    public var leaseSeconds: Double
 
-    public init(environment: StepEnvironment, registry: StepRegistry = .standard, onProgress: @escaping @Sendable (SagaProgress) -> Void = { _ in }) {
+    public init(
+        environment: StepEnvironment, registry: StepRegistry = .standard, owner: String = WorkerIdentity.current.description,
+        leaseSeconds: Double = 30, onProgress: @escaping @Sendable (SagaProgress) -> Void = { _ in }
+    ) {
         self.environment = environment
         self.registry = registry
+        self.owner = owner
+        self.leaseSeconds = leaseSeconds
         self.onProgress = onProgress
     }
 
-    /// Runs the saga from its first unfinished step to a final status, which it returns.
+    /// Claims the saga and runs it to a final status, which it returns. Throws if another live worker
+    /// holds it.
     @discardableResult
     public func run(sagaID: String) async throws -> SagaStatus {
+        switch try await environment.store.claimSaga(id: sagaID, owner: owner, leaseSeconds: leaseSeconds) {
+        case .notFound:
+            throw StepError.permanent("no saga \(sagaID)")
+        case .finished(let status):
+            return status
+        case .held(let holder, let until):
+            throw StepError.permanent("saga \(sagaID) is being run by \(holder) (lease until \(until))")
+        case .claimed:
+            return try await runLeased(sagaID: sagaID)
+        }
+    }
+
+    /// Runs every runnable saga (pending, or left running or compensating by a worker that died),
+    /// `parallelism` at a time, until none is left that this worker can claim.
+    public func resume(parallelism: Int) async throws -> [(id: String, status: SagaStatus)] {
+        try await withThrowingTaskGroup(of: (String, SagaStatus).self) { group in
+            var results: [(id: String, status: SagaStatus)] = []
+            var running = 0
+            while true {
+                if running < max(1, parallelism), let id = try await environment.store.claimNextRunnable(owner: owner, leaseSeconds: leaseSeconds) {
+                    group.addTask { (id, try await runLeased(sagaID: id)) }
+                    running += 1
+                    continue
+                }
+                guard running > 0, let (id, status) = try await group.next() else { return results }
+                results.append((id, status))
+                running -= 1
+            }
+        }
+    }
+
+    /// Runs a claimed saga with a heartbeat; gives the lease up if it stops before a final status.
+    private func runLeased(sagaID: String) async throws -> SagaStatus {
+        let store = environment.store
+        let (owner, leaseSeconds) = (owner, leaseSeconds)
+        do {
+            return try await withThrowingTaskGroup(of: SagaStatus?.self) { group in
+                group.addTask { try await runClaimed(sagaID: sagaID) }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .seconds(leaseSeconds / 3))
+                        guard try await store.renewLease(id: sagaID, owner: owner, leaseSeconds: leaseSeconds) else {
+                            throw StoreError.leaseLost(sagaID: sagaID, owner: owner)
+                        }
+                    }
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let status = result { return status }
+                }
+                throw CancellationError()
+            }
+        } catch {
+            try? await store.releaseLease(id: sagaID, owner: owner)
+            throw error
+        }
+    }
+
+    private func runClaimed(sagaID: String) async throws -> SagaStatus {
         let store = environment.store
         guard var saga = try await store.saga(id: sagaID) else { throw StepError.permanent("no saga \(sagaID)") }
-        guard !saga.status.isFinal else { return saga.status }
         var context = try SagaContext.decode(saga.context)
         let steps = try saga.steps.map { try registry.step(named: $0.name) }
 
+        if saga.cancelRequested || saga.status == .compensating {
+            let acted = saga.steps.lastIndex { $0.status != .pending } ?? -1
+            let cause = saga.cancelRequested ? "cancelled by an operator" : (saga.error ?? "resumed its compensation")
+            return try await compensate(&saga, steps: steps, through: acted, context: context, cause: cause, ending: saga.cancelRequested ? .cancelled : .rolledBack)
+        }
         saga.status = .running
-        try await store.updateSaga(id: saga.id, status: .running, context: context.encoded())
+        try await store.updateSaga(id: saga.id, status: .running, context: context.encoded(), owner: owner)
         for index in saga.steps.indices where saga.steps[index].status != .completed {
+            if try await store.isCancelRequested(id: saga.id) {
+                return try await compensate(&saga, steps: steps, through: index - 1, context: context, cause: "cancelled by an operator", ending: .cancelled)
+            }
             var record = saga.steps[index]
             do {
                 context = try await execute(steps[index], record: &record, saga: saga, context: context)
                 saga.steps[index] = record
+            } catch let error as StoreError where error.isLeaseLost {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 let failure = StepError.classify(error)
                 record.status = .failed
                 record.error = failure.message
                 record.finishedAt = Self.now()
                 saga.steps[index] = record
-                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .compensating, context: context.encoded(), error: failure.message)
+                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .compensating, context: context.encoded(), error: failure.message, owner: owner)
                 onProgress(.stepFailed(saga: saga, step: record.name, error: failure.message))
-                return try await compensate(&saga, steps: steps, through: index, context: context, cause: failure.message)
+                return try await compensate(&saga, steps: steps, through: index, context: context, cause: failure.message, ending: .rolledBack)
             }
         }
         saga.status = .completed
-        try await store.updateSaga(id: saga.id, status: .completed, context: context.encoded())
+        try await store.updateSaga(id: saga.id, status: .completed, context: context.encoded(), owner: owner)
         onProgress(.sagaFinished(saga: saga, status: .completed))
         return .completed
     }
 
     private func execute(_ step: any Step, record: inout SagaStepRecord, saga: SagaRecord, context: SagaContext) async throws -> SagaContext {
         let store = environment.store
+        let deadline = ContinuousClock.now + environment.stepDeadline
         var attempt = 0
         while true {
             attempt += 1
             record.status = .running
             record.attempts += 1
             record.startedAt = record.startedAt ?? Self.now()
-            try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .running, context: context.encoded())
+            try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .running, context: context.encoded(), owner: owner)
             onProgress(.stepStarted(saga: saga, step: step.name, attempt: attempt))
+            CrashPoint.check(sagaKind: saga.kind, step: step.name, .before)
             let started = ContinuousClock.now
             do {
                 let output = try await step.execute(context, in: environment)
+                CrashPoint.check(sagaKind: saga.kind, step: step.name, .afterCall)
                 record.status = .completed
                 record.error = nil
                 record.finishedAt = Self.now()
-                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .running, context: output.encoded())
+                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .running, context: output.encoded(), owner: owner)
+                CrashPoint.check(sagaKind: saga.kind, step: step.name, .afterLedger)
                 try await store.appendEvent(
                     kind: saga.resourceKind, name: saga.resourceName, type: "saga_step_completed", sagaID: saga.id, detail: step.name
                 )
                 onProgress(.stepCompleted(saga: saga, step: step.name, seconds: Self.seconds(since: started)))
                 return output
             } catch {
+                if error is CancellationError || (error as? StoreError)?.isLeaseLost == true { throw error }
                 let failure = StepError.classify(error)
-                guard failure.isTransient, attempt < environment.maxAttempts, !Task.isCancelled else { throw failure }
                 let delay = backoff(attempt: attempt, retryAfter: failure.retryAfter)
+                guard failure.isTransient, attempt < environment.maxAttempts, !Task.isCancelled,
+                      ContinuousClock.now + .milliseconds(Int(delay * 1000)) < deadline
+                else { throw failure }
                 record.error = failure.message
                 onProgress(.stepRetrying(saga: saga, step: step.name, error: failure.message, delaySeconds: delay))
                 environment.logger.debug("retrying step", metadata: ["arcadia.saga.id": "\(saga.id)", "arcadia.step": "\(step.name)"])
@@ -83,27 +176,32 @@ public struct SagaRunner: Sendable {
         }
     }
 
-    /// Compensates steps `0...index` in reverse. The failed step keeps its `failed` status in the ledger
-    /// but its compensation still runs, since it may have acted before failing.
-    private func compensate(_ saga: inout SagaRecord, steps: [any Step], through index: Int, context: SagaContext, cause: String) async throws -> SagaStatus {
+    /// Compensates steps `0...index` in reverse, each that acted: completed, failed (it may have acted
+    /// before failing; it keeps `failed` in the ledger), or caught running or compensating by a crash.
+    /// Ends `ending` (`rolled_back`, or `cancelled` for an operator's cancel); a compensation that
+    /// fails ends the saga `failed` with the reason.
+    private func compensate(
+        _ saga: inout SagaRecord, steps: [any Step], through index: Int, context: SagaContext, cause: String, ending: SagaStatus
+    ) async throws -> SagaStatus {
         let store = environment.store
         for position in stride(from: index, through: 0, by: -1) {
             var record = saga.steps[position]
-            guard record.status == .completed || record.status == .failed || record.status == .compensating else { continue }
+            guard [.completed, .failed, .running, .compensating].contains(record.status) else { continue }
             let isFailedStep = record.status == .failed
             if !isFailedStep {
                 record.status = .compensating
-                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .compensating, context: context.encoded(), error: cause)
+                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .compensating, context: context.encoded(), error: cause, owner: owner)
             }
             do {
                 try await steps[position].compensate(context, in: environment)
             } catch {
+                if error is CancellationError || (error as? StoreError)?.isLeaseLost == true { throw error }
                 let failure = StepError.classify(error)
                 record.status = .failed
                 record.error = "compensation failed: \(failure.message)"
                 saga.steps[position] = record
                 let message = "\(cause); then compensating \(record.name) failed: \(failure.message)"
-                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .failed, context: context.encoded(), error: message)
+                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .failed, context: context.encoded(), error: message, owner: owner)
                 saga.status = .failed
                 onProgress(.sagaFinished(saga: saga, status: .failed))
                 return .failed
@@ -111,15 +209,15 @@ public struct SagaRunner: Sendable {
             if !isFailedStep {
                 record.status = .compensated
                 record.finishedAt = Self.now()
-                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .compensating, context: context.encoded(), error: cause)
+                try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .compensating, context: context.encoded(), error: cause, owner: owner)
             }
             saga.steps[position] = record
             onProgress(.stepCompensated(saga: saga, step: record.name))
         }
-        saga.status = .rolledBack
-        try await store.updateSaga(id: saga.id, status: .rolledBack, context: context.encoded(), error: cause)
-        onProgress(.sagaFinished(saga: saga, status: .rolledBack))
-        return .rolledBack
+        saga.status = ending
+        try await store.updateSaga(id: saga.id, status: ending, context: context.encoded(), error: cause, owner: owner)
+        onProgress(.sagaFinished(saga: saga, status: ending))
+        return ending
     }
 
     /// Exponential back-off with full jitter, never shorter than what `retry-after` asked for.

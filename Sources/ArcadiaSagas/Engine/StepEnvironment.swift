@@ -15,10 +15,13 @@ public struct StepEnvironment: Sendable {
     public var maxAttempts: Int
     /// First back-off delay; doubles with each attempt, with jitter.
     public var retryBaseDelay: Duration
+    /// No retry of a step starts after this long since its first attempt.
+    public var stepDeadline: Duration
 
     public init(
         client: DigitalOceanClient, store: Store, logger: Logger, pollInterval: Duration = .seconds(3),
-        waitTimeout: Duration = .seconds(900), maxAttempts: Int = 5, retryBaseDelay: Duration = .seconds(1)
+        waitTimeout: Duration = .seconds(900), maxAttempts: Int = 5, retryBaseDelay: Duration = .seconds(1),
+        stepDeadline: Duration = .seconds(1_800)
     ) {
         self.client = client
         self.store = store
@@ -27,5 +30,6 @@ public struct StepEnvironment: Sendable {
         self.waitTimeout = waitTimeout
         self.maxAttempts = maxAttempts
         self.retryBaseDelay = retryBaseDelay
+        self.stepDeadline = stepDeadline
     }
 }

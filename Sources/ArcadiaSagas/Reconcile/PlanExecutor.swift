@@ -3,12 +3,16 @@ import ArcadiaSpecs
 import ArcadiaState
 import Foundation
 
-/// Turns a plan into persisted sagas and runs them. Creates, replacements and updates run before destroys.
+/// Turns a plan into persisted sagas and runs them: every saga is written to the ledger before any
+/// runs (so a crash leaves them for `arcadia sagas resume`), then independent sagas run concurrently,
+/// `parallelism` at a time, creates, replacements and updates before destroys.
 public struct PlanExecutor: Sendable {
     public let runner: SagaRunner
+    public let parallelism: Int
 
-    public init(runner: SagaRunner) {
+    public init(runner: SagaRunner, parallelism: Int = 10) {
         self.runner = runner
+        self.parallelism = max(1, parallelism)
     }
 
     public struct Outcome: Sendable {
@@ -17,20 +21,36 @@ public struct PlanExecutor: Sendable {
     }
 
     public func apply(_ plan: Plan) async throws -> Outcome {
-        var outcome = Outcome(sagas: [])
-        let ordered = plan.changes.enumerated().sorted { lhs, rhs in
-            let left = lhs.element.change.action == .destroy ? 1 : 0
-            let right = rhs.element.change.action == .destroy ? 1 : 0
-            return (left, lhs.offset) < (right, rhs.offset)
-        }.map(\.element)
-        for planned in ordered {
+        var queued: [(saga: SagaRecord, name: String, isDestroy: Bool)] = []
+        for planned in plan.changes {
             try Task.checkCancellation()
             let saga = try Self.makeSaga(for: planned)
             try await runner.environment.store.insertSaga(saga)
-            let status = try await runner.run(sagaID: saga.id)
-            outcome.sagas.append((saga.id, planned.change.name, status))
+            queued.append((saga, planned.change.name, planned.change.action == .destroy))
         }
-        return outcome
+        var statuses: [String: SagaStatus] = [:]
+        for wave in [queued.filter { !$0.isDestroy }, queued.filter(\.isDestroy)] {
+            for (id, status) in try await run(wave.map(\.saga.id)) { statuses[id] = status }
+        }
+        return Outcome(sagas: queued.map { ($0.saga.id, $0.name, statuses[$0.saga.id] ?? .pending) })
+    }
+
+    /// Runs the sagas, at most `parallelism` at once.
+    private func run(_ ids: [String]) async throws -> [(String, SagaStatus)] {
+        try await withThrowingTaskGroup(of: (String, SagaStatus).self) { group in
+            var results: [(String, SagaStatus)] = []
+            var pending = ids[...]
+            var running = 0
+            while true {
+                while running < parallelism, let id = pending.popFirst() {
+                    group.addTask { (id, try await runner.run(sagaID: id)) }
+                    running += 1
+                }
+                guard let result = try await group.next() else { return results }
+                results.append(result)
+                running -= 1
+            }
+        }
     }
 
     /// The saga record for one planned change: its steps, pending, and the context they start from.

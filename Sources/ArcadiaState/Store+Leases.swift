@@ -1,0 +1,101 @@
+import Foundation
+import SQLKit
+
+/// What a claim found.
+public enum SagaClaim: Sendable, Equatable {
+    case claimed
+    /// Another live worker holds the lease until `until`.
+    case held(by: String, until: String)
+    case finished(SagaStatus)
+    case notFound
+}
+
+extension Store {
+    static let runnableStatuses = [SagaStatus.pending, .running, .compensating].map(\.rawValue)
+
+    /// Claims one saga for `owner`: free, already `owner`'s, its lease run out, or its holder known dead.
+    public func claimSaga(id: String, owner: String, leaseSeconds: Double) async throws -> SagaClaim {
+        let now = Date()
+        let lockClause = engine == "postgres" ? " FOR UPDATE" : ""
+        return try await withTransaction { database in
+            guard let row = try await database.raw("""
+                SELECT status, owner, lease_expires_at FROM sagas WHERE id = \(bind: id)\(unsafeRaw: lockClause)
+                """).first()
+            else { return .notFound }
+            let status = SagaStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
+            guard !status.isFinal else { return .finished(status) }
+            let holder = try row.decode(column: "owner", as: String?.self)
+            let expires = try row.decode(column: "lease_expires_at", as: String?.self)
+            if let holder, holder != owner, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder) {
+                return .held(by: holder, until: expires)
+            }
+            try await Self.takeLease(database, id: id, owner: owner, now: now, leaseSeconds: leaseSeconds)
+            return .claimed
+        }
+    }
+
+    /// Claims the oldest runnable saga no live worker holds. PostgreSQL skips rows other workers have
+    /// locked (`FOR UPDATE SKIP LOCKED`); SQLite's write lock serialises claims.
+    public func claimNextRunnable(owner: String, leaseSeconds: Double) async throws -> String? {
+        let now = Date()
+        let lockClause = engine == "postgres" ? " FOR UPDATE SKIP LOCKED" : ""
+        let runnable = Self.runnableStatuses.map { "'\($0)'" }.joined(separator: ", ")
+        return try await withTransaction { database in
+            let rows = try await database.raw("""
+                SELECT id, owner, lease_expires_at FROM sagas WHERE status IN (\(unsafeRaw: runnable))
+                ORDER BY created_at, id\(unsafeRaw: lockClause)
+                """).all()
+            for row in rows {
+                let holder = try row.decode(column: "owner", as: String?.self)
+                let expires = try row.decode(column: "lease_expires_at", as: String?.self)
+                if let holder, holder != owner, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder) { continue }
+                let id = try row.decode(column: "id", as: String.self)
+                try await Self.takeLease(database, id: id, owner: owner, now: now, leaseSeconds: leaseSeconds)
+                return id
+            }
+            return nil
+        }
+    }
+
+    private static func takeLease(_ database: any SQLDatabase, id: String, owner: String, now: Date, leaseSeconds: Double) async throws {
+        try await database.raw("""
+            UPDATE sagas SET owner = \(bind: owner), lease_expires_at = \(bind: Store.timestamp(now.addingTimeInterval(leaseSeconds))),
+                heartbeat_at = \(bind: Store.timestamp(now))
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    /// Extends `owner`'s lease; false when the lease is no longer `owner`'s.
+    public func renewLease(id: String, owner: String, leaseSeconds: Double) async throws -> Bool {
+        let now = Date()
+        return try await exclusive { database in
+            try await database.raw("""
+                UPDATE sagas SET lease_expires_at = \(bind: Store.timestamp(now.addingTimeInterval(leaseSeconds))), heartbeat_at = \(bind: Store.timestamp(now))
+                WHERE id = \(bind: id) AND owner = \(bind: owner) RETURNING id
+                """).first() != nil
+        }
+    }
+
+    /// Gives the saga up, so another worker may take it at once.
+    public func releaseLease(id: String, owner: String) async throws {
+        try await exclusive { database in
+            try await database.raw("""
+                UPDATE sagas SET owner = NULL, lease_expires_at = NULL WHERE id = \(bind: id) AND owner = \(bind: owner)
+                """).run()
+        }
+    }
+
+    /// Marks the saga for cancellation; its worker compensates at the next step boundary.
+    public func requestCancel(id: String) async throws {
+        try await exclusive { database in
+            try await database.raw("UPDATE sagas SET cancel_requested = 1, updated_at = \(bind: Store.timestamp()) WHERE id = \(bind: id)").run()
+        }
+    }
+
+    public func isCancelRequested(id: String) async throws -> Bool {
+        try await exclusive { database in
+            try await database.raw("SELECT cancel_requested FROM sagas WHERE id = \(bind: id)").first()?
+                .decode(column: "cancel_requested", as: Int.self) ?? 0
+        } != 0
+    }
+}
