@@ -34,7 +34,7 @@ extension Store {
         }
     }
 
-    /// Claims the oldest runnable saga no live worker holds. PostgreSQL skips rows other workers have
+    /// Claims the oldest runnable saga no live lease holds. PostgreSQL skips rows other workers have
     /// locked (`FOR UPDATE SKIP LOCKED`); SQLite's write lock serialises claims.
     public func claimNextRunnable(owner: String, leaseSeconds: Double) async throws -> String? {
         let now = Date()
@@ -48,7 +48,8 @@ extension Store {
             for row in rows {
                 let holder = try row.decode(column: "owner", as: String?.self)
                 let expires = try row.decode(column: "lease_expires_at", as: String?.self)
-                if let holder, holder != owner, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder) { continue }
+                // Leased, even to this worker (another of its tasks runs it): not claimable.
+                if let holder, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder) { continue }
                 let id = try row.decode(column: "id", as: String.self)
                 try await Self.takeLease(database, id: id, owner: owner, now: now, leaseSeconds: leaseSeconds)
                 return id

@@ -1,0 +1,136 @@
+import ArcadiaSagas
+import ArcadiaState
+import ArcadiaTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// Workers, leases, resume, cancel and the apply lock, on both engines.
+@Suite struct LeaseTests {
+    private func insertSaga(_ store: Store, steps: [String], status: SagaStatus = .pending, stepStatuses: [StepStatus]? = nil) async throws -> String {
+        let id = UUID().uuidString.lowercased()
+        try await store.insertSaga(SagaRecord(
+            id: id, kind: "test", resourceKind: "Droplet", resourceName: "t", status: status, context: "{}",
+            steps: steps.enumerated().map { SagaStepRecord(position: $0.offset, name: $0.element, status: stepStatuses?[$0.offset] ?? .pending) }
+        ))
+        return id
+    }
+
+    private func registry(_ journal: SagaRunnerTests.Journal, _ names: [String]) -> StepRegistry {
+        StepRegistry(names.map { SagaRunnerTests.ScriptedStep(name: $0, journal: journal) })
+    }
+
+    @Test(arguments: StoreEngine.allCases) func aLeaseKeepsOtherWorkersOutUntilItRunsOut(engine: StoreEngine) async throws {
+        try await withTemporaryStore(engine: engine) { store, _ in
+            let id = try await insertSaga(store, steps: ["A"])
+            let first = "elsewhere:101:aaaa1111", second = "elsewhere:202:bbbb2222"
+            #expect(try await store.claimSaga(id: id, owner: first, leaseSeconds: 0.3) == .claimed)
+            guard case .held(let holder, _) = try await store.claimSaga(id: id, owner: second, leaseSeconds: 0.3) else {
+                Issue.record("the second worker claimed a leased saga")
+                return
+            }
+            #expect(holder == first)
+            #expect(try await store.claimNextRunnable(owner: second, leaseSeconds: 0.3) == nil, "nothing else is runnable")
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await store.claimNextRunnable(owner: second, leaseSeconds: 30) == id, "taken over once the lease ran out")
+            // The first worker's writes are now fenced off.
+            let fenced = await #expect(throws: StoreError.self) {
+                try await store.updateSaga(id: id, status: .completed, context: "{}", owner: first)
+            }
+            #expect(fenced?.isLeaseLost == true)
+            #expect(try await store.renewLease(id: id, owner: first, leaseSeconds: 30) == false)
+            #expect(try await store.saga(id: id)?.status == .pending, "the fenced write changed nothing")
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases) func aWorkerThatDiedOnThisHostIsTakenOverAtOnce(engine: StoreEngine) async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore(engine: engine) { store, _ in
+                let journal = SagaRunnerTests.Journal()
+                let id = try await insertSaga(store, steps: ["A", "B"], status: .running, stepStatuses: [.completed, .running])
+                // A dead process on this host (no such pid) held it with an hour's lease.
+                let dead = WorkerIdentity(host: WorkerIdentity.current.host, pid: Int32.max - 7, nonce: "deadbeef").description
+                #expect(try await store.claimSaga(id: id, owner: dead, leaseSeconds: 3_600) == .claimed)
+                let runner = SagaRunner(environment: sim.stepEnvironment(store: store), registry: registry(journal, ["A", "B"]))
+                let results = try await runner.resume(parallelism: 4)
+                #expect(results.map(\.status) == [.completed])
+                #expect(journal.all == ["execute B"], "the completed step is not run again; the interrupted one is")
+                let saga = try #require(try await store.saga(id: id))
+                #expect(saga.owner == nil, "a finished saga holds no lease")
+            }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases) func aLiveWorkersSagaIsLeftToIt(engine: StoreEngine) async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore(engine: engine) { store, _ in
+                let journal = SagaRunnerTests.Journal()
+                let id = try await insertSaga(store, steps: ["A"])
+                #expect(try await store.claimSaga(id: id, owner: "another-host:77:cafe0000", leaseSeconds: 3_600) == .claimed)
+                let runner = SagaRunner(environment: sim.stepEnvironment(store: store), registry: registry(journal, ["A"]))
+                #expect(try await runner.resume(parallelism: 2).isEmpty)
+                await #expect(throws: StepError.self) { try await runner.run(sagaID: id) }
+                #expect(journal.all.isEmpty)
+            }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases) func aSagaCaughtCompensatingFinishesItsCompensation(engine: StoreEngine) async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore(engine: engine) { store, _ in
+                let journal = SagaRunnerTests.Journal()
+                let id = try await insertSaga(store, steps: ["A", "B", "C"], status: .compensating, stepStatuses: [.completed, .compensating, .failed])
+                let runner = SagaRunner(environment: sim.stepEnvironment(store: store), registry: registry(journal, ["A", "B", "C"]))
+                #expect(try await runner.run(sagaID: id) == .rolledBack)
+                #expect(journal.all == ["compensate C", "compensate B", "compensate A"], "nothing runs forward again")
+            }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases) func cancellingCompensatesWhatWasDoneAndEndsCancelled(engine: StoreEngine) async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore(engine: engine) { store, _ in
+                let journal = SagaRunnerTests.Journal()
+                let id = try await insertSaga(store, steps: ["A", "B", "C"], status: .running, stepStatuses: [.completed, .completed, .pending])
+                try await store.requestCancel(id: id)
+                let runner = SagaRunner(environment: sim.stepEnvironment(store: store), registry: registry(journal, ["A", "B", "C"]))
+                #expect(try await runner.run(sagaID: id) == .cancelled)
+                #expect(journal.all == ["compensate B", "compensate A"])
+                #expect(try await store.sagas(status: .cancelled).map(\.id) == [id])
+            }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases) func aSecondApplyIsToldWhoHoldsTheLock(engine: StoreEngine) async throws {
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .warning
+        let logger = quiet
+        @Sendable func twoStores(_ body: @Sendable (Store, Store) async throws -> Void) async throws {
+            switch engine {
+            case .sqlite:
+                try await withTemporaryDirectory { directory in
+                    let url = DatabaseURL.sqlite(path: directory.appendingPathComponent("state.sqlite").path)
+                    try await Store.withStore(url, logger: logger) { first in
+                        try await Store.withStore(url, logger: logger) { second in try await body(first, second) }
+                    }
+                }
+            case .postgres:
+                try await withTemporaryPostgresDatabase { url in
+                    try await Store.withStore(.postgres(url: url), logger: logger) { first in
+                        try await Store.withStore(.postgres(url: url), logger: logger) { second in try await body(first, second) }
+                    }
+                }
+            }
+        }
+        try await twoStores { first, second in
+            try await first.withApplyLock(holder: "arcadia apply, pid 4242 on ops-1") {
+                let refused = await #expect(throws: StoreError.self) {
+                    try await second.withApplyLock(holder: "arcadia apply, pid 4343 on ops-2") {}
+                }
+                #expect(refused?.message.contains("arcadia apply, pid 4242 on ops-1, since 20") == true, "\(refused?.message ?? "")")
+            }
+            // Released: the second may take it now.
+            try await second.withApplyLock(holder: "arcadia apply, pid 4343 on ops-2") {}
+        }
+    }
+}
