@@ -100,8 +100,11 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
     @Option(name: .long, help: "How many sagas run at once.")
     var parallelism = 10
 
-    @Option(name: .long, help: "Seconds a claim lasts without a heartbeat.")
-    var leaseSeconds = 30.0
+    @Option(name: .long, help: "Seconds a claim lasts without a heartbeat (default 30, or ARCADIA_LEASE_SECONDS).")
+    var leaseSeconds = SagaRunner.defaultLeaseSeconds
+
+    @Flag(name: .long, help: "Keep going until no saga is unfinished, taking over other workers' sagas when their leases run out.")
+    var wait = false
 
     func validate() throws {
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be 1 or more") }
@@ -109,11 +112,11 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
     }
 
     func execute() async throws {
-        let (parallelism, leaseSeconds) = (parallelism, leaseSeconds)
+        let (parallelism, leaseSeconds, wait) = (parallelism, leaseSeconds, wait)
         try await runReporting {
             try await Session.with(connection) { session in
                 let runner = SagaRunner(environment: session.stepEnvironment, leaseSeconds: leaseSeconds, onProgress: ProgressPrinter.print)
-                let results = try await runner.resume(parallelism: parallelism)
+                let results = try await runner.resume(parallelism: parallelism, waitForOthers: wait)
                 let completed = results.filter { $0.status == .completed }.count
                 Output.print(results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed.")
                 for result in results where result.status != .completed {

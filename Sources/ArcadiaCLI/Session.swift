@@ -32,8 +32,11 @@ struct Session: Sendable {
         let databaseURL = try options.state.databaseURL()
         guard options.sim else {
             let client = try DigitalOceanClient.fromEnvironment(logger: logger)
+            // ARCADIA_POLL_INTERVAL (seconds, default 3): how often waits poll DigitalOcean.
+            let seconds = ProcessInfo.processInfo.environment["ARCADIA_POLL_INTERVAL"].flatMap(Double.init).map { max(0.01, $0) } ?? 3
+            let poll = Duration.milliseconds(Int(seconds * 1000))
             return try await Store.withStore(databaseURL, logger: logger) { store in
-                try await body(Session(client: client, store: store, logger: logger, pollInterval: .seconds(3), retryBaseDelay: .seconds(1)))
+                try await body(Session(client: client, store: store, logger: logger, pollInterval: poll, retryBaseDelay: min(poll, .seconds(1))))
             }
         }
         let environment = ProcessInfo.processInfo.environment

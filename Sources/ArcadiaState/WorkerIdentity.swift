@@ -10,8 +10,10 @@ public struct WorkerIdentity: Sendable, Hashable, CustomStringConvertible {
     public let pid: Int32
     public let nonce: String
 
+    /// This process. `ARCADIA_WORKER_HOST` replaces the host name, e.g. to tell containers on one host apart.
     public static let current = WorkerIdentity(
-        host: ProcessInfo.processInfo.hostName, pid: getpid(), nonce: String(UUID().uuidString.prefix(8)).lowercased()
+        host: ProcessInfo.processInfo.environment["ARCADIA_WORKER_HOST"] ?? ProcessInfo.processInfo.hostName,
+        pid: getpid(), nonce: String(UUID().uuidString.prefix(8)).lowercased()
     )
 
     public init(host: String, pid: Int32, nonce: String) {

@@ -20,9 +20,12 @@ public struct SagaRunner: Sendable {
     /// How long a claim lasts without a heartbeat; the heartbeat renews it every third of that.
     public var leaseSeconds: Double
 
+    /// 30 s, or `ARCADIA_LEASE_SECONDS`.
+    public static let defaultLeaseSeconds = ProcessInfo.processInfo.environment["ARCADIA_LEASE_SECONDS"].flatMap(Double.init).map { max(0.5, $0) } ?? 30
+
     public init(
         environment: StepEnvironment, registry: StepRegistry = .standard, owner: String = WorkerIdentity.current.description,
-        leaseSeconds: Double = 30, onProgress: @escaping @Sendable (SagaProgress) -> Void = { _ in }
+        leaseSeconds: Double = SagaRunner.defaultLeaseSeconds, onProgress: @escaping @Sendable (SagaProgress) -> Void = { _ in }
     ) {
         self.environment = environment
         self.registry = registry
@@ -48,8 +51,10 @@ public struct SagaRunner: Sendable {
     }
 
     /// Runs every runnable saga (pending, or left running or compensating by a worker that died),
-    /// `parallelism` at a time, until none is left that this worker can claim.
-    public func resume(parallelism: Int) async throws -> [(id: String, status: SagaStatus)] {
+    /// `parallelism` at a time, until none is left that this worker can claim. With `waitForOthers`,
+    /// it then keeps looking, once a second, until no saga is unfinished at all: sagas other workers
+    /// hold are taken over if their leases run out.
+    public func resume(parallelism: Int, waitForOthers: Bool = false) async throws -> [(id: String, status: SagaStatus)] {
         try await withThrowingTaskGroup(of: (String, SagaStatus).self) { group in
             var results: [(id: String, status: SagaStatus)] = []
             var running = 0
@@ -59,9 +64,13 @@ public struct SagaRunner: Sendable {
                     running += 1
                     continue
                 }
-                guard running > 0, let (id, status) = try await group.next() else { return results }
-                results.append((id, status))
-                running -= 1
+                if running > 0, let (id, status) = try await group.next() {
+                    results.append((id, status))
+                    running -= 1
+                    continue
+                }
+                guard waitForOthers, try await !environment.store.unfinishedSagas().isEmpty else { return results }
+                try await Task.sleep(for: .seconds(1))
             }
         }
     }
