@@ -24,14 +24,14 @@ import Testing
         try await withTemporaryStore(engine: engine) { store, _ in
             let id = try await insertSaga(store, steps: ["A"])
             let first = "elsewhere:101:aaaa1111", second = "elsewhere:202:bbbb2222"
-            #expect(try await store.claimSaga(id: id, owner: first, leaseSeconds: 0.3) == .claimed)
-            guard case .held(let holder, _) = try await store.claimSaga(id: id, owner: second, leaseSeconds: 0.3) else {
+            #expect(try await store.claimSaga(id: id, owner: first, leaseSeconds: 3) == .claimed)
+            guard case .held(let holder, _) = try await store.claimSaga(id: id, owner: second, leaseSeconds: 3) else {
                 Issue.record("the second worker claimed a leased saga")
                 return
             }
             #expect(holder == first)
-            #expect(try await store.claimNextRunnable(owner: second, leaseSeconds: 0.3) == nil, "nothing else is runnable")
-            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await store.claimNextRunnable(owner: second, leaseSeconds: 3) == nil, "nothing else is runnable")
+            try await Task.sleep(for: .milliseconds(3_100))
             #expect(try await store.claimNextRunnable(owner: second, leaseSeconds: 30) == id, "taken over once the lease ran out")
             // The first worker's writes are now fenced off.
             let fenced = await #expect(throws: StoreError.self) {

@@ -1,0 +1,112 @@
+import ArcadiaSagas
+import ArcadiaState
+import ArcadiaTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// `arcadia apply`'s lock and parallelism, `sagas resume`, `sagas cancel`, as an operator runs them.
+@Suite struct SagaCommandTests {
+    private static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    @Test func aSecondApplyExitsNamingTheHolder() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = directory.appendingPathComponent("specs")
+            try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+            let state = directory.appendingPathComponent(".arcadia/state.sqlite").path
+            try FileManager.default.createDirectory(atPath: (state as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let cli = try CommandRunner()
+            try await Store.withStore(.sqlite(path: state), logger: Self.logger) { store in
+                try await store.withApplyLock(holder: "arcadia apply, pid 999 on ops-1") {
+                    let second = try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory)
+                    #expect(second.status == 1)
+                    #expect(second.stderr.contains("another apply holds the state lock"))
+                    #expect(second.stderr.contains("arcadia apply, pid 999 on ops-1, since 20"), "\(second.stderr)")
+                }
+            }
+            let after = try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory)
+            #expect(after.status == 0, "the lock was released: \(after.stderr)")
+            #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--parallelism", "0"], in: directory).status != 0)
+        }
+    }
+
+    @Test func cancelCompensatesAPendingSagaAndResumeRunsTheRest() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = directory.appendingPathComponent("specs")
+            try writeSpecs(["a.yaml": dropletSpec(name: "a"), "b.yaml": dropletSpec(name: "b")], to: specs)
+            let cli = try CommandRunner()
+            // Plan, then write the sagas as an apply that died before running them would have left them.
+            let plan = try await cli.run(["plan", "--sim", "--specs", specs.path, "--out", "plan.json"], in: directory)
+            #expect(plan.status == 0)
+            let document = try ApplyDocumentReader.changes(at: directory.appendingPathComponent("plan.json"))
+            #expect(document == ["a", "b"])
+            let apply = try await cli.run(["apply", "plan.json", "--sim", "--specs", specs.path], in: directory,
+                                          environment: ["ARCADIA_CRASH_AT": "create:CreateDroplet:before"])
+            #expect(apply.status == 9, "killed by SIGKILL: \(apply.status)")
+
+            let listed = try await cli.run(["sagas", "list", "--json"], in: directory)
+            let sagas = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+            #expect(sagas.count == 2)
+            let a = try #require(sagas.first { $0["resourceName"] as? String == "a" }?["id"] as? String)
+            let cancel = try await cli.run(["sagas", "cancel", String(a.prefix(8)), "--sim"], in: directory)
+            #expect(cancel.status == 0, "\(cancel.stdout)\(cancel.stderr)")
+            #expect(cancel.stdout.contains("ended cancelled"))
+
+            let resume = try await cli.run(["sagas", "resume", "--sim"], in: directory)
+            #expect(resume.status == 0, "\(resume.stderr)")
+            #expect(resume.stdout.contains("Resumed 1 saga: 1 completed."))
+            #expect(try await cli.run(["sagas", "list", "--state", "cancelled", "--json"], in: directory).stdout.contains(a))
+            let again = try await cli.run(["sagas", "cancel", String(a.prefix(8)), "--sim"], in: directory)
+            #expect(again.status == 1)
+            #expect(again.stderr.contains("already ended cancelled"))
+            // a was cancelled before it acted, b completed: a plan wants a again, and only a.
+            let next = try await cli.run(["plan", "--sim", "--specs", specs.path, "--json"], in: directory)
+            let changes = try #require((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])?["changes"] as? [[String: Any]])
+            #expect(changes.map { $0["name"] as? String } == ["a"])
+        }
+    }
+
+    /// Independent sagas of one plan overlap in time; with --parallelism 1 they do not.
+    @Test(arguments: StoreEngine.allCases) func sagasOfOnePlanRunConcurrently(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine, timeScale: 0.005) { loop in
+            try loop.write(Dictionary(uniqueKeysWithValues: (0..<4).map { ("p\($0).yaml", dropletSpec(name: "p\($0)")) }))
+            let runner = SagaRunner(environment: loop.sim.stepEnvironment(store: loop.store))
+            #expect(try await PlanExecutor(runner: runner, parallelism: 4).apply(try await loop.plan()).isSuccess)
+            let concurrent = try await intervals(loop.store)
+            #expect(overlaps(concurrent), "some sagas ran at the same time")
+
+            try loop.write(Dictionary(uniqueKeysWithValues: (0..<4).map { ("p\($0).yaml", dropletSpec(name: "p\($0)", size: "s-1vcpu-2gb")) }))
+            let before = Set(concurrent.map(\.id))
+            #expect(try await PlanExecutor(runner: runner, parallelism: 1).apply(try await loop.plan()).isSuccess)
+            let sequential = try await intervals(loop.store).filter { !before.contains($0.id) }
+            #expect(sequential.count == 4)
+            #expect(!overlaps(sequential), "one at a time")
+        }
+    }
+
+    private func intervals(_ store: Store) async throws -> [(id: String, start: String, end: String)] {
+        var result: [(id: String, start: String, end: String)] = []
+        for saga in try await store.sagas() {
+            let steps = try #require(try await store.saga(id: saga.id)).steps
+            result.append((saga.id, steps.compactMap(\.startedAt).min() ?? "", steps.compactMap(\.finishedAt).max() ?? ""))
+        }
+        return result
+    }
+
+    private func overlaps(_ intervals: [(id: String, start: String, end: String)]) -> Bool {
+        let sorted = intervals.sorted { $0.start < $1.start }
+        return zip(sorted, sorted.dropFirst()).contains { $1.start < $0.end }
+    }
+}
+
+/// Reads the resource names of a saved plan's changes.
+enum ApplyDocumentReader {
+    static func changes(at url: URL) throws -> [String] {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        return (object?["changes"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }.sorted()
+    }
+}
