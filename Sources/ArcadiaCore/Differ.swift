@@ -38,8 +38,8 @@ public enum Differ {
                 if let stranger = strangersByName[resource.name], let tag = stranger.sagaTag?.lowercased(), let sagaID = unfinishedSagas[tag] {
                     result.errors.append(
                         "\(resource.source): droplet '\(resource.name)' (id \(stranger.id)) was created by saga \(sagaID.prefix(8)) of this state, "
-                            + "which did not finish (see `arcadia sagas show \(sagaID.prefix(8))`); this version cannot resume it: "
-                            + "delete the droplet and apply again"
+                            + "which did not finish (see `arcadia sagas show \(sagaID.prefix(8))`): run `arcadia sagas resume` to finish it, "
+                            + "or `arcadia sagas cancel \(sagaID.prefix(8))` to undo it"
                     )
                 } else if let stranger = strangersByName[resource.name] {
                     result.errors.append(
