@@ -41,17 +41,11 @@ public final class Store: Sendable {
                 throw StoreError("cannot open the state database at \(path): \(error)")
             }
             let store = Store(database: connection.sql(), engine: "sqlite", location: url.description)
-            do {
+            let prepare: @Sendable (Store) async throws -> Void = { store in
                 try await store.database.raw("PRAGMA foreign_keys = ON").run()
                 try await store.database.raw("PRAGMA busy_timeout = 5000").run()
-                _ = try await Migrations.run(on: store, engine: "sqlite", logger: logger)
-                let result = try await body(store)
-                try await connection.close()
-                return result
-            } catch {
-                try? await connection.close()
-                throw error
             }
+            return try await store.serve(logger: logger, prepare: prepare, close: { try await connection.close() }, body)
         case .postgres(let text):
             let connection: PostgresConnection
             do {
@@ -61,16 +55,24 @@ public final class Store: Sendable {
                 throw StoreError("cannot connect to the state database at \(url): \(String(reflecting: error))")
             }
             let store = Store(database: connection.sql(queryLogLevel: .trace), engine: "postgres", location: url.description)
-            do {
-                // Several processes may migrate at once: one at a time, under a transaction-scoped advisory lock.
-                _ = try await Migrations.run(on: store, engine: "postgres", logger: logger)
-                let result = try await body(store)
-                try await connection.close()
-                return result
-            } catch {
-                try? await connection.close()
-                throw error
-            }
+            return try await store.serve(logger: logger, prepare: { _ in }, close: { try await connection.close() }, body)
+        }
+    }
+
+    /// Prepares the connection, migrates, runs `body`, and closes the connection whatever happens.
+    private func serve<T: Sendable>(
+        logger: Logger, prepare: (Store) async throws -> Void, close: () async throws -> Void,
+        _ body: @Sendable (Store) async throws -> T
+    ) async throws -> T {
+        do {
+            try await prepare(self)
+            _ = try await Migrations.run(on: self, engine: engine, logger: logger)
+            let result = try await body(self)
+            try await close()
+            return result
+        } catch {
+            try? await close()
+            throw error
         }
     }
 

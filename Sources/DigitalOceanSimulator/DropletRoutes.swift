@@ -17,7 +17,7 @@ struct DropletRoutes {
             let created = try await world.createDroplets(try DropletCreateBody.parse(body))
             let view = await world.dropletView()
             let links = created.map { _, action in
-                CreatedDroplets.ActionLink(id: action.id, rel: "create", href: "\(Pagination.origin(of: request))/v2/actions/\(action.id)")
+                Bodies.Link(id: action.id, rel: "create", href: "\(Pagination.origin(of: request))/v2/actions/\(action.id)")
             }
             if body["names"] != nil {
                 return JSONResponse.encode(status: 202, CreatedDroplets(droplets: created.map { view.render($0.0) }, links: .init(actions: links)))
@@ -125,14 +125,8 @@ struct CreatedDroplet: Encodable {
 
 /// `POST /v2/droplets`'s answer for `names`.
 struct CreatedDroplets: Encodable {
-    struct ActionLink: Encodable {
-        var id: Int
-        var rel: String
-        var href: String
-    }
-
     struct Links: Encodable {
-        var actions: [ActionLink]
+        var actions: [Bodies.Link]
     }
 
     var droplets: [Bodies.Droplet]

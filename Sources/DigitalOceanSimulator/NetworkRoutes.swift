@@ -164,15 +164,9 @@ extension World {
 }
 
 struct CreatedReservedIP: Encodable {
-    struct Link: Encodable {
-        var id: Int
-        var rel: String
-        var href: String
-    }
-
     struct Links: Encodable {
-        var droplets: [Link]
-        var actions: [Link]
+        var droplets: [Bodies.Link]
+        var actions: [Bodies.Link]
     }
 
     var reservedIp: Bodies.ReservedIP

@@ -69,6 +69,13 @@ extension Render {
 }
 
 extension Bodies {
+    /// A link to a related resource in a create's answer (`links.actions`, `links.droplets`).
+    struct Link: Encodable, Sendable {
+        var id: Int
+        var rel: String
+        var href: String
+    }
+
     struct ReservedIP: Encodable, Sendable {
         var ip: String
         var region: Region
