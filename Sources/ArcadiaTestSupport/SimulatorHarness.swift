@@ -16,6 +16,13 @@ public struct SimulatorHarness: Sendable {
     public let token: String
     public let client: DigitalOceanClient
 
+    /// A harness for a simulator already running at `baseURL`, with a client of the caller's choosing.
+    public init(baseURL: String, token: String, client: DigitalOceanClient) {
+        self.baseURL = baseURL
+        self.token = token
+        self.client = client
+    }
+
     /// Starts a simulator (fast clock by default; DigitalOcean's real rate limits), runs `body`, stops it.
     /// With `ARCADIA_SIM_RECORD=FILE` in the environment, every simulator records its traffic there.
     public static func with<T: Sendable>(
