@@ -75,6 +75,8 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
         }
         Output.print("saga \(saga.id)\n  kind: \(saga.kind)\n  resource: \(saga.resourceKind)/\(saga.resourceName)\n  status: \(saga.status.rawValue)")
         if let error = saga.error { Output.print("  error: \(error)") }
+        if let owner = saga.owner { Output.print("  worker: \(owner), lease until \(saga.leaseExpiresAt ?? "?")") }
+        if saga.cancelRequested && !saga.status.isFinal { Output.print("  cancel requested: its worker compensates at the next step") }
         Output.print("")
         Output.print(Table.render(
             header: ["#", "STEP", "STATUS", "ATTEMPTS", "ERROR"],

@@ -35,8 +35,9 @@ extension Store {
     }
 
     /// Claims the oldest runnable saga no live lease holds. PostgreSQL skips rows other workers have
-    /// locked (`FOR UPDATE SKIP LOCKED`); SQLite's write lock serialises claims.
-    public func claimNextRunnable(owner: String, leaseSeconds: Double) async throws -> String? {
+    /// locked (`FOR UPDATE SKIP LOCKED`); SQLite's write lock serialises claims. Sagas in `excluding`
+    /// (those this worker already tried in this pass) are passed over.
+    public func claimNextRunnable(owner: String, leaseSeconds: Double, excluding: Set<String> = []) async throws -> String? {
         let now = Date()
         let lockClause = engine == "postgres" ? " FOR UPDATE SKIP LOCKED" : ""
         let runnable = Self.runnableStatuses.map { "'\($0)'" }.joined(separator: ", ")
@@ -51,6 +52,7 @@ extension Store {
                 // Leased, even to this worker (another of its tasks runs it): not claimable.
                 if let holder, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder) { continue }
                 let id = try row.decode(column: "id", as: String.self)
+                if excluding.contains(id) { continue }
                 try await Self.takeLease(database, id: id, owner: owner, now: now, leaseSeconds: leaseSeconds)
                 return id
             }

@@ -133,4 +133,32 @@ import Testing
             try await second.withApplyLock(holder: "arcadia apply, pid 4343 on ops-2") {}
         }
     }
+
+    /// A step that finds its saga's lease taken: the worker stops that saga, without compensating.
+    struct LosesLease: Step {
+        let name = "LosesLease"
+        func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
+            throw StoreError.leaseLost(sagaID: "x", owner: "y")
+        }
+        func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
+            Issue.record("a saga whose lease was lost must not be compensated by the worker that lost it")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: StoreEngine.allCases) func aSagaThatStopsDoesNotStopItsSiblings(engine: StoreEngine) async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryStore(engine: engine) { store, _ in
+                let journal = SagaRunnerTests.Journal()
+                let stopped = try await insertSaga(store, steps: ["LosesLease"])
+                let finished = try await insertSaga(store, steps: ["A"])
+                var steps: [any Step] = [LosesLease()]
+                steps.append(SagaRunnerTests.ScriptedStep(name: "A", journal: journal))
+                let runner = SagaRunner(environment: sim.stepEnvironment(store: store), registry: StepRegistry(steps))
+                let results = Dictionary(uniqueKeysWithValues: try await runner.resume(parallelism: 2).map { ($0.id, $0.status) })
+                #expect(results[finished] == .completed)
+                #expect(results[stopped] == .running, "left unfinished, for a later resume")
+                #expect(try await store.saga(id: stopped)?.owner == nil, "its lease was given up")
+            }
+        }
+    }
 }

@@ -53,14 +53,18 @@ public struct SagaRunner: Sendable {
     /// Runs every runnable saga (pending, or left running or compensating by a worker that died),
     /// `parallelism` at a time, until none is left that this worker can claim. With `waitForOthers`,
     /// it then keeps looking, once a second, until no saga is unfinished at all: sagas other workers
-    /// hold are taken over if their leases run out.
+    /// hold are taken over if their leases run out. Each saga is tried once per call: one that stops
+    /// without a final status (its lease lost, its database gone) is left for the next resume.
     public func resume(parallelism: Int, waitForOthers: Bool = false) async throws -> [(id: String, status: SagaStatus)] {
         try await withThrowingTaskGroup(of: (String, SagaStatus).self) { group in
             var results: [(id: String, status: SagaStatus)] = []
+            var tried: Set<String> = []
             var running = 0
             while true {
-                if running < max(1, parallelism), let id = try await environment.store.claimNextRunnable(owner: owner, leaseSeconds: leaseSeconds) {
-                    group.addTask { (id, try await runLeased(sagaID: id)) }
+                if running < max(1, parallelism),
+                   let id = try await environment.store.claimNextRunnable(owner: owner, leaseSeconds: leaseSeconds, excluding: tried) {
+                    tried.insert(id)
+                    group.addTask { (id, try await runContained(sagaID: id) { try await runLeased(sagaID: id) }) }
                     running += 1
                     continue
                 }
@@ -69,9 +73,27 @@ public struct SagaRunner: Sendable {
                     running -= 1
                     continue
                 }
-                guard waitForOthers, try await !environment.store.unfinishedSagas().isEmpty else { return results }
+                guard waitForOthers, try await environment.store.unfinishedSagas().contains(where: { !tried.contains($0.id) }) else {
+                    return results
+                }
                 try await Task.sleep(for: .seconds(1))
             }
+        }
+    }
+
+    /// Runs one saga of several: an error that stops it (a lost lease, a database that went away) is
+    /// logged and leaves it unfinished for a later resume, instead of cancelling its siblings.
+    /// Returns the status the ledger then shows.
+    public func runContained(sagaID: String, _ body: () async throws -> SagaStatus) async throws -> SagaStatus {
+        do {
+            return try await body()
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            environment.logger.error("saga stopped before a final status; `arcadia sagas resume` continues it", metadata: [
+                "arcadia.saga.id": "\(sagaID)", "arcadia.error": "\(error)",
+            ])
+            return (try? await environment.store.saga(id: sagaID))?.status ?? .running
         }
     }
 

@@ -43,7 +43,7 @@ public struct PlanExecutor: Sendable {
             var running = 0
             while true {
                 while running < parallelism, let id = pending.popFirst() {
-                    group.addTask { (id, try await runner.run(sagaID: id)) }
+                    group.addTask { (id, try await runner.runContained(sagaID: id) { try await runner.run(sagaID: id) }) }
                     running += 1
                 }
                 guard let result = try await group.next() else { return results }
