@@ -48,20 +48,15 @@ extension Store {
 
     /// Closes the open record for a field with a final status.
     public func resolveDrift(kind: String, name: String, field: String, as status: DriftRecord.Status, sagaID: String? = nil) async throws {
-        try await exclusive { database in try await database.raw("""
+        try await run("""
             UPDATE drift SET status = \(bind: status.rawValue), resolved_at = \(bind: Store.timestamp()), saga_id = \(bind: sagaID)
             WHERE kind = \(bind: kind) AND name = \(bind: name) AND field = \(bind: field) AND status = 'open'
-            """).run() }
+            """)
     }
 
     public func drift(status: DriftRecord.Status? = nil) async throws -> [DriftRecord] {
-        let rows: [any SQLRow]
-        if let status {
-            rows = try await exclusive { database in try await database.raw("SELECT * FROM drift WHERE status = \(bind: status.rawValue) ORDER BY id").all() }
-        } else {
-            rows = try await exclusive { database in try await database.raw("SELECT * FROM drift ORDER BY id").all() }
-        }
-        return try rows.map { row in
+        let filter: SQLQueryString = status.map { "WHERE status = \(bind: $0.rawValue)" } ?? ""
+        return try await rows("SELECT * FROM drift \(filter) ORDER BY id").map { row in
             DriftRecord(
                 id: try row.decode(column: "id", as: Int.self),
                 kind: try row.decode(column: "kind", as: String.self),

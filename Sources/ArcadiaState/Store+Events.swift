@@ -14,14 +14,14 @@ public struct EventRecord: Sendable, Hashable, Codable {
 
 extension Store {
     public func appendEvent(kind: String, name: String, type: String, sagaID: String? = nil, detail: String) async throws {
-        try await exclusive { database in try await database.raw("""
+        try await run("""
             INSERT INTO events (at, kind, name, type, saga_id, detail)
             VALUES (\(bind: Store.timestamp()), \(bind: kind), \(bind: name), \(bind: type), \(bind: sagaID), \(bind: detail))
-            """).run() }
+            """)
     }
 
     public func events(kind: String, name: String) async throws -> [EventRecord] {
-        try await exclusive { database in try await database.raw("SELECT * FROM events WHERE kind = \(bind: kind) AND name = \(bind: name) ORDER BY id").all() }.map { row in
+        try await rows("SELECT * FROM events WHERE kind = \(bind: kind) AND name = \(bind: name) ORDER BY id").map { row in
             EventRecord(
                 id: try row.decode(column: "id", as: Int.self),
                 at: try row.decode(column: "at", as: String.self),

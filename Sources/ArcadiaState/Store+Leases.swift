@@ -11,7 +11,6 @@ public enum SagaClaim: Sendable, Equatable {
 }
 
 extension Store {
-    static let runnableStatuses = [SagaStatus.pending, .running, .compensating].map(\.rawValue)
 
     /// Claims one saga for `owner`: free, already `owner`'s, its lease run out, or its holder known dead.
     public func claimSaga(id: String, owner: String, leaseSeconds: Double) async throws -> SagaClaim {
@@ -40,10 +39,9 @@ extension Store {
     public func claimNextRunnable(owner: String, leaseSeconds: Double, excluding: Set<String> = []) async throws -> String? {
         let now = Date()
         let lockClause = engine == "postgres" ? " FOR UPDATE SKIP LOCKED" : ""
-        let runnable = Self.runnableStatuses.map { "'\($0)'" }.joined(separator: ", ")
         return try await withTransaction { database in
             let rows = try await database.raw("""
-                SELECT id, owner, lease_expires_at FROM sagas WHERE status IN (\(unsafeRaw: runnable))
+                SELECT id, owner, lease_expires_at FROM sagas WHERE status IN (\(unsafeRaw: Self.unfinishedStatuses))
                 ORDER BY created_at, id\(unsafeRaw: lockClause)
                 """).all()
             for row in rows {
@@ -71,34 +69,23 @@ extension Store {
     /// Extends `owner`'s lease; false when the lease is no longer `owner`'s.
     public func renewLease(id: String, owner: String, leaseSeconds: Double) async throws -> Bool {
         let now = Date()
-        return try await exclusive { database in
-            try await database.raw("""
-                UPDATE sagas SET lease_expires_at = \(bind: Store.timestamp(now.addingTimeInterval(leaseSeconds))), heartbeat_at = \(bind: Store.timestamp(now))
-                WHERE id = \(bind: id) AND owner = \(bind: owner) RETURNING id
-                """).first() != nil
-        }
+        return try await !rows("""
+            UPDATE sagas SET lease_expires_at = \(bind: Store.timestamp(now.addingTimeInterval(leaseSeconds))), heartbeat_at = \(bind: Store.timestamp(now))
+            WHERE id = \(bind: id) AND owner = \(bind: owner) RETURNING id
+            """).isEmpty
     }
 
     /// Gives the saga up, so another worker may take it at once.
     public func releaseLease(id: String, owner: String) async throws {
-        try await exclusive { database in
-            try await database.raw("""
-                UPDATE sagas SET owner = NULL, lease_expires_at = NULL WHERE id = \(bind: id) AND owner = \(bind: owner)
-                """).run()
-        }
+        try await run("UPDATE sagas SET owner = NULL, lease_expires_at = NULL WHERE id = \(bind: id) AND owner = \(bind: owner)")
     }
 
     /// Marks the saga for cancellation; its worker compensates at the next step boundary.
     public func requestCancel(id: String) async throws {
-        try await exclusive { database in
-            try await database.raw("UPDATE sagas SET cancel_requested = 1, updated_at = \(bind: Store.timestamp()) WHERE id = \(bind: id)").run()
-        }
+        try await run("UPDATE sagas SET cancel_requested = 1, updated_at = \(bind: Store.timestamp()) WHERE id = \(bind: id)")
     }
 
     public func isCancelRequested(id: String) async throws -> Bool {
-        try await exclusive { database in
-            try await database.raw("SELECT cancel_requested FROM sagas WHERE id = \(bind: id)").first()?
-                .decode(column: "cancel_requested", as: Int.self) ?? 0
-        } != 0
+        try await rows("SELECT cancel_requested FROM sagas WHERE id = \(bind: id)").first?.decode(column: "cancel_requested", as: Int.self) == 1
     }
 }

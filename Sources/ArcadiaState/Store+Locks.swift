@@ -35,33 +35,23 @@ extension Store {
             try await recordHolder(holder)
             return { flock(descriptor, LOCK_UN); close(descriptor) }
         default:
-            let acquired = try await exclusive { database in
-                try await database.raw("SELECT pg_try_advisory_lock(\(unsafeRaw: String(Self.applyLockKey))) AS ok").first()?
-                    .decode(column: "ok", as: Bool.self) ?? false
-            }
-            guard acquired else { throw try await heldError() }
+            let acquired = try await rows("SELECT pg_try_advisory_lock(\(unsafeRaw: String(Self.applyLockKey))) AS ok").first?
+                .decode(column: "ok", as: Bool.self)
+            guard acquired == true else { throw try await heldError() }
             try await recordHolder(holder)
-            return { [self] in
-                try await exclusive { database in
-                    try await database.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.applyLockKey)))").run()
-                }
-            }
+            return { [self] in try await run("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.applyLockKey)))") }
         }
     }
 
     private func recordHolder(_ holder: String) async throws {
-        try await exclusive { database in
-            try await database.raw("""
-                INSERT INTO arcadia_locks (name, holder, since) VALUES ('apply', \(bind: holder), \(bind: Store.timestamp()))
-                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, since = excluded.since
-                """).run()
-        }
+        try await run("""
+            INSERT INTO arcadia_locks (name, holder, since) VALUES ('apply', \(bind: holder), \(bind: Store.timestamp()))
+            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, since = excluded.since
+            """)
     }
 
     private func heldError() async throws -> StoreError {
-        let row = try await exclusive { database in
-            try await database.raw("SELECT holder, since FROM arcadia_locks WHERE name = 'apply'").first()
-        }
+        let row = try await rows("SELECT holder, since FROM arcadia_locks WHERE name = 'apply'").first
         let holder = try row?.decode(column: "holder", as: String.self) ?? "another process"
         let since = try row?.decode(column: "since", as: String.self) ?? "an unknown time"
         return StoreError(

@@ -22,9 +22,9 @@ public struct ProvisionedRecord: Sendable, Hashable {
 
 extension Store {
     public func provisioned(kind: String) async throws -> [ProvisionedRecord] {
-        try await exclusive { database in try await database.raw("""
+        try await rows("""
             SELECT kind, name, resource_id, spec, spec_version FROM provisioned WHERE kind = \(bind: kind) ORDER BY name
-            """).all() }.map { row in
+            """).map { row in
             ProvisionedRecord(
                 kind: try row.decode(column: "kind", as: String.self),
                 name: try row.decode(column: "name", as: String.self),
@@ -38,7 +38,7 @@ extension Store {
     /// Records an apply; the version grows when the spec or the resource changed.
     public func recordApplied(kind: String, name: String, resourceID: String, spec: String, sagaID: String) async throws {
         let now = Store.timestamp()
-        try await exclusive { database in try await database.raw("""
+        try await run("""
             INSERT INTO provisioned (kind, name, resource_id, spec, spec_version, applied_at, saga_id)
             VALUES (\(bind: kind), \(bind: name), \(bind: resourceID), \(bind: spec), 1, \(bind: now), \(bind: sagaID))
             ON CONFLICT (kind, name) DO UPDATE SET
@@ -46,10 +46,10 @@ extension Store {
                     + CASE WHEN provisioned.spec = excluded.spec AND provisioned.resource_id = excluded.resource_id THEN 0 ELSE 1 END,
                 resource_id = excluded.resource_id, spec = excluded.spec,
                 applied_at = excluded.applied_at, saga_id = excluded.saga_id
-            """).run() }
+            """)
     }
 
     public func forgetProvisioned(kind: String, name: String) async throws {
-        try await exclusive { database in try await database.raw("DELETE FROM provisioned WHERE kind = \(bind: kind) AND name = \(bind: name)").run() }
+        try await run("DELETE FROM provisioned WHERE kind = \(bind: kind) AND name = \(bind: name)")
     }
 }

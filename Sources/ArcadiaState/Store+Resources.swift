@@ -56,10 +56,10 @@ extension Store {
 
     /// Resources of a kind that were present at the last sync.
     public func presentResources(kind: String) async throws -> [ResourceRecord] {
-        try await exclusive { database in try await database.raw("""
+        try await rows("""
             SELECT kind, id, name, managed, attributes, status FROM resources
             WHERE kind = \(bind: kind) AND status = 'present' ORDER BY name, id
-            """).all() }.map(Self.resource)
+            """).map(Self.resource)
     }
 
     static func resource(_ row: any SQLRow) throws -> ResourceRecord {

@@ -48,35 +48,27 @@ extension Store {
     private static func updateSaga(
         _ database: any SQLDatabase, id: String, status: SagaStatus, context: String, error: String?, owner: String?, now: String
     ) async throws {
-        let release = status.isFinal ? SQLQueryString(", owner = NULL, lease_expires_at = NULL") : SQLQueryString("")
-        guard let owner else {
-            try await database.raw("""
-                UPDATE sagas SET status = \(bind: status.rawValue), context = \(bind: context), error = \(bind: error),
-                    updated_at = \(bind: now)\(release)
-                WHERE id = \(bind: id)
-                """).run()
-            return
-        }
+        let release: SQLQueryString = status.isFinal ? ", owner = NULL, lease_expires_at = NULL" : ""
+        let fence: SQLQueryString = owner.map { " AND owner = \(bind: $0)" } ?? ""
         let updated = try await database.raw("""
             UPDATE sagas SET status = \(bind: status.rawValue), context = \(bind: context), error = \(bind: error),
                 updated_at = \(bind: now)\(release)
-            WHERE id = \(bind: id) AND owner = \(bind: owner) RETURNING id
+            WHERE id = \(bind: id)\(fence) RETURNING id
             """).first()
-        guard updated != nil else { throw StoreError.leaseLost(sagaID: id, owner: owner) }
+        if let owner, updated == nil { throw StoreError.leaseLost(sagaID: id, owner: owner) }
     }
 
     /// One saga with its steps; an unambiguous id prefix (as `sagas list` prints) is enough.
     public func saga(id: String) async throws -> SagaRecord? {
         // Ids are hex and dashes; anything else would be a LIKE pattern, not a prefix.
         guard !id.isEmpty, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return nil }
-        let rows = try await exclusive { database in try await database.raw("SELECT * FROM sagas WHERE id LIKE \(bind: id + "%") ORDER BY created_at LIMIT 2").all() }
-        guard rows.count == 1, let row = rows.first else {
-            if rows.count > 1 { throw StoreError("saga id '\(id)' is ambiguous; give more characters") }
+        let matches = try await rows("SELECT * FROM sagas WHERE id LIKE \(bind: id + "%") ORDER BY created_at LIMIT 2")
+        guard matches.count == 1, let row = matches.first else {
+            if matches.count > 1 { throw StoreError("saga id '\(id)' is ambiguous; give more characters") }
             return nil
         }
         var saga = try Self.saga(row)
-        let sagaID = saga.id
-        saga.steps = try await exclusive { database in try await database.raw("SELECT * FROM saga_steps WHERE saga_id = \(bind: sagaID) ORDER BY position").all() }.map { row in
+        saga.steps = try await rows("SELECT * FROM saga_steps WHERE saga_id = \(bind: saga.id) ORDER BY position").map { row in
             SagaStepRecord(
                 position: try row.decode(column: "position", as: Int.self),
                 name: try row.decode(column: "name", as: String.self),
@@ -92,23 +84,17 @@ extension Store {
 
     /// Sagas newest first, without their steps.
     public func sagas(status: SagaStatus? = nil) async throws -> [SagaRecord] {
-        let rows: [any SQLRow]
-        if let status {
-            rows = try await exclusive { database in try await database.raw("SELECT * FROM sagas WHERE status = \(bind: status.rawValue) ORDER BY created_at DESC, id").all() }
-        } else {
-            rows = try await exclusive { database in try await database.raw("SELECT * FROM sagas ORDER BY created_at DESC, id").all() }
-        }
-        return try rows.map(Self.saga)
+        let filter: SQLQueryString = status.map { "WHERE status = \(bind: $0.rawValue)" } ?? ""
+        return try await rows("SELECT * FROM sagas \(filter) ORDER BY created_at DESC, id").map(Self.saga)
     }
 
     /// Sagas that never reached a final status (running, pending, compensating), without their steps.
     public func unfinishedSagas() async throws -> [SagaRecord] {
-        let final = SagaStatus.allCases.filter(\.isFinal).map(\.rawValue)
-        return try await exclusive { database in try await database.select().column("*").from("sagas")
-            .where("status", .notIn, final)
-            .orderBy("created_at")
-            .all() }.map(Self.saga)
+        try await rows("SELECT * FROM sagas WHERE status IN (\(unsafeRaw: Self.unfinishedStatuses)) ORDER BY created_at").map(Self.saga)
     }
+
+    /// The statuses a saga can still leave (and a worker can claim it in), as an SQL list.
+    static let unfinishedStatuses = SagaStatus.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     private static func saga(_ row: any SQLRow) throws -> SagaRecord {
         SagaRecord(

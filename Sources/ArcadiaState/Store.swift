@@ -76,10 +76,15 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs one statement (or a few reads) alone on the connection: never inside another caller's
-    /// transaction, which on one shared connection would make it part of that transaction.
-    func exclusive<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await transactionLock.withLock { try await body(database) }
+    /// Runs one statement alone on the connection: never inside another caller's transaction, which
+    /// on one shared connection would make it part of that transaction.
+    func run(_ statement: SQLQueryString) async throws {
+        try await transactionLock.withLock { try await database.raw(statement).run() }
+    }
+
+    /// The rows of one query (or of a statement with `RETURNING`), run alone on the connection.
+    func rows(_ query: SQLQueryString) async throws -> [any SQLRow] {
+        try await transactionLock.withLock { try await database.raw(query).all() }
     }
 
     /// Runs `body` inside one transaction: all of its writes land, or none do.
