@@ -44,25 +44,25 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
         try await runReporting {
             try await Session.with(connection) { session in
                 try await session.store.withApplyLock(holder: "arcadia apply, pid \(getpid()) on \(ProcessInfo.processInfo.hostName)") {
-                let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
-                if let saved, saved.fingerprint != plan.fingerprint {
-                    Output.error(
-                        "the saved plan no longer matches: specs, state or DigitalOcean changed since it was made. "
-                            + "Nothing was applied; run `arcadia plan --out FILE` again."
-                    )
-                    throw ExitCode.failure
-                }
-                Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
-                guard plan.errors.isEmpty else { throw ExitCode.failure }
-                guard plan.hasChanges else { return }
-                if saved == nil && !autoApprove && !Self.confirm() {
-                    Output.print("Apply cancelled; nothing was changed.")
-                    throw ExitCode.failure
-                }
-                Output.print("")
-                let runner = SagaRunner(environment: session.stepEnvironment, onProgress: ProgressPrinter.print)
-                let outcome = try await PlanExecutor(runner: runner, parallelism: parallelism).apply(plan)
-                try Self.report(outcome)
+                    let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
+                    if let saved, saved.fingerprint != plan.fingerprint {
+                        Output.error(
+                            "the saved plan no longer matches: specs, state or DigitalOcean changed since it was made. "
+                                + "Nothing was applied; run `arcadia plan --out FILE` again."
+                        )
+                        throw ExitCode.failure
+                    }
+                    Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
+                    guard plan.errors.isEmpty else { throw ExitCode.failure }
+                    guard plan.hasChanges else { return }
+                    if saved == nil && !autoApprove && !Self.confirm() {
+                        Output.print("Apply cancelled; nothing was changed.")
+                        throw ExitCode.failure
+                    }
+                    Output.print("")
+                    let runner = SagaRunner(environment: session.stepEnvironment, onProgress: ProgressPrinter.print)
+                    let outcome = try await PlanExecutor(runner: runner, parallelism: parallelism).apply(plan)
+                    try Self.report(outcome)
                 }
             }
         }
@@ -95,7 +95,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
         let completed = outcome.sagas.filter { $0.status == .completed }.count
         Output.print("\nApplied: \(completed) of \(outcome.sagas.count) saga\(outcome.sagas.count == 1 ? "" : "s") completed.")
         for saga in outcome.sagas where saga.status != .completed {
-            Output.error("saga \(saga.id.prefix(8)) for \(saga.name) ended \(saga.status.rawValue); see `arcadia sagas show \(saga.id.prefix(8))`")
+            Output.error(ProgressPrinter.notCompleted(id: saga.id, status: saga.status, name: saga.name))
         }
         if !outcome.isSuccess { throw ExitCode.failure }
     }

@@ -21,6 +21,17 @@ enum ProgressPrinter {
         }
     }
 
+    /// The error line for a saga that did not complete: where to look, and, if it stopped unfinished
+    /// (its worker lost its lease, or the database went away), how to continue it.
+    static func notCompleted(id: String, status: SagaStatus, name: String? = nil) -> String {
+        let short = id.prefix(8)
+        let subject = "saga \(short)" + (name.map { " for \($0)" } ?? "")
+        guard status.isFinal else {
+            return "\(subject) stopped unfinished (\(status.rawValue)); `arcadia sagas resume` continues it, `arcadia sagas show \(short)` shows where it stopped"
+        }
+        return "\(subject) ended \(status.rawValue); see `arcadia sagas show \(short)`"
+    }
+
     private static func prefix(_ saga: SagaRecord) -> String {
         "[\(saga.kind) \(saga.resourceName) \(saga.id.prefix(8))]"
     }

@@ -122,7 +122,7 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
                 let completed = results.filter { $0.status == .completed }.count
                 Output.print(results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed.")
                 for result in results where result.status != .completed {
-                    Output.error("saga \(result.id.prefix(8)) ended \(result.status.rawValue); see `arcadia sagas show \(result.id.prefix(8))`")
+                    Output.error(ProgressPrinter.notCompleted(id: result.id, status: result.status))
                 }
                 if results.contains(where: { $0.status != .completed }) { throw ExitCode.failure }
             }
@@ -165,6 +165,7 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
                 case .finished(let status):
                     Output.print("Saga \(saga.id.prefix(8)) ended \(status.rawValue) before it could be cancelled.")
                 case .notFound:
+                    Output.error("saga \(saga.id.prefix(8)) vanished from the state while it was being cancelled")
                     throw ExitCode.failure
                 case .claimed:
                     let status = try await runner.run(sagaID: saga.id)

@@ -124,6 +124,12 @@ public struct SagaRunner: Sendable {
         }
     }
 
+    /// Errors that stop this worker's run of a saga without touching the ledger (which is no longer
+    /// its to write, or must not be written after a cancellation), rather than failing a step.
+    private static func stopsTheWorker(_ error: any Error) -> Bool {
+        error is CancellationError || (error as? StoreError)?.isLeaseLost == true
+    }
+
     private func runClaimed(sagaID: String) async throws -> SagaStatus {
         let store = environment.store
         guard var saga = try await store.saga(id: sagaID) else { throw StepError.permanent("no saga \(sagaID)") }
@@ -145,10 +151,8 @@ public struct SagaRunner: Sendable {
             do {
                 context = try await execute(steps[index], record: &record, saga: saga, context: context)
                 saga.steps[index] = record
-            } catch let error as StoreError where error.isLeaseLost {
+            } catch let error where Self.stopsTheWorker(error) {
                 throw error
-            } catch is CancellationError {
-                throw CancellationError()
             } catch {
                 let failure = StepError.classify(error)
                 record.status = .failed
@@ -192,8 +196,9 @@ public struct SagaRunner: Sendable {
                 )
                 onProgress(.stepCompleted(saga: saga, step: step.name, seconds: Self.seconds(since: started)))
                 return output
+            } catch let error where Self.stopsTheWorker(error) {
+                throw error
             } catch {
-                if error is CancellationError || (error as? StoreError)?.isLeaseLost == true { throw error }
                 let failure = StepError.classify(error)
                 let delay = backoff(attempt: attempt, retryAfter: failure.retryAfter)
                 guard failure.isTransient, attempt < environment.maxAttempts, !Task.isCancelled,
@@ -225,8 +230,9 @@ public struct SagaRunner: Sendable {
             }
             do {
                 try await steps[position].compensate(context, in: environment)
+            } catch let error where Self.stopsTheWorker(error) {
+                throw error
             } catch {
-                if error is CancellationError || (error as? StoreError)?.isLeaseLost == true { throw error }
                 let failure = StepError.classify(error)
                 record.status = .failed
                 record.error = "compensation failed: \(failure.message)"
