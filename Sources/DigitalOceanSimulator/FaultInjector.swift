@@ -15,17 +15,23 @@ final class FaultInjector: Sendable {
         var plan: FaultPlan
         var random: SplitMix64
         var once: [FaultPlan.OneShot]
+
+        init(plan: FaultPlan) {
+            self.plan = plan
+            random = SplitMix64(seed: plan.seed ?? 0)
+            once = plan.once ?? []
+        }
     }
 
     private let state: NIOLockedValueBox<State>
 
     init(plan: FaultPlan) {
-        state = NIOLockedValueBox(State(plan: plan, random: SplitMix64(seed: plan.seed ?? 0), once: plan.once ?? []))
+        state = NIOLockedValueBox(State(plan: plan))
     }
 
     /// Replaces the plan (`POST /_sim/faults`), restarting the generator from its seed.
     func replace(with plan: FaultPlan) {
-        state.withLockedValue { $0 = State(plan: plan, random: SplitMix64(seed: plan.seed ?? 0), once: plan.once ?? []) }
+        state.withLockedValue { $0 = State(plan: plan) }
     }
 
     /// Adds one-shot faults to the current plan.
@@ -75,10 +81,10 @@ final class FaultInjector: Sendable {
     }
 
     /// Whether a new action of `type` on `resourceID` is to end `errored`.
-    func actionErrors(type: String, resourceID: Int) -> Bool {
+    func actionErrors(type: String, resourceID: Int?) -> Bool {
         state.withLockedValue { state in
             if let index = state.once.firstIndex(where: {
-                $0.fault == .actionError && ($0.actionType ?? type) == type && ($0.resourceId ?? resourceID) == resourceID
+                $0.fault == .actionError && ($0.actionType ?? type) == type && ($0.resourceId == nil || $0.resourceId == resourceID)
             }) {
                 state.once.remove(at: index)
                 return true

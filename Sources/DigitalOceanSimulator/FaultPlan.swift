@@ -54,7 +54,8 @@ public struct FaultPlan: Codable, Sendable, Equatable {
         /// `METHOD /v2/template`, for request faults.
         public var route: String?
         public var status: Int?
-        /// For `action_error`: the action type, and optionally the droplet, volume or reserved IP it acts on.
+        /// For `action_error`: the action type, and optionally the action's `resource_id` (a droplet's id,
+        /// or a reserved IP as DigitalOcean's integer; volume actions have none, so match by type only).
         public var actionType: String?
         public var resourceId: Int?
 

@@ -94,20 +94,12 @@ enum Render {
     static func action(_ action: SimAction) -> Bodies.Action {
         Bodies.Action(
             id: action.id, status: action.status, type: action.type, startedAt: timestamp(action.startedAt),
-            completedAt: .init(action.completedAt.map(timestamp)), resourceId: .init(resourceID(action)), resourceType: action.resourceType,
+            completedAt: .init(action.completedAt.map(timestamp)), resourceId: .init(action.resourceID), resourceType: action.resourceType,
             region: region(action.region), regionSlug: action.region
         )
     }
 
     /// Droplets by id; reserved IPs as the address's integer; volumes (UUIDs) have none.
-    private static func resourceID(_ action: SimAction) -> Int? {
-        switch action.resourceType {
-        case "droplet": Int(action.resourceKey)
-        case "reserved_ip": World.integer(ip: action.resourceKey)
-        default: nil
-        }
-    }
-
     /// A snapshot as `/v2/snapshots` lists it (string ids).
     static func snapshot(_ snapshot: SimSnapshot) -> Bodies.Snapshot {
         Bodies.Snapshot(

@@ -40,6 +40,16 @@ struct SimAction: Codable, Sendable {
     var willError: Bool
 
     var dropletID: Int? { resourceType == "droplet" ? Int(resourceKey) : nil }
+
+    /// The action's `resource_id` as DigitalOcean gives it: a droplet's id, a reserved IP as an integer,
+    /// none for volumes.
+    var resourceID: Int? {
+        switch resourceType {
+        case "droplet": Int(resourceKey)
+        case "reserved_ip": World.integer(ip: resourceKey)
+        default: nil
+        }
+    }
 }
 
 /// A droplet snapshot or backup (an image of the account's).

@@ -29,8 +29,7 @@ struct SimulatorMiddleware: RouterMiddleware {
         var connectionFault = RequestFault.none
         if let retryAfter = decision.retryAfter {
             stats.recordRateLimited()
-            response = Self.errorResponse(SimulatorError(status: 429, id: "too_many_requests", message: "API Rate limit exceeded."))
-            response.headers[.retryAfter] = String(retryAfter)
+            response = Self.tooManyRequests(retryAfter: retryAfter)
         } else if request.headers[.authorization] != "Bearer \(token)" {
             response = Self.errorResponse(.unauthorized)
         } else {
@@ -43,8 +42,7 @@ struct SimulatorMiddleware: RouterMiddleware {
             case .error(let status) where status == 429:
                 // As if another client on this token had spent the budget: wait a second.
                 stats.recordFault("error")
-                response = Self.errorResponse(SimulatorError(status: 429, id: "too_many_requests", message: "API Rate limit exceeded."))
-                response.headers[.retryAfter] = "1"
+                response = Self.tooManyRequests(retryAfter: 1)
             case .error(let status):
                 stats.recordFault("error")
                 response = Self.errorResponse(SimulatorError(status: status, id: status < 500 ? "bad_request" : "server_error", message: "Server was unable to give you a response."))
@@ -108,6 +106,13 @@ struct SimulatorMiddleware: RouterMiddleware {
         var result: [String: String] = [:]
         for field in fields { result[field.name.canonicalName] = field.value }
         return result
+    }
+
+    /// DigitalOcean's answer past a rate limit.
+    static func tooManyRequests(retryAfter seconds: Int) -> Response {
+        var response = errorResponse(SimulatorError(status: 429, id: "too_many_requests", message: "API Rate limit exceeded."))
+        response.headers[.retryAfter] = String(seconds)
+        return response
     }
 
     static func errorResponse(_ error: SimulatorError) -> Response {

@@ -75,12 +75,12 @@ actor World {
         let now = Date()
         let id = state.nextActionID
         state.nextActionID += 1
-        let action = SimAction(
+        var action = SimAction(
             id: id, type: type, status: "in-progress", startedAt: now,
             completesAt: now.addingTimeInterval(duration ?? timings.duration(of: type)), completedAt: nil,
-            resourceType: resourceType, resourceKey: key, region: region, parameters: parameters,
-            willError: faults.actionErrors(type: type, resourceID: Int(key) ?? 0)
+            resourceType: resourceType, resourceKey: key, region: region, parameters: parameters, willError: false
         )
+        action.willError = faults.actionErrors(type: type, resourceID: action.resourceID)
         state.actions[id] = action
         return action
     }

@@ -235,6 +235,24 @@ import Testing
         }
     }
 
+    /// A scripted action error names its target by the `resource_id` actions show: for a reserved IP,
+    /// the address as an integer.
+    @Test func aScriptedActionErrorFindsAReservedIP() async throws {
+        try await SimulatorHarness.with { sim in
+            let droplet = try await activeDroplet(sim, "edge")
+            let created = try await sim.json("POST", "/v2/reserved_ips", body: #"{"region": "nyc3"}"#)
+            let ip = try #require((created.object["reserved_ip"] as? [String: Any])?["ip"] as? String)
+            let resourceID = ip.split(separator: ".").reduce(0) { $0 * 256 + Int($1)! }
+            let shot = #"{"once": [{"fault": "action_error", "action_type": "assign", "resource_id": \#(resourceID)}]}"#
+            #expect(try await sim.request("POST", "/_sim/faults", body: shot).status == 200)
+            let first = try await sim.json("POST", "/v2/reserved_ips/\(ip)/actions", body: #"{"type": "assign", "droplet_id": \#(droplet)}"#)
+            #expect((first.object["action"] as? [String: Any])?["resource_id"] as? Int == resourceID)
+            #expect(try await settle(sim, "/v2/reserved_ips/\(ip)/actions/\(id(first.object, "action"))") == "errored")
+            let second = try await sim.json("POST", "/v2/reserved_ips/\(ip)/actions", body: #"{"type": "assign", "droplet_id": \#(droplet)}"#)
+            #expect(try await settle(sim, "/v2/reserved_ips/\(ip)/actions/\(id(second.object, "action"))") == "completed", "a one-shot fires once")
+        }
+    }
+
     @Test func reservedIPsAssignAndUnassign() async throws {
         try await SimulatorHarness.with { sim in
             let droplet = try await activeDroplet(sim, "lb")
