@@ -5,7 +5,8 @@
 public struct RetryPolicy: Sendable {
     /// Attempts per request, including the first.
     public var maxAttempts: Int
-    /// First back-off delay in seconds; doubles with each attempt, with full jitter.
+    /// First back-off delay in seconds; doubles with each attempt. Each wait is drawn between half
+    /// and all of that, so clients that failed together do not retry together.
     public var baseDelay: Double
     /// No single wait is longer than this, unless `retry-after` asks for more.
     public var maxDelay: Double
@@ -18,8 +19,8 @@ public struct RetryPolicy: Sendable {
 
     public static let standard = RetryPolicy()
 
-    /// Seconds to wait before attempt `attempt + 1`.
-    func delay(afterAttempt attempt: Int, retryAfter: Double?) -> Double {
+    /// Seconds to wait before attempt `attempt + 1`, never shorter than `retry-after` asked for.
+    public func delay(afterAttempt attempt: Int, retryAfter: Double?) -> Double {
         let exponential = min(maxDelay, baseDelay * Double(1 << min(attempt - 1, 16)))
         return max(retryAfter ?? 0, Double.random(in: exponential / 2...exponential))
     }

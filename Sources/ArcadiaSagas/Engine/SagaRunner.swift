@@ -1,4 +1,5 @@
 import ArcadiaState
+import DigitalOceanAPI
 import Foundation
 import Logging
 
@@ -257,11 +258,10 @@ public struct SagaRunner: Sendable {
         return ending
     }
 
-    /// Exponential back-off with full jitter, never shorter than what `retry-after` asked for.
+    /// The client's back-off, from the step environment's base delay: a step is retried as a request is.
     private func backoff(attempt: Int, retryAfter: Double?) -> Double {
         let base = Double(environment.retryBaseDelay.components.seconds) + Double(environment.retryBaseDelay.components.attoseconds) / 1e18
-        let exponential = base * pow(2, Double(attempt - 1))
-        return max(retryAfter ?? 0, Double.random(in: exponential / 2...exponential))
+        return RetryPolicy(baseDelay: base).delay(afterAttempt: attempt, retryAfter: retryAfter)
     }
 
     static func now() -> String {
