@@ -10,7 +10,7 @@ struct SpecOptions: ParsableArguments {
 
 /// Where the state is.
 struct StateOptions: ParsableArguments {
-    @Option(name: .long, help: "State database URL (sqlite:PATH). Default: ARCADIA_DATABASE_URL, else \(DatabaseURL.defaultURL).")
+    @Option(name: .long, help: "State database URL: sqlite:PATH, or postgres://USER:PASSWORD@HOST:PORT/DATABASE for shared state. Default: ARCADIA_DATABASE_URL, else \(DatabaseURL.defaultURL).")
     var database: String?
 
     func databaseURL() throws -> DatabaseURL {

@@ -93,7 +93,8 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
             Claims each runnable saga (pending, or left running or compensating by an apply or a worker that died) \
             with a lease, so several workers, in one process or many, never run the same saga at once. A saga held \
             by a live worker is left to it; one whose worker died is taken over when its lease runs out (at once \
-            when the worker was on this host). Exit status: 0 when every saga it ran completed, 1 otherwise.
+            when the worker was on this host). A saga that stops unfinished (its lease taken over, its database gone) \
+            is left for the next resume. Exit status: 0 when every saga it ran completed, 1 otherwise.
             """
     )
 
