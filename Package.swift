@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "ArcadiaCore", "DigitalOceanAPI", "ArcadiaState",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,10 +14,12 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
             DigitalOcean are still exactly as they were when it was made. A saga whose step fails rolls itself back.
 
             Apply holds the state's lock from planning to the end (a file lock for SQLite, an advisory lock for \
-            PostgreSQL); a second apply exits at once, naming the holder. Independent sagas run --parallelism at a \
-            time. If apply is killed, `arcadia sagas resume` finishes or rolls back what it left.
+            PostgreSQL lease); a second apply exits at once, naming the holder. Independent sagas run --parallelism at a \
+            time. If apply is killed, `arcadia sagas resume` finishes or rolls back what it left. A resource with an \
+            unfinished saga, or a droplet that lost its managed-by-arcadia tag, is left alone and named.
 
-            Exit status: 0 when every saga completed (or nothing needed doing), 1 otherwise.
+            Exit status: 0 when every saga completed (or nothing needed doing), 1 otherwise (including when a \
+            resource was left alone).
             """
     )
 
@@ -53,16 +55,21 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                         throw ExitCode.failure
                     }
                     Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
-                    guard plan.errors.isEmpty else { throw ExitCode.failure }
-                    guard plan.hasChanges else { return }
+                    guard plan.errors.isEmpty else {
+                        Output.error("the plan has \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s"); nothing was applied")
+                        throw ExitCode.failure
+                    }
+                    guard plan.hasChanges else {
+                        try Self.reportBlocked(plan.blocked)
+                        return
+                    }
                     if saved == nil && !autoApprove && !Self.confirm() {
                         Output.print("Apply cancelled; nothing was changed.")
                         throw ExitCode.failure
                     }
                     Output.print("")
-                    let runner = SagaRunner(environment: session.stepEnvironment, onProgress: ProgressPrinter.print)
-                    let outcome = try await PlanExecutor(runner: runner, parallelism: parallelism).apply(plan)
-                    try Self.report(outcome)
+                    let outcome = try await PlanExecutor(runner: session.runner(), parallelism: parallelism).apply(plan)
+                    try Self.report(outcome, blocked: plan.blocked)
                 }
             }
         }
@@ -91,12 +98,23 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
         return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
     }
 
-    static func report(_ outcome: PlanExecutor.Outcome) throws {
+    static func report(_ outcome: PlanExecutor.Outcome, blocked: [BlockedResource]) throws {
         let completed = outcome.sagas.filter { $0.status == .completed }.count
         Output.print("\nApplied: \(completed) of \(outcome.sagas.count) saga\(outcome.sagas.count == 1 ? "" : "s") completed.")
         for saga in outcome.sagas where saga.status != .completed {
             Output.error(ProgressPrinter.notCompleted(id: saga.id, status: saga.status, name: saga.name))
         }
+        try reportBlocked(blocked)
         if !outcome.isSuccess { throw ExitCode.failure }
+    }
+
+    /// Exits 1 when resources were left alone: the specs are not applied until they are resolved.
+    static func reportBlocked(_ blocked: [BlockedResource]) throws {
+        guard !blocked.isEmpty else { return }
+        Output.error(
+            "\(blocked.count) resource\(blocked.count == 1 ? " was" : "s were") left alone and not brought in line with the specs "
+                + "(see \"Left alone\" above): " + blocked.map { "\($0.kind.rawValue)/\($0.name)" }.joined(separator: ", ")
+        )
+        throw ExitCode.failure
     }
 }

@@ -11,8 +11,11 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
             Syncs DigitalOcean's inventory, compares it with the specs and with what Arcadia last applied, and records \
             drift (live values changed outside Arcadia) in the state. Changes nothing at DigitalOcean.
 
-            Exit status: 0 on success; with --detailed-exitcode, 0 when there is nothing to change, 2 when there is; \
-            1 on error (including a plan that would destroy a protected resource).
+            A resource with an unfinished saga (or whose droplet lost its managed-by-arcadia tag) gets no new change: \
+            the plan lists it under "Left alone" with what to do.
+
+            Exit status: 0 on success; with --detailed-exitcode, 0 when DigitalOcean matches the specs, 2 when there \
+            are changes or resources left alone; 1 on error (including a plan that would destroy a protected resource).
             """
     )
 
@@ -25,7 +28,7 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
     @Flag(name: .long, help: "Print the plan as JSON (format_version 1).")
     var json = false
 
-    @Flag(name: .long, help: "Exit 2 when there are changes, 0 when there are none, 1 on error.")
+    @Flag(name: .long, help: "Exit 2 when there are changes or resources left alone, 0 when in sync, 1 on error.")
     var detailedExitcode = false
 
     @Flag(name: .long, help: "List the droplets Arcadia leaves alone (no managed-by-arcadia tag), not only their count.")
@@ -49,7 +52,7 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
             if !json { Output.print("Saved the plan to \(out); apply it with: arcadia apply \(out)") }
         }
         if !plan.errors.isEmpty { throw ExitCode.failure }
-        if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+        if detailedExitcode && !plan.isInSync { throw ExitCode(2) }
     }
 }
 

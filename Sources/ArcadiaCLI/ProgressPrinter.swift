@@ -26,6 +26,9 @@ enum ProgressPrinter {
     static func notCompleted(id: String, status: SagaStatus, name: String? = nil) -> String {
         let short = id.prefix(8)
         let subject = "saga \(short)" + (name.map { " for \($0)" } ?? "")
+        if status == .failed {
+            return "\(subject) halted (failed): `arcadia sagas show \(short)` says why; fix the cause, then `arcadia sagas resume` carries on"
+        }
         guard status.isFinal else {
             return "\(subject) stopped unfinished (\(status.rawValue)); `arcadia sagas resume` continues it, `arcadia sagas show \(short)` shows where it stopped"
         }

@@ -74,7 +74,8 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
             return
         }
         Output.print("saga \(saga.id)\n  kind: \(saga.kind)\n  resource: \(saga.resourceKind)/\(saga.resourceName)\n  status: \(saga.status.rawValue)")
-        if let error = saga.error { Output.print("  error: \(error)") }
+        if let error = saga.error { Output.print("  \(saga.status == .completed ? "note" : "error"): \(error)") }
+        if saga.status == .failed { Output.print("  halted: `arcadia sagas resume` carries on once the cause is fixed") }
         if let owner = saga.owner { Output.print("  worker: \(owner), lease until \(saga.leaseExpiresAt ?? "?")") }
         if saga.cancelRequested && !saga.status.isFinal { Output.print("  cancel requested: its worker compensates at the next step") }
         Output.print("")
@@ -90,35 +91,51 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
         commandName: "resume",
         abstract: "Run every unfinished saga to the end: forward, or on with its compensation.",
         discussion: """
-            Claims each runnable saga (pending, or left running or compensating by an apply or a worker that died) \
-            with a lease, so several workers, in one process or many, never run the same saga at once. A saga held \
-            by a live worker is left to it; one whose worker died is taken over when its lease runs out (at once \
-            when the worker was on this host). A saga that stops unfinished (its lease taken over, its database gone) \
-            is left for the next resume. Exit status: 0 when every saga it ran completed, 1 otherwise.
+            Claims each runnable saga (pending; left running or compensating by an apply or a worker that died; or \
+            halted failed) with a lease, so several workers, in one process or many, never run the same saga at once. \
+            A saga held by a live worker is left to it; one whose worker died is taken over when its lease runs out \
+            (at once when that worker provably died on this host). A saga that stops unfinished (its lease taken \
+            over, its database gone) is left for the next resume.
+
+            Before it runs a saga, resume checks it against the specs as they are now: a saga the specs no longer \
+            want (a destroy whose spec is back, a create or change whose spec was removed or changed since) is \
+            compensated and ends superseded, unless it has passed its point of no return (a destroy has started), \
+            in which case it is finished. Plan again afterwards.
+
+            Exit status: 0 when every saga it ran completed, 1 otherwise.
             """
     )
 
+    @OptionGroup var specOptions: SpecOptions
     @OptionGroup var connection: ConnectionOptions
 
     @Option(name: .long, help: "How many sagas run at once.")
     var parallelism = 10
 
-    @Option(name: .long, help: "Seconds a claim lasts without a heartbeat (default 30, or ARCADIA_LEASE_SECONDS).")
-    var leaseSeconds = SagaRunner.defaultLeaseSeconds
+    @Option(name: .long, help: "Seconds a claim lasts without a heartbeat. Default: ARCADIA_LEASE_SECONDS, else 30.")
+    var leaseSeconds: Double?
 
     @Flag(name: .long, help: "Keep going until no saga is unfinished, taking over other workers' sagas when their leases run out.")
     var wait = false
 
     func validate() throws {
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be 1 or more") }
-        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be 1 or more") }
+        if let leaseSeconds, leaseSeconds < 1 { throw ValidationError("--lease-seconds must be 1 or more") }
     }
 
     func execute() async throws {
-        let (parallelism, leaseSeconds, wait) = (parallelism, leaseSeconds, wait)
+        guard FileManager.default.fileExists(atPath: specOptions.specs) else {
+            Output.error(
+                "no specs directory at \(specOptions.specs): resume checks every saga against the current specs before it acts, "
+                    + "so it needs them; pass --specs DIR"
+            )
+            throw ExitCode.failure
+        }
+        let recheck = SagaRecheck(desired: try specOptions.loadOrExit())
+        let (parallelism, leaseSeconds, wait) = (parallelism, leaseSeconds ?? WorkerSettings.leaseSeconds, wait)
         try await runReporting {
             try await Session.with(connection) { session in
-                let runner = SagaRunner(environment: session.stepEnvironment, leaseSeconds: leaseSeconds, onProgress: ProgressPrinter.print)
+                let runner = session.runner(leaseSeconds: leaseSeconds, recheck: recheck)
                 let results = try await runner.resume(parallelism: parallelism, waitForOthers: wait)
                 let completed = results.filter { $0.status == .completed }.count
                 Output.print(results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed.")
@@ -138,6 +155,10 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
         discussion: """
             If no live worker holds the saga, this command compensates it now. If one does, the request is recorded \
             and that worker compensates at its next step boundary.
+
+            A saga whose point of no return has started (a DestroyDroplet step) cannot be cancelled: undoing the \
+            steps before it would destroy what replaces the destroyed droplet. Cancel then refuses, changes \
+            nothing, and says so; `arcadia sagas resume` finishes the saga.
             """
     )
 
@@ -154,23 +175,40 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
                     Output.error("no saga with id '\(id)'; `arcadia sagas list` shows them")
                     throw ExitCode.failure
                 }
-                guard !saga.status.isFinal else {
-                    Output.error("saga \(saga.id.prefix(8)) already ended \(saga.status.rawValue); there is nothing to cancel")
+                let short = saga.id.prefix(8)
+                let pivots = Set(try saga.steps.map(\.name).filter { try StepRegistry.standard.step(named: $0).isPointOfNoReturn })
+                switch try await session.store.requestCancel(id: saga.id, pivotSteps: pivots) {
+                case .notFound:
+                    Output.error("saga \(short) vanished from the state while it was being cancelled")
                     throw ExitCode.failure
+                case .finished(let status):
+                    Output.error("saga \(short) already ended \(status.rawValue); there is nothing to cancel")
+                    throw ExitCode.failure
+                case .pastPointOfNoReturn(let step):
+                    Output.error(
+                        "saga \(short) cannot be cancelled: its point of no return, \(step), has started, and undoing the steps before it "
+                            + "would leave nothing in place. Nothing was changed. `arcadia sagas resume` finishes it"
+                            + (saga.status == .failed ? " once the cause of its failure is fixed (see `arcadia sagas show \(short)`)" : "")
+                    )
+                    throw ExitCode.failure
+                case .requested:
+                    break
                 }
-                try await session.store.requestCancel(id: saga.id)
-                let runner = SagaRunner(environment: session.stepEnvironment, onProgress: ProgressPrinter.print)
+                let runner = session.runner()
                 switch try await session.store.claimSaga(id: saga.id, owner: runner.owner, leaseSeconds: runner.leaseSeconds) {
                 case .held(let holder, _):
-                    Output.print("Cancel requested: \(holder) is running saga \(saga.id.prefix(8)) and will compensate it at its next step.")
+                    Output.print(
+                        "Cancel requested: \(holder) is running saga \(short) and compensates it at its next step, "
+                            + "unless that step is its point of no return, which a cancel can no longer stop."
+                    )
                 case .finished(let status):
-                    Output.print("Saga \(saga.id.prefix(8)) ended \(status.rawValue) before it could be cancelled.")
+                    Output.print("Saga \(short) ended \(status.rawValue) before it could be cancelled.")
                 case .notFound:
-                    Output.error("saga \(saga.id.prefix(8)) vanished from the state while it was being cancelled")
+                    Output.error("saga \(short) vanished from the state while it was being cancelled")
                     throw ExitCode.failure
                 case .claimed:
                     let status = try await runner.run(sagaID: saga.id)
-                    Output.print("Saga \(saga.id.prefix(8)) ended \(status.rawValue).")
+                    Output.print("Saga \(short) ended \(status.rawValue).")
                     if status != .cancelled { throw ExitCode.failure }
                 }
             }

@@ -14,14 +14,17 @@ public enum Differ {
         public var unmanagedCount: Int { unmanaged.count }
         /// Droplets tagged `managed-by-arcadia` that this state did not create: never touched.
         public var foreignManagedCount = 0
+        /// Resources left alone although the specs may want them changed.
+        public var blocked: [BlockedResource] = []
     }
 
-    /// - Parameter unfinishedSagas: saga tag → saga id, for this state's sagas that never reached a final status,
-    ///   so a droplet one of them created is named as such rather than as a stranger's.
+    /// - Parameter unfinishedSagas: this state's sagas that have not reached a final status. A resource
+    ///   one of them works on gets no new change until it is finished or cancelled: it is blocked.
     public static func diff(
-        desired: [DesiredResource], applied: [AppliedResource], live: [LiveDroplet], unfinishedSagas: [String: String] = [:]
+        desired: [DesiredResource], applied: [AppliedResource], live: [LiveDroplet], unfinishedSagas: [UnfinishedSaga] = []
     ) -> Result {
         var result = Result()
+        let busy = Dictionary(unfinishedSagas.map { ("\($0.resourceKind)/\($0.resourceName)", $0) }, uniquingKeysWith: { first, _ in first })
         let appliedByName = Dictionary(applied.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let liveByID = Dictionary(live.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let desiredNames = Set(desired.map(\.name))
@@ -34,14 +37,12 @@ public enum Differ {
 
         for resource in desired.sorted(by: { $0.name < $1.name }) {
             guard case .droplet(let spec) = resource.spec else { continue }
+            if let saga = busy["\(resource.kind.rawValue)/\(resource.name)"] {
+                result.blocked.append(.blocked(by: saga, kind: resource.kind, name: resource.name))
+                continue
+            }
             guard let record = appliedByName[resource.name] else {
-                if let stranger = strangersByName[resource.name], let tag = stranger.sagaTag?.lowercased(), let sagaID = unfinishedSagas[tag] {
-                    result.errors.append(
-                        "\(resource.source): droplet '\(resource.name)' (id \(stranger.id)) was created by saga \(sagaID.prefix(8)) of this state, "
-                            + "which did not finish (see `arcadia sagas show \(sagaID.prefix(8))`): run `arcadia sagas resume` to finish it, "
-                            + "or `arcadia sagas cancel \(sagaID.prefix(8))` to undo it"
-                    )
-                } else if let stranger = strangersByName[resource.name] {
+                if let stranger = strangersByName[resource.name] {
                     result.errors.append(
                         "\(resource.source): droplet '\(resource.name)' already exists (id \(stranger.id), tagged \(Ownership.managedTag)) "
                             + "but this state did not create it; delete it, or rename the spec, before applying"
@@ -62,7 +63,15 @@ public enum Differ {
         }
 
         for record in applied.sorted(by: { $0.name < $1.name }) where !desiredNames.contains(record.name) {
+            if let saga = busy["\(ResourceKind.droplet.rawValue)/\(record.name)"] {
+                result.blocked.append(.blocked(by: saga, kind: .droplet, name: record.name))
+                continue
+            }
             let exists = liveByID[record.resourceID] != nil
+            if let droplet = liveByID[record.resourceID], !droplet.isManaged {
+                result.blocked.append(untagged(droplet, name: record.name, wanted: "destroy"))
+                continue
+            }
             if record.policy.protect && exists {
                 result.errors.append(
                     "droplet '\(record.name)' is protected (policy.protect: true) and its spec file was removed; "
@@ -128,6 +137,10 @@ public enum Differ {
         fields.removeAll { unsupported.contains($0) }
         modes.remove(.unsupported)
         guard !fields.isEmpty else { return }
+        guard droplet.isManaged else {
+            result.blocked.append(untagged(droplet, name: resource.name, wanted: modes.contains(.replace) ? "replace" : "update"))
+            return
+        }
 
         if modes.contains(.replace) {
             if record.policy.protect || resource.policy.protect {
@@ -144,6 +157,16 @@ public enum Differ {
         } else {
             result.changes.append(Change(action: .update, kind: .droplet, name: resource.name, fields: fields, resourceID: droplet.id, desired: resource))
         }
+    }
+
+    /// Arcadia never touches a droplet without `managed-by-arcadia`, even one it created: someone took
+    /// the tag away, and only someone putting it back hands the droplet to Arcadia again.
+    private static func untagged(_ droplet: LiveDroplet, name: String, wanted: String) -> BlockedResource {
+        BlockedResource(
+            kind: .droplet, name: name,
+            reason: "the plan would \(wanted) droplet \(droplet.id), but it no longer carries the tag \(Ownership.managedTag) "
+                + "(removed outside Arcadia), so Arcadia leaves it alone; tag it \(Ownership.managedTag) again to let Arcadia act on it"
+        )
     }
 
     static func describe(_ policy: ResourcePolicy) -> String {

@@ -28,8 +28,12 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Droplets Arcadia leaves alone because they lack `managed-by-arcadia`, as `name (id)`.
     public var unmanaged: [String]
     public var foreignManagedCount: Int
+    /// Resources left alone although the specs may want them changed (an unfinished saga, a lost tag).
+    public var blocked: [BlockedResource] = []
     /// SHA-256 of the specs, the applied state and the inventory the plan was made from.
     public var fingerprint: String
 
     public var hasChanges: Bool { !changes.isEmpty }
+    /// True only when there is nothing to do and nothing in the way: DigitalOcean matches the specs.
+    public var isInSync: Bool { changes.isEmpty && blocked.isEmpty }
 }

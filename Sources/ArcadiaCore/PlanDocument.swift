@@ -32,6 +32,18 @@ public struct PlanDocument: Sendable, Codable, Hashable {
         }
     }
 
+    public struct BlockedEntry: Sendable, Codable, Hashable {
+        public var kind: String
+        public var name: String
+        public var reason: String
+        public var sagaID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case kind, name, reason
+            case sagaID = "saga_id"
+        }
+    }
+
     public var formatVersion: String
     public var fingerprint: String
     public var changes: [ChangeEntry]
@@ -39,10 +51,12 @@ public struct PlanDocument: Sendable, Codable, Hashable {
     public var errors: [String]
     public var warnings: [String]
     public var unmanaged: Int
+    /// Resources left alone (format 1 readers that predate it see none).
+    public var blocked: [BlockedEntry]?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
-        case fingerprint, changes, drift, errors, warnings, unmanaged
+        case fingerprint, changes, drift, errors, warnings, unmanaged, blocked
     }
 
     public init(_ plan: Plan) {
@@ -64,6 +78,7 @@ public struct PlanDocument: Sendable, Codable, Hashable {
         errors = plan.errors
         warnings = plan.warnings
         unmanaged = plan.unmanagedCount
+        blocked = plan.blocked.map { BlockedEntry(kind: $0.kind.rawValue, name: $0.name, reason: $0.reason, sagaID: $0.sagaID) }
     }
 
     public func encoded() -> Data {

@@ -14,8 +14,10 @@ public struct PlanRenderer: Sendable {
 
     public func text(_ plan: Plan) -> String {
         var lines: [String] = []
-        if plan.changes.isEmpty {
+        if plan.isInSync {
             lines.append("No changes. DigitalOcean matches the specs.")
+        } else if plan.changes.isEmpty {
+            lines.append("No changes can be planned until what is in the way below is resolved.")
         } else {
             lines.append("Arcadia will make \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s"):")
             lines.append("")
@@ -24,6 +26,13 @@ public struct PlanRenderer: Sendable {
                 lines.append("      steps: " + planned.steps.joined(separator: " → "))
                 for note in planned.irreversible { lines.append(paint("      irreversible: \(note)", "33")) }
                 if let reason = planned.change.reason { lines.append("      because: \(reason)") }
+            }
+        }
+        if !plan.blocked.isEmpty {
+            lines.append("")
+            lines.append("Left alone (the specs may want changes here, but something is in the way):")
+            for blocked in plan.blocked {
+                lines.append(paint("  ⊘ \(blocked.kind.rawValue)/\(blocked.name): \(blocked.reason)", "33"))
             }
         }
         if !plan.drift.isEmpty {
@@ -55,6 +64,7 @@ public struct PlanRenderer: Sendable {
     public func summary(_ plan: Plan) -> String {
         let count = { (action: Change.Action) in plan.changes.filter { $0.change.action == action }.count }
         var text = "Plan: \(count(.create)) to create, \(count(.update)) to update, \(count(.replace)) to replace, \(count(.destroy)) to destroy."
+        if !plan.blocked.isEmpty { text += " \(plan.blocked.count) left alone." }
         text += " \(plan.unmanagedCount) unmanaged droplet\(plan.unmanagedCount == 1 ? "" : "s") left alone."
         if plan.foreignManagedCount > 0 {
             text += " \(plan.foreignManagedCount) droplet\(plan.foreignManagedCount == 1 ? "" : "s") managed by another Arcadia state left alone."

@@ -10,6 +10,7 @@ public enum Planner {
             warnings: diff.warnings,
             unmanaged: diff.unmanaged,
             foreignManagedCount: diff.foreignManagedCount,
+            blocked: diff.blocked,
             fingerprint: fingerprint
         )
     }

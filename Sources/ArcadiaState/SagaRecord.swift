@@ -1,14 +1,23 @@
 /// A saga's lifecycle, as persisted.
+///
+/// `failed` is not final: the saga halted with work left (a compensation that kept failing, or a step
+/// after its point of no return), holds no lease, and `arcadia sagas resume` takes it up again, in the
+/// direction it was going. `superseded` ends a saga that resume found no longer wanted by the specs
+/// before it had passed its point of no return; what it had done is compensated.
 public enum SagaStatus: String, Sendable, Codable, CaseIterable {
-    case pending, running, compensating, completed, rolledBack = "rolled_back", failed, cancelled
+    case pending, running, compensating, completed, rolledBack = "rolled_back", failed, cancelled, superseded
 
-    /// No further work will happen without an operator.
-    public var isFinal: Bool { [.completed, .rolledBack, .failed, .cancelled].contains(self) }
+    /// Nothing more will happen to the saga.
+    public var isFinal: Bool { [.completed, .rolledBack, .cancelled, .superseded].contains(self) }
+
+    /// No worker holds the saga in this status: final, or halted until a resume.
+    public var releasesLease: Bool { isFinal || self == .failed }
 }
 
-/// A step's lifecycle, as persisted.
+/// A step's lifecycle, as persisted. `compensationFailed` marks the step whose compensation a halted
+/// (`failed`) saga must retry when resumed.
 public enum StepStatus: String, Sendable, Codable, CaseIterable {
-    case pending, running, completed, failed, compensating, compensated
+    case pending, running, completed, failed, compensating, compensated, compensationFailed = "compensation_failed"
 }
 
 public struct SagaStepRecord: Sendable, Hashable, Codable {
@@ -19,9 +28,11 @@ public struct SagaStepRecord: Sendable, Hashable, Codable {
     public var error: String?
     public var startedAt: String?
     public var finishedAt: String?
+    /// When the current attempt, forward or compensating, began: before the step acted.
+    public var attemptStartedAt: String?
 
     public init(position: Int, name: String, status: StepStatus = .pending, attempts: Int = 0, error: String? = nil,
-                startedAt: String? = nil, finishedAt: String? = nil) {
+                startedAt: String? = nil, finishedAt: String? = nil, attemptStartedAt: String? = nil) {
         self.position = position
         self.name = name
         self.status = status
@@ -29,13 +40,14 @@ public struct SagaStepRecord: Sendable, Hashable, Codable {
         self.error = error
         self.startedAt = startedAt
         self.finishedAt = finishedAt
+        self.attemptStartedAt = attemptStartedAt
     }
 }
 
 /// One saga: what it changes, where it is, and the context its steps share (JSON).
 public struct SagaRecord: Sendable, Hashable, Codable {
     public var id: String
-    /// `create`, `resize`, `replace`, `destroy`, `snapshot`, `revert`.
+    /// `create`, `resize`, `update`, `replace`, `destroy`.
     public var kind: String
     public var resourceKind: String
     public var resourceName: String

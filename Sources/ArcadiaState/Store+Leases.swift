@@ -10,18 +10,28 @@ public enum SagaClaim: Sendable, Equatable {
     case notFound
 }
 
+/// What asking to cancel a saga found.
+public enum CancelRequest: Sendable, Equatable {
+    /// Recorded: the saga's worker (or the caller) compensates it before its point of no return.
+    case requested
+    /// Refused: `step`, a point of no return, has started or finished, so the saga can only go forward.
+    case pastPointOfNoReturn(step: String)
+    case finished(SagaStatus)
+    case notFound
+}
+
 extension Store {
 
     /// Claims one saga for `owner`: free, already `owner`'s, its lease run out, or its holder known dead.
     public func claimSaga(id: String, owner: String, leaseSeconds: Double) async throws -> SagaClaim {
-        let now = Date()
         let lockClause = engine == "postgres" ? " FOR UPDATE" : ""
         return try await withTransaction { database in
+            let now = try await self.leaseClock(database)
             guard let row = try await database.raw("""
                 SELECT status, owner, lease_expires_at FROM sagas WHERE id = \(bind: id)\(unsafeRaw: lockClause)
                 """).first()
             else { return .notFound }
-            let status = SagaStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
+            let status = try Self.decodeStatus(SagaStatus.self, row, "status")
             guard !status.isFinal else { return .finished(status) }
             let holder = try row.decode(column: "owner", as: String?.self)
             let expires = try row.decode(column: "lease_expires_at", as: String?.self)
@@ -37,9 +47,9 @@ extension Store {
     /// locked (`FOR UPDATE SKIP LOCKED`); SQLite's write lock serialises claims. Sagas in `excluding`
     /// (those this worker already tried in this pass) are passed over.
     public func claimNextRunnable(owner: String, leaseSeconds: Double, excluding: Set<String> = []) async throws -> String? {
-        let now = Date()
         let lockClause = engine == "postgres" ? " FOR UPDATE SKIP LOCKED" : ""
         return try await withTransaction { database in
+            let now = try await self.leaseClock(database)
             let rows = try await database.raw("""
                 SELECT id, owner, lease_expires_at FROM sagas WHERE status IN (\(unsafeRaw: Self.unfinishedStatuses))
                 ORDER BY created_at, id\(unsafeRaw: lockClause)
@@ -68,11 +78,13 @@ extension Store {
 
     /// Extends `owner`'s lease; false when the lease is no longer `owner`'s.
     public func renewLease(id: String, owner: String, leaseSeconds: Double) async throws -> Bool {
-        let now = Date()
-        return try await !rows("""
-            UPDATE sagas SET lease_expires_at = \(bind: Store.timestamp(now.addingTimeInterval(leaseSeconds))), heartbeat_at = \(bind: Store.timestamp(now))
-            WHERE id = \(bind: id) AND owner = \(bind: owner) RETURNING id
-            """).isEmpty
+        try await withTransaction { database in
+            let now = try await self.leaseClock(database)
+            return try await database.raw("""
+                UPDATE sagas SET lease_expires_at = \(bind: Store.timestamp(now.addingTimeInterval(leaseSeconds))), heartbeat_at = \(bind: Store.timestamp(now))
+                WHERE id = \(bind: id) AND owner = \(bind: owner) RETURNING id
+                """).first() != nil
+        }
     }
 
     /// Gives the saga up, so another worker may take it at once.
@@ -80,9 +92,25 @@ extension Store {
         try await run("UPDATE sagas SET owner = NULL, lease_expires_at = NULL WHERE id = \(bind: id) AND owner = \(bind: owner)")
     }
 
-    /// Marks the saga for cancellation; its worker compensates at the next step boundary.
-    public func requestCancel(id: String) async throws {
-        try await run("UPDATE sagas SET cancel_requested = 1, updated_at = \(bind: Store.timestamp()) WHERE id = \(bind: id)")
+    /// Asks for the saga to be cancelled, unless one of `pivotSteps` (its points of no return) has
+    /// started: then the saga can only finish, and nothing is recorded. The saga's row is locked first,
+    /// as ``beginPivotStep(sagaID:step:context:owner:)`` locks it, so the two never both succeed.
+    public func requestCancel(id: String, pivotSteps: Set<String>) async throws -> CancelRequest {
+        let lockClause = engine == "postgres" ? " FOR UPDATE" : ""
+        return try await withTransaction { database in
+            guard let row = try await database.raw("SELECT id, status FROM sagas WHERE id = \(bind: id)\(unsafeRaw: lockClause)").first() else {
+                return .notFound
+            }
+            let status = try Self.decodeStatus(SagaStatus.self, row, "status")
+            guard !status.isFinal else { return .finished(status) }
+            for step in try await database.raw("SELECT name, status FROM saga_steps WHERE saga_id = \(bind: id) ORDER BY position").all() {
+                let name = try step.decode(column: "name", as: String.self)
+                let stepStatus = try Self.decodeStatus(StepStatus.self, step, "status")
+                if pivotSteps.contains(name), [.running, .completed].contains(stepStatus) { return .pastPointOfNoReturn(step: name) }
+            }
+            try await database.raw("UPDATE sagas SET cancel_requested = 1, updated_at = \(bind: Store.timestamp()) WHERE id = \(bind: id)").run()
+            return .requested
+        }
     }
 
     public func isCancelRequested(id: String) async throws -> Bool {

@@ -5,57 +5,103 @@ import Glibc
 #endif
 
 extension Store {
-    static let applyLockKey: Int64 = 0x4152_4341_4449_4102
+    /// How long the PostgreSQL apply lock lasts without a renewal; it is renewed every third of that.
+    public static let applyLockSeconds = 30.0
 
-    /// Runs `body` holding the state's apply lock: a file lock beside the SQLite file, or a PostgreSQL
-    /// advisory lock. Both die with the process, so a killed apply never leaves the state locked.
-    /// A second holder gets an error naming the first and since when.
-    public func withApplyLock<T: Sendable>(holder: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        let release = try await acquireApplyLock(holder: holder)
-        do {
-            let result = try await body()
-            try await release()
-            return result
-        } catch {
-            try? await release()
-            throw error
-        }
-    }
-
-    private func acquireApplyLock(holder: String) async throws -> @Sendable () async throws -> Void {
+    /// Runs `body` holding the state's apply lock, and says who holds it (`holder`, in words) in
+    /// `arcadia_locks` for the message a second holder gets.
+    ///
+    /// SQLite: a file lock beside the database file, which dies with the process. PostgreSQL: a lease
+    /// row renewed every ten seconds that runs out 30 s after its holder stops renewing it, whether
+    /// the holder was killed, its host vanished or its connection hangs; a holder on this host that is
+    /// provably dead is replaced at once. No session state is involved, so it works through PgBouncer
+    /// in transaction mode too. If the lease is lost while `body` runs, `body` is cancelled.
+    public func withApplyLock<T: Sendable>(holder: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let owner = WorkerIdentity.current.description
         switch engine {
         case "sqlite":
             let path = String(location.dropFirst("sqlite:".count)) + ".lock"
             let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw StoreError("cannot open the apply lock \(path): \(String(cString: strerror(errno)))") }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-                close(descriptor)
-                throw try await heldError()
-            }
-            try await recordHolder(holder)
-            return { flock(descriptor, LOCK_UN); close(descriptor) }
+            defer { close(descriptor) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { throw try await heldError() }
+            defer { flock(descriptor, LOCK_UN) }
+            try await run("""
+                INSERT INTO arcadia_locks (name, holder, owner, since) VALUES ('apply', \(bind: holder), \(bind: owner), \(bind: Store.timestamp()))
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, owner = excluded.owner, since = excluded.since, expires_at = NULL
+                """)
+            return try await body()
         default:
-            let acquired = try await rows("SELECT pg_try_advisory_lock(\(unsafeRaw: String(Self.applyLockKey))) AS ok").first?
-                .decode(column: "ok", as: Bool.self)
-            guard acquired == true else { throw try await heldError() }
-            try await recordHolder(holder)
-            return { [self] in try await run("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.applyLockKey)))") }
+            try await takeLeasedLock(holder: holder, owner: owner)
+            do {
+                let result = try await withThrowingTaskGroup(of: T?.self) { group in
+                    group.addTask { try await body() }
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: .seconds(Self.applyLockSeconds / 3))
+                            guard try await self.renewLeasedLock(owner: owner) else {
+                                throw StoreError("the apply lock on \(self.location) was taken over while this apply held it (its lease ran out); stopping")
+                            }
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    while let result = try await group.next() {
+                        if let result { return result }
+                    }
+                    throw CancellationError()
+                }
+                try await run("DELETE FROM arcadia_locks WHERE name = 'apply' AND owner = \(bind: owner)")
+                return result
+            } catch {
+                try? await run("DELETE FROM arcadia_locks WHERE name = 'apply' AND owner = \(bind: owner)")
+                throw error
+            }
         }
     }
 
-    private func recordHolder(_ holder: String) async throws {
-        try await run("""
-            INSERT INTO arcadia_locks (name, holder, since) VALUES ('apply', \(bind: holder), \(bind: Store.timestamp()))
-            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, since = excluded.since
-            """)
+    /// Takes the lease row if it is free, run out, or held by a provably dead process; the update is
+    /// conditional on the row being as it was read, so two takers never both win.
+    private func takeLeasedLock(holder: String, owner: String) async throws {
+        let taken = try await withTransaction { database -> Bool in
+            let now = try await self.leaseClock(database)
+            let expires = Store.timestamp(now.addingTimeInterval(Self.applyLockSeconds))
+            guard let row = try await database.raw("SELECT owner, expires_at FROM arcadia_locks WHERE name = 'apply'").first() else {
+                return try await database.raw("""
+                    INSERT INTO arcadia_locks (name, holder, owner, since, expires_at)
+                    VALUES ('apply', \(bind: holder), \(bind: owner), \(bind: Store.timestamp(now)), \(bind: expires))
+                    ON CONFLICT (name) DO NOTHING RETURNING name
+                    """).first() != nil
+            }
+            let current = try row.decode(column: "owner", as: String?.self)
+            let currentExpiry = try row.decode(column: "expires_at", as: String?.self)
+            if let current, let currentExpiry, currentExpiry > Store.timestamp(now), !WorkerIdentity.isDead(current) { return false }
+            return try await database.raw("""
+                UPDATE arcadia_locks SET holder = \(bind: holder), owner = \(bind: owner), since = \(bind: Store.timestamp(now)), expires_at = \(bind: expires)
+                WHERE name = 'apply' AND owner IS NOT DISTINCT FROM \(bind: current) AND expires_at IS NOT DISTINCT FROM \(bind: currentExpiry)
+                RETURNING name
+                """).first() != nil
+        }
+        guard taken else { throw try await heldError() }
+    }
+
+    private func renewLeasedLock(owner: String) async throws -> Bool {
+        try await withTransaction { database in
+            let now = try await self.leaseClock(database)
+            return try await database.raw("""
+                UPDATE arcadia_locks SET expires_at = \(bind: Store.timestamp(now.addingTimeInterval(Self.applyLockSeconds)))
+                WHERE name = 'apply' AND owner = \(bind: owner) RETURNING name
+                """).first() != nil
+        }
     }
 
     private func heldError() async throws -> StoreError {
-        let row = try await rows("SELECT holder, since FROM arcadia_locks WHERE name = 'apply'").first
+        let row = try await rows("SELECT holder, since, expires_at FROM arcadia_locks WHERE name = 'apply'").first
         let holder = try row?.decode(column: "holder", as: String.self) ?? "another process"
         let since = try row?.decode(column: "since", as: String.self) ?? "an unknown time"
+        let expiry = try row?.decode(column: "expires_at", as: String?.self)
+        let lease = expiry.map { "; its lease runs until \($0) unless renewed, so a holder that died frees it by then" } ?? ""
         return StoreError(
-            "another apply holds the state lock on \(location): \(holder), since \(since); wait for it to finish (`arcadia sagas list` shows its progress)"
+            "another apply holds the state lock on \(location): \(holder), since \(since)\(lease); wait for it to finish (`arcadia sagas list` shows its progress)"
         )
     }
 }

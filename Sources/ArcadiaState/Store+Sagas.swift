@@ -13,9 +13,10 @@ extension Store {
                 """).run()
             for step in saga.steps {
                 try await database.raw("""
-                    INSERT INTO saga_steps (saga_id, position, name, status, attempts, error, started_at, finished_at)
+                    INSERT INTO saga_steps (saga_id, position, name, status, attempts, error, started_at, finished_at, attempt_started_at)
                     VALUES (\(bind: saga.id), \(bind: step.position), \(bind: step.name), \(bind: step.status.rawValue),
-                            \(bind: step.attempts), \(bind: step.error), \(bind: step.startedAt), \(bind: step.finishedAt))
+                            \(bind: step.attempts), \(bind: step.error), \(bind: step.startedAt), \(bind: step.finishedAt),
+                            \(bind: step.attemptStartedAt))
                     """).run()
             }
         }
@@ -28,16 +29,42 @@ extension Store {
         let now = Store.timestamp()
         try await withTransaction { database in
             try await Self.updateSaga(database, id: sagaID, status: sagaStatus, context: context, error: error, owner: owner, now: now)
-            try await database.raw("""
-                UPDATE saga_steps SET status = \(bind: step.status.rawValue), attempts = \(bind: step.attempts),
-                    error = \(bind: step.error), started_at = \(bind: step.startedAt), finished_at = \(bind: step.finishedAt)
-                WHERE saga_id = \(bind: sagaID) AND position = \(bind: step.position)
-                """).run()
+            try await Self.updateStep(database, sagaID: sagaID, step: step)
         }
     }
 
+    /// Marks a point-of-no-return step `running`, unless an operator asked for the saga to be
+    /// cancelled: returns false then, and writes nothing. Atomic with ``requestCancel(id:pivotSteps:)``
+    /// (both lock the saga's row first), so a cancel either lands before the step starts, and the
+    /// saga is compensated, or is refused because the step has started.
+    public func beginPivotStep(sagaID: String, step: SagaStepRecord, context: String, owner: String) async throws -> Bool {
+        let now = Store.timestamp()
+        return try await withTransaction { database in
+            let updated = try await database.raw("""
+                UPDATE sagas SET status = \(bind: SagaStatus.running.rawValue), context = \(bind: context), error = NULL, updated_at = \(bind: now)
+                WHERE id = \(bind: sagaID) AND owner = \(bind: owner) AND cancel_requested = 0 RETURNING id
+                """).first()
+            guard updated != nil else {
+                let row = try await database.raw("SELECT owner, cancel_requested FROM sagas WHERE id = \(bind: sagaID)").first()
+                guard try row?.decode(column: "owner", as: String?.self) == owner else { throw StoreError.leaseLost(sagaID: sagaID, owner: owner) }
+                return false
+            }
+            try await Self.updateStep(database, sagaID: sagaID, step: step)
+            return true
+        }
+    }
+
+    private static func updateStep(_ database: any SQLDatabase, sagaID: String, step: SagaStepRecord) async throws {
+        try await database.raw("""
+            UPDATE saga_steps SET status = \(bind: step.status.rawValue), attempts = \(bind: step.attempts),
+                error = \(bind: step.error), started_at = \(bind: step.startedAt), finished_at = \(bind: step.finishedAt),
+                attempt_started_at = \(bind: step.attemptStartedAt)
+            WHERE saga_id = \(bind: sagaID) AND position = \(bind: step.position)
+            """).run()
+    }
+
     /// Sets the saga's status and context; fenced by `owner`'s lease as ``recordStep(sagaID:step:sagaStatus:context:error:owner:)`` is.
-    /// A final status releases the lease.
+    /// A final or halted (`failed`) status releases the lease.
     public func updateSaga(id: String, status: SagaStatus, context: String, error: String? = nil, owner: String? = nil) async throws {
         let now = Store.timestamp()
         try await withTransaction { database in
@@ -48,7 +75,7 @@ extension Store {
     private static func updateSaga(
         _ database: any SQLDatabase, id: String, status: SagaStatus, context: String, error: String?, owner: String?, now: String
     ) async throws {
-        let release: SQLQueryString = status.isFinal ? ", owner = NULL, lease_expires_at = NULL" : ""
+        let release: SQLQueryString = status.releasesLease ? ", owner = NULL, lease_expires_at = NULL" : ""
         let fence: SQLQueryString = owner.map { " AND owner = \(bind: $0)" } ?? ""
         let updated = try await database.raw("""
             UPDATE sagas SET status = \(bind: status.rawValue), context = \(bind: context), error = \(bind: error),
@@ -62,7 +89,7 @@ extension Store {
     public func saga(id: String) async throws -> SagaRecord? {
         // Ids are hex and dashes; anything else would be a LIKE pattern, not a prefix.
         guard !id.isEmpty, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return nil }
-        let matches = try await rows("SELECT * FROM sagas WHERE id LIKE \(bind: id + "%") ORDER BY created_at LIMIT 2")
+        let matches = try await rows("SELECT * FROM sagas WHERE id LIKE \(bind: id.lowercased() + "%") ORDER BY created_at LIMIT 2")
         guard matches.count == 1, let row = matches.first else {
             if matches.count > 1 { throw StoreError("saga id '\(id)' is ambiguous; give more characters") }
             return nil
@@ -72,11 +99,12 @@ extension Store {
             SagaStepRecord(
                 position: try row.decode(column: "position", as: Int.self),
                 name: try row.decode(column: "name", as: String.self),
-                status: StepStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
+                status: try Self.decodeStatus(StepStatus.self, row, "status"),
                 attempts: try row.decode(column: "attempts", as: Int.self),
                 error: try row.decode(column: "error", as: String?.self),
                 startedAt: try row.decode(column: "started_at", as: String?.self),
-                finishedAt: try row.decode(column: "finished_at", as: String?.self)
+                finishedAt: try row.decode(column: "finished_at", as: String?.self),
+                attemptStartedAt: try row.decode(column: "attempt_started_at", as: String?.self)
             )
         }
         return saga
@@ -88,7 +116,8 @@ extension Store {
         return try await rows("SELECT * FROM sagas \(filter) ORDER BY created_at DESC, id").map(Self.saga)
     }
 
-    /// Sagas that never reached a final status (running, pending, compensating), without their steps.
+    /// Sagas that never reached a final status (pending, running, compensating, or halted `failed`),
+    /// without their steps, oldest first.
     public func unfinishedSagas() async throws -> [SagaRecord] {
         try await rows("SELECT * FROM sagas WHERE status IN (\(unsafeRaw: Self.unfinishedStatuses)) ORDER BY created_at").map(Self.saga)
     }
@@ -96,13 +125,22 @@ extension Store {
     /// The statuses a saga can still leave (and a worker can claim it in), as an SQL list.
     static let unfinishedStatuses = SagaStatus.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
+    /// A status column's value; one this Arcadia does not know is an error, never a guess.
+    static func decodeStatus<S: RawRepresentable<String>>(_ type: S.Type, _ row: any SQLRow, _ column: String) throws -> S {
+        let text = try row.decode(column: column, as: String.self)
+        guard let status = S(rawValue: text) else {
+            throw StoreError("the state holds the \(column) '\(text)', which this Arcadia does not know; was it written by a newer Arcadia?")
+        }
+        return status
+    }
+
     private static func saga(_ row: any SQLRow) throws -> SagaRecord {
         SagaRecord(
             id: try row.decode(column: "id", as: String.self),
             kind: try row.decode(column: "kind", as: String.self),
             resourceKind: try row.decode(column: "resource_kind", as: String.self),
             resourceName: try row.decode(column: "resource_name", as: String.self),
-            status: SagaStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
+            status: try decodeStatus(SagaStatus.self, row, "status"),
             context: try row.decode(column: "context", as: String.self),
             error: try row.decode(column: "error", as: String?.self),
             createdAt: try row.decode(column: "created_at", as: String.self),

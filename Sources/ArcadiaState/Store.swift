@@ -23,9 +23,13 @@ public final class Store: Sendable {
     }
 
     /// Opens the store (creating the SQLite file and its directory on demand), migrates it, runs `body`, closes it.
+    ///
+    /// SQLite runs in WAL mode, so a reader (another `arcadia sagas list`, a backup) never blocks the
+    /// ledger's writes, and a write waits up to `busyTimeout` for another writer before it fails.
     public static func withStore<T: Sendable>(
         _ url: DatabaseURL,
         logger: Logger,
+        busyTimeout: Duration = Store.defaultBusyTimeout,
         _ body: @Sendable (Store) async throws -> T
     ) async throws -> T {
         switch url {
@@ -41,9 +45,11 @@ public final class Store: Sendable {
                 throw StoreError("cannot open the state database at \(path): \(error)")
             }
             let store = Store(database: connection.sql(), engine: "sqlite", location: url.description)
+            let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
             let prepare: @Sendable (Store) async throws -> Void = { store in
+                try await store.database.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
+                try await store.database.raw("PRAGMA journal_mode = WAL").run()
                 try await store.database.raw("PRAGMA foreign_keys = ON").run()
-                try await store.database.raw("PRAGMA busy_timeout = 5000").run()
             }
             return try await store.serve(logger: logger, prepare: prepare, close: { try await connection.close() }, body)
         case .postgres(let text):
@@ -101,6 +107,20 @@ public final class Store: Sendable {
                 throw error
             }
         }
+    }
+
+    /// How long an SQLite write waits for another process's write before it fails: the ledger's
+    /// writes are small, so only a stuck writer makes one wait this long.
+    public static let defaultBusyTimeout: Duration = .seconds(30)
+
+    /// The time leases and locks are measured by: the database server's clock on PostgreSQL, so workers
+    /// on hosts whose clocks disagree still agree on when a lease runs out; this machine's for SQLite,
+    /// whose file only this machine's processes share.
+    func leaseClock(_ database: any SQLDatabase) async throws -> Date {
+        guard engine == "postgres" else { return Date() }
+        let row = try await database.raw("SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS now").first()
+        guard let seconds = try row?.decode(column: "now", as: Double.self) else { throw StoreError("the database did not say what time it is") }
+        return Date(timeIntervalSince1970: seconds)
     }
 
     static func timestamp(_ date: Date = Date()) -> String {

@@ -3,37 +3,66 @@ import Foundation
 import Glibc
 #endif
 
-/// Who holds a lease or a lock: `host:pid:nonce`. On the same host, a holder whose process is gone
-/// can be recognised at once instead of waiting for its lease to run out.
+/// Who holds a lease or a lock: `host:pid:nonce:process`, where `process` names the boot, the pid
+/// namespace and the process's start time (`<boot id>.<pid namespace>.<start ticks>`).
+///
+/// A holder can be recognised as dead at once, instead of when its lease runs out, only when its pid
+/// provably means the same thing here: the same host name, the same boot and the same pid namespace.
+/// Two containers sharing a host name (host networking) have different pid namespaces, so neither
+/// judges the other by its pid. A pid that was reused by another process has another start time.
 public struct WorkerIdentity: Sendable, Hashable, CustomStringConvertible {
     public let host: String
     public let pid: Int32
     public let nonce: String
+    /// `<boot id>.<pid namespace>.<start ticks>`, or empty where /proc does not say.
+    public let process: String
 
-    /// This process. `ARCADIA_WORKER_HOST` replaces the host name, e.g. to tell containers on one host apart.
+    /// This process. `host` is `ARCADIA_WORKER_HOST` when the CLI sets it, else the machine's name.
     public static let current = WorkerIdentity(
         host: ProcessInfo.processInfo.environment["ARCADIA_WORKER_HOST"] ?? ProcessInfo.processInfo.hostName,
-        pid: getpid(), nonce: String(UUID().uuidString.prefix(8)).lowercased()
+        pid: getpid(), nonce: String(UUID().uuidString.prefix(8)).lowercased(), process: processKey(pid: getpid()) ?? ""
     )
 
-    public init(host: String, pid: Int32, nonce: String) {
+    public init(host: String, pid: Int32, nonce: String, process: String) {
         self.host = host
         self.pid = pid
         self.nonce = nonce
+        self.process = process
     }
 
     public init?(parsing text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 3, let pid = Int32(parts[1]) else { return nil }
-        self.init(host: String(parts[0]), pid: pid, nonce: String(parts[2]))
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 4, let pid = Int32(parts[1]) else { return nil }
+        self.init(host: String(parts[0]), pid: pid, nonce: String(parts[2]), process: String(parts[3]))
     }
 
-    public var description: String { "\(host):\(pid):\(nonce)" }
+    public var description: String { "\(host):\(pid):\(nonce):\(process)" }
 
-    /// True only when the holder is known to be dead: same host, and no such process.
+    /// True only when the holder is provably dead: same host, boot and pid namespace as this process,
+    /// and its pid is gone or now belongs to a process that started at another time. A holder written
+    /// in an older format, or from another namespace, is never judged dead: its lease must run out.
     public static func isDead(_ holder: String) -> Bool {
-        guard let identity = WorkerIdentity(parsing: holder), identity.host == current.host else { return false }
+        guard let identity = WorkerIdentity(parsing: holder), identity.host == current.host, !current.process.isEmpty else { return false }
+        let (theirs, ours) = (identity.process.split(separator: "."), current.process.split(separator: "."))
+        guard theirs.count == 3, ours.count == 3, theirs[0] == ours[0], theirs[1] == ours[1] else { return false }
         if identity.pid == current.pid { return identity.nonce != current.nonce }
-        return kill(identity.pid, 0) != 0 && errno == ESRCH
+        guard kill(identity.pid, 0) == 0 || errno != ESRCH else { return true }
+        guard let running = processKey(pid: identity.pid) else { return false }
+        return running.split(separator: ".").last != theirs[2]
+    }
+
+    /// `<boot id>.<pid namespace inode>.<start ticks>` for a pid, read from /proc; nil where it cannot be read.
+    static func processKey(pid: Int32) -> String? {
+        guard let boot = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "-", with: ""),
+              let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")
+                .filter(\.isNumber),
+              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // Field 22 (starttime); fields after the command's closing parenthesis start at field 3.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, !boot.isEmpty, !namespace.isEmpty else { return nil }
+        return "\(boot.prefix(12)).\(namespace).\(fields[19])"
     }
 }

@@ -91,7 +91,9 @@ public struct DigitalOceanClient: Sendable {
             attempt += 1
             try await pacer.acquire()
             do {
-                return try await sendOnce(method, path, query: query, body: body)
+                return try await sendOnce(method, path, query: query, body: body, timeout: try RequestFence.timeout(for: "\(method.rawValue) \(path)", within: requestTimeout))
+            } catch let error as DigitalOceanError where error.code == .fenced {
+                throw error
             } catch let error as DigitalOceanError {
                 let retriable = error.status == 429 || (repeatable && error.isTransient)
                 if let retryAfter = error.retryAfter, error.status == 429 {
@@ -112,7 +114,7 @@ public struct DigitalOceanClient: Sendable {
     }
 
     /// One attempt, with the time-out; cancellation is passed through as `CancellationError`.
-    private func sendOnce(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Data?) async throws -> Data {
+    private func sendOnce(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Data?, timeout: TimeAmount) async throws -> Data {
         let label = "\(method.rawValue) \(path)"
         var request = HTTPClientRequest(url: apiURL + path + Self.encode(query))
         request.method = method
@@ -127,7 +129,7 @@ public struct DigitalOceanClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: requestTimeout)
+            response = try await httpClient.execute(request, timeout: timeout)
             bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }

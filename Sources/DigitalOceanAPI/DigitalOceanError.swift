@@ -15,6 +15,8 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
         /// A `POST` failed in a way that leaves open whether DigitalOcean carried it out (a lost answer,
         /// a 5xx): the caller must look before it tries again, e.g. for a droplet carrying its saga tag.
         public static let outcomeUnknown = Code(raw: "outcome_unknown")
+        /// Not sent: the task's ``RequestFence`` (a saga worker's lease) runs out before the request could finish.
+        public static let fenced = Code(raw: "fenced")
         public var description: String { raw }
     }
 

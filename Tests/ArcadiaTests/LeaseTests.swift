@@ -49,7 +49,7 @@ import Testing
                 let journal = SagaRunnerTests.Journal()
                 let id = try await insertSaga(store, steps: ["A", "B"], status: .running, stepStatuses: [.completed, .running])
                 // A dead process on this host (no such pid) held it with an hour's lease.
-                let dead = WorkerIdentity(host: WorkerIdentity.current.host, pid: Int32.max - 7, nonce: "deadbeef").description
+                let dead = WorkerIdentity(host: WorkerIdentity.current.host, pid: Int32.max - 7, nonce: "deadbeef", process: WorkerIdentity.current.process).description
                 #expect(try await store.claimSaga(id: id, owner: dead, leaseSeconds: 3_600) == .claimed)
                 let runner = SagaRunner(environment: sim.stepEnvironment(store: store), registry: registry(journal, ["A", "B"]))
                 let results = try await runner.resume(parallelism: 4)
@@ -92,7 +92,7 @@ import Testing
             try await withTemporaryStore(engine: engine) { store, _ in
                 let journal = SagaRunnerTests.Journal()
                 let id = try await insertSaga(store, steps: ["A", "B", "C"], status: .running, stepStatuses: [.completed, .completed, .pending])
-                try await store.requestCancel(id: id)
+                #expect(try await store.requestCancel(id: id, pivotSteps: []) == .requested)
                 let runner = SagaRunner(environment: sim.stepEnvironment(store: store), registry: registry(journal, ["A", "B", "C"]))
                 #expect(try await runner.run(sagaID: id) == .cancelled)
                 #expect(journal.all == ["compensate B", "compensate A"])

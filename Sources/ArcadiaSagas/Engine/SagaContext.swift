@@ -21,6 +21,10 @@ public struct SagaContext: Sendable, Hashable, Codable {
         case snapshotID
         /// Comma-separated fields whose drift this saga reverts.
         case revertsDrift
+        /// Set when compensation starts: the status it ends in (`rolled_back`, `cancelled`, `superseded`),
+        /// and why it started, so a resumed compensation ends as it would have.
+        case compensationEnding
+        case compensationCause
     }
 
     public var values: [String: String]

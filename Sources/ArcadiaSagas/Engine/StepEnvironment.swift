@@ -17,6 +17,8 @@ public struct StepEnvironment: Sendable {
     public var retryBaseDelay: Duration
     /// No retry of a step starts after this long since its first attempt.
     public var stepDeadline: Duration
+    /// The attempt being run, set by the runner; nil when a step is called on its own.
+    public var invocation: StepInvocation?
 
     public init(
         client: DigitalOceanClient, store: Store, logger: Logger, pollInterval: Duration = .seconds(3),

@@ -6,9 +6,17 @@ public struct StepError: Error, Sendable, CustomStringConvertible {
     public var isTransient: Bool
     /// Seconds the API asked us to wait before retrying.
     public var retryAfter: Double?
+    /// The step is sure it changed nothing (it refused before acting): a point-of-no-return step that
+    /// fails this way leaves its saga free to roll back.
+    public var changedNothing = false
 
     public static func permanent(_ message: String) -> StepError {
         StepError(message: message, isTransient: false)
+    }
+
+    /// A permanent failure before the step changed anything.
+    public static func refused(_ message: String) -> StepError {
+        StepError(message: message, isTransient: false, changedNothing: true)
     }
 
     public static func transient(_ message: String, retryAfter: Double? = nil) -> StepError {

@@ -19,18 +19,17 @@ public struct Reconciler: Sendable {
     public func plan(desired: [DesiredResource]) async throws -> Plan {
         let live = try await InventorySync(client: client, store: store).syncDroplets()
         let applied = try await appliedDroplets()
-        let unfinished = try await store.unfinishedSagas()
-        var diff = Differ.diff(
-            desired: desired, applied: applied, live: live,
-            unfinishedSagas: Dictionary(unfinished.map { (Ownership.sagaTag(forSagaID: $0.id), $0.id) }, uniquingKeysWith: { first, _ in first })
-        )
+        let unfinished = try await store.unfinishedSagas().map {
+            UnfinishedSaga(id: $0.id, kind: $0.kind, status: $0.status.rawValue, resourceKind: $0.resourceKind, resourceName: $0.resourceName)
+        }
+        var diff = Differ.diff(desired: desired, applied: applied, live: live, unfinishedSagas: unfinished)
         var problems: [String] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
             let catalogue = try await catalogue()
             diff = catalogue.withoutImpossibleReverts(diff, live: live)
             problems = catalogue.problems(for: diff.changes, live: live)
         }
-        var plan = Planner.plan(diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live))
+        var plan = Planner.plan(diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live, unfinished: unfinished))
         plan.errors += problems
         try await recordDrift(plan.drift)
         return plan

@@ -1,3 +1,4 @@
+import ArcadiaState
 import DigitalOceanAPI
 import Foundation
 
@@ -33,31 +34,74 @@ extension StepEnvironment {
         }
     }
 
-    /// Starts a droplet action once the droplet is unlocked and waits for it to complete.
+    /// Starts a droplet action and waits for it to complete, never starting one this step already started.
     ///
-    /// When the answer to the `POST` is lost, DigitalOcean may or may not have started the action, and
-    /// starting it twice could, for a snapshot, leave a second one. So the droplet's recent actions are
-    /// read: one of the same type started since just before the `POST` is adopted and waited for.
+    /// - A re-run first waits for the action of this type that the ledger says this step started.
+    /// - When an earlier attempt may have posted without the ledger knowing (it was killed between the
+    ///   POST and the ledger write, or the answer was lost), an action of the same type on the droplet
+    ///   that started since that attempt and that the saga has not used is adopted instead of posting.
+    /// - Otherwise it posts, once the droplet is unlocked, and records the action's id at once.
     func perform(_ request: DropletActionRequest, dropletID: Int) async throws {
+        if let action = try await startedEarlier(request.type, dropletID: dropletID) {
+            try await waitForAction(action, dropletID: dropletID)
+            return
+        }
         _ = try await waitUntilUnlocked(dropletID: dropletID)
         let posted = Date()
         let action: Action
         do {
             action = try await client.performDropletAction(dropletID: dropletID, request)
         } catch let error as DigitalOceanError where error.code == .outcomeUnknown {
-            guard let started = try await recentAction(of: request.type, dropletID: dropletID, since: posted) else { throw error }
+            guard let started = try await unusedAction(request.type, dropletID: dropletID, since: posted) else { throw error }
             logger.info("adopting an action whose answer was lost", metadata: ["arcadia.action.id": "\(started.id)"])
             action = started
         }
+        try await invocation?.at(.afterPost)
+        try await record(action, dropletID: dropletID)
+        try await invocation?.at(.polling)
         try await waitForAction(action, dropletID: dropletID)
     }
 
-    /// An action of `type` on the droplet that started at `since` or later (allowing a minute of clock skew).
-    private func recentAction(of type: String, dropletID: Int, since: Date) async throws -> Action? {
-        let earliest = since.addingTimeInterval(-60)
+    /// The action of `type` on the droplet that this step's earlier attempt started, from the ledger or,
+    /// when that attempt may have acted unrecorded, from the droplet's recent actions; nil if none.
+    /// With `phase: .execute`, a compensation asks for the forward action it must wait for.
+    func startedEarlier(_ type: String, dropletID: Int, phase: SagaActionRecord.Phase? = nil) async throws -> Action? {
+        guard let invocation else { return nil }
+        let known = (phase == .execute ? invocation.forwardActions : invocation.ownActions)
+            .last { $0.actionType == type && $0.resourceID == String(dropletID) }
+        if let known {
+            return try await client.getDropletAction(dropletID: dropletID, actionID: known.actionID)
+        }
+        let since = phase == .execute ? (invocation.forwardSince ?? invocation.adoptSince) : invocation.adoptSince
+        guard invocation.mayHaveActed || phase == .execute, let found = try await unusedAction(type, dropletID: dropletID, since: since) else { return nil }
+        logger.info("adopting an action an interrupted attempt started", metadata: ["arcadia.action.id": "\(found.id)"])
+        try await record(found, dropletID: dropletID)
+        return found
+    }
+
+    /// An action of `type` on the droplet that started at `since` or later (DigitalOcean's clock may
+    /// run a few seconds apart from ours) and that this saga has not already used.
+    private func unusedAction(_ type: String, dropletID: Int, since: Date) async throws -> Action? {
+        let earliest = since.addingTimeInterval(-Self.clockSkewAllowance)
+        let used = invocation?.usedActionIDs ?? []
         return try await client.recentDropletActions(dropletID: dropletID).first { action in
-            guard action.type == type, let started = action.startedAt.flatMap({ try? Date($0, strategy: .iso8601) }) else { return false }
+            guard action.type == type, !used.contains(action.id),
+                  let started = action.startedAt.flatMap({ try? Date($0, strategy: .iso8601) })
+            else { return false }
             return started >= earliest
         }
+    }
+
+    /// Seconds DigitalOcean's timestamps may lead or lag ours.
+    static let clockSkewAllowance: TimeInterval = 5
+
+    /// Writes the action to the saga's ledger, fenced by the lease.
+    private func record(_ action: Action, dropletID: Int) async throws {
+        guard let invocation else { return }
+        let record = SagaActionRecord(
+            position: invocation.position, phase: invocation.phase, actionID: action.id, actionType: action.type, resourceID: String(dropletID)
+        )
+        try await store.recordAction(sagaID: invocation.sagaID, record, owner: invocation.owner)
+        invocation.ledger.append(record)
     }
 }

@@ -1,0 +1,32 @@
+import ArcadiaSagas
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Saga-worker settings the CLI reads from the environment and hands to the library.
+enum WorkerSettings {
+    /// `ARCADIA_LEASE_SECONDS`, else 30.
+    static var leaseSeconds: Double {
+        ProcessInfo.processInfo.environment["ARCADIA_LEASE_SECONDS"].flatMap(Double.init).map { max(0.5, $0) } ?? SagaRunner.defaultLeaseSeconds
+    }
+
+    /// The crash suite's hook: `ARCADIA_CRASH_AT=<saga-kind>:<step>:<point>` kills this process with
+    /// SIGKILL at that point, as a power cut or the OOM killer would.
+    static var hooks: SagaHooks {
+        guard let text = ProcessInfo.processInfo.environment["ARCADIA_CRASH_AT"], let target = SagaPoint(parsing: text) else { return .none }
+        return SagaHooks { point in
+            if point == target { kill(getpid(), SIGKILL) }
+        }
+    }
+}
+
+extension Session {
+    /// A saga runner for this session, with the CLI's worker settings.
+    func runner(leaseSeconds: Double = WorkerSettings.leaseSeconds, recheck: SagaRecheck? = nil) -> SagaRunner {
+        SagaRunner(
+            environment: stepEnvironment, leaseSeconds: leaseSeconds, hooks: WorkerSettings.hooks, recheck: recheck,
+            onProgress: ProgressPrinter.print
+        )
+    }
+}

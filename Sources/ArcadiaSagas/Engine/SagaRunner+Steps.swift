@@ -1,0 +1,253 @@
+import ArcadiaState
+import DigitalOceanAPI
+import Foundation
+
+extension SagaRunner {
+    /// A step failed for good; the caller decides between compensating and halting.
+    struct StepFailed: Error {
+        var failure: StepError
+    }
+
+    /// An operator's cancel landed before the point of no return started.
+    struct CancelledBeforePointOfNoReturn: Error {}
+
+    /// Runs a claimed saga from where its ledger stands: on with its compensation, cancelled,
+    /// superseded, or forward.
+    func runClaimed(sagaID: String) async throws -> SagaStatus {
+        let store = environment.store
+        guard var saga = try await store.saga(id: sagaID) else { throw StepError.permanent("no saga \(sagaID)") }
+        var context = try SagaContext.decode(saga.context)
+        let steps = try saga.steps.map { try registry.step(named: $0.name) }
+        let actions = ActionLedger(try await store.actions(sagaID: sagaID))
+        let acted = saga.steps.lastIndex { $0.status != .pending } ?? -1
+
+        // Compensating (or halted while compensating): carry on with it. A ledger from before the ending
+        // was recorded says so by its statuses alone.
+        let wasCompensating = saga.status == .compensating || saga.steps.contains { [.compensated, .compensationFailed].contains($0.status) }
+        if let ending = context[.compensationEnding].flatMap(SagaStatus.init(rawValue:)) ?? (wasCompensating ? .rolledBack : nil) {
+            let cause = context[.compensationCause] ?? saga.error ?? "resumed its compensation"
+            return try await compensate(&saga, steps: steps, through: acted, context: context, actions: actions, cause: cause,
+                                        ending: saga.cancelRequested ? .cancelled : ending)
+        }
+        let pointOfNoReturn = passedPointOfNoReturn(saga, steps: steps)
+        if pointOfNoReturn == nil {
+            if saga.cancelRequested {
+                return try await compensate(&saga, steps: steps, through: acted, context: context, actions: actions,
+                                            cause: "cancelled by an operator", ending: .cancelled)
+            }
+            if let reason = recheck?.reasonToSupersede(saga, context: context) {
+                return try await compensate(&saga, steps: steps, through: acted, context: context, actions: actions,
+                                            cause: "superseded: \(reason)", ending: .superseded)
+            }
+        } else if let reason = recheck?.reasonToSupersede(saga, context: context) {
+            environment.logger.notice("saga is past its point of no return; finishing it although \(reason)", metadata: ["arcadia.saga.id": "\(saga.id)"])
+        }
+
+        saga.status = .running
+        try await ledger { try await store.updateSaga(id: saga.id, status: .running, context: context.encoded(), owner: owner) }
+        var passed = pointOfNoReturn
+        var cancelNote: String?
+        for index in saga.steps.indices where saga.steps[index].status != .completed {
+            if try await ledger({ try await store.isCancelRequested(id: saga.id) }) {
+                if let passed {
+                    cancelNote = "a cancel was requested after its point of no return (\(passed)); it finished instead"
+                } else {
+                    return try await compensate(&saga, steps: steps, through: index - 1, context: context, actions: actions,
+                                                cause: "cancelled by an operator", ending: .cancelled)
+                }
+            }
+            var record = saga.steps[index]
+            do {
+                context = try await execute(steps[index], record: &record, saga: saga, context: context, actions: actions, guardsCancel: passed == nil)
+                saga.steps[index] = record
+                if steps[index].isPointOfNoReturn { passed = passed ?? steps[index].name }
+            } catch is CancelledBeforePointOfNoReturn {
+                return try await compensate(&saga, steps: steps, through: index - 1, context: context, actions: actions,
+                                            cause: "cancelled by an operator", ending: .cancelled)
+            } catch let failed as StepFailed {
+                let failure = failed.failure
+                record.status = .failed
+                record.error = failure.message
+                record.finishedAt = Self.now()
+                saga.steps[index] = record
+                onProgress(.stepFailed(saga: saga, step: record.name, error: failure.message))
+                if steps[index].isPointOfNoReturn && !failure.changedNothing { passed = passed ?? steps[index].name }
+                if let passed {
+                    let message = "\(failure.message); the saga is past its point of no return (\(passed)), so it was not rolled back: "
+                        + "fix the cause, then `arcadia sagas resume` finishes it"
+                    try await ledger { try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .failed, context: context.encoded(), error: message, owner: owner) }
+                    saga.status = .failed
+                    saga.error = message
+                    onProgress(.sagaFinished(saga: saga, status: .failed))
+                    return .failed
+                }
+                try await ledger { try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .compensating, context: context.encoded(), error: failure.message, owner: owner) }
+                return try await compensate(&saga, steps: steps, through: index, context: context, actions: actions, cause: failure.message, ending: .rolledBack)
+            }
+        }
+        saga.status = .completed
+        try await ledger { try await store.updateSaga(id: saga.id, status: .completed, context: context.encoded(), error: cancelNote, owner: owner) }
+        onProgress(.sagaFinished(saga: saga, status: .completed))
+        return .completed
+    }
+
+    /// The point-of-no-return step the saga has started or finished, if any: it may have acted.
+    func passedPointOfNoReturn(_ saga: SagaRecord, steps: [any Step]) -> String? {
+        zip(saga.steps, steps).first { record, step in
+            step.isPointOfNoReturn && [.running, .completed].contains(record.status)
+        }?.1.name
+    }
+
+    /// Runs one step forward, retrying transient failures with back-off within its attempts and
+    /// deadline. Ledger writes are kept apart from the step's own failures: only what the step throws
+    /// can fail it. With `guardsCancel`, a point-of-no-return step starts only if no cancel has landed.
+    private func execute(
+        _ step: any Step, record: inout SagaStepRecord, saga: SagaRecord, context: SagaContext, actions: ActionLedger, guardsCancel: Bool
+    ) async throws -> SagaContext {
+        let store = environment.store
+        let deadline = ContinuousClock.now + environment.stepDeadline
+        // Caught running (or halted failed): an earlier attempt may have acted unrecorded.
+        var mayHaveActed = [.running, .failed].contains(record.status)
+        var adoptSince = mayHaveActed ? (Self.date(record.attemptStartedAt) ?? Date()) : Date()
+        var attempt = 0
+        while true {
+            attempt += 1
+            let begun = Date()
+            let isFirstStart = record.status == .pending
+            record.status = .running
+            record.attempts += 1
+            record.startedAt = record.startedAt ?? Self.timestamp(begun)
+            record.attemptStartedAt = Self.timestamp(begun)
+            let snapshot = record
+            if step.isPointOfNoReturn && guardsCancel && isFirstStart {
+                guard try await ledger({ try await store.beginPivotStep(sagaID: saga.id, step: snapshot, context: context.encoded(), owner: owner) }) else {
+                    throw CancelledBeforePointOfNoReturn()
+                }
+            } else {
+                try await ledger { try await store.recordStep(sagaID: saga.id, step: snapshot, sagaStatus: .running, context: context.encoded(), owner: owner) }
+            }
+            onProgress(.stepStarted(saga: saga, step: step.name, attempt: attempt))
+            try await hooks.at(SagaPoint(sagaKind: saga.kind, step: step.name, moment: .before))
+            var environment = self.environment
+            environment.invocation = invocation(saga, step: step, position: record.position, phase: .execute, mayHaveActed: mayHaveActed,
+                                                adoptSince: adoptSince, actions: actions)
+            let started = ContinuousClock.now
+            let output: SagaContext
+            do {
+                output = try await step.execute(context, in: environment)
+            } catch let error where Self.stopsTheWorker(error) {
+                throw error
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                let failure = StepError.classify(error)
+                let delay = backoff(attempt: attempt, retryAfter: failure.retryAfter)
+                guard failure.isTransient, attempt < environment.maxAttempts, ContinuousClock.now + .milliseconds(Int(delay * 1000)) < deadline else {
+                    throw StepFailed(failure: failure)
+                }
+                record.error = failure.message
+                onProgress(.stepRetrying(saga: saga, step: step.name, error: failure.message, delaySeconds: delay))
+                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                (mayHaveActed, adoptSince) = (true, begun)
+                continue
+            }
+            try await hooks.at(SagaPoint(sagaKind: saga.kind, step: step.name, moment: .afterCall))
+            record.status = .completed
+            record.error = nil
+            record.finishedAt = Self.now()
+            let completed = record
+            try await ledger { try await store.recordStep(sagaID: saga.id, step: completed, sagaStatus: .running, context: output.encoded(), owner: owner) }
+            try await hooks.at(SagaPoint(sagaKind: saga.kind, step: step.name, moment: .afterLedger))
+            try await ledger {
+                try await store.appendEvent(kind: saga.resourceKind, name: saga.resourceName, type: "saga_step_completed", sagaID: saga.id, detail: step.name)
+            }
+            onProgress(.stepCompleted(saga: saga, step: step.name, seconds: Self.seconds(since: started)))
+            return output
+        }
+    }
+
+    /// Compensates steps `0...index` in reverse, each that acted: completed, failed (it may have acted
+    /// before failing; it keeps `failed` in the ledger), or caught running or compensating by a crash.
+    /// Each compensation retries transient failures as a step does. Ends `ending`; a compensation that
+    /// fails for good halts the saga `failed`, and a resume carries on from that step.
+    private func compensate(
+        _ saga: inout SagaRecord, steps: [any Step], through index: Int, context: SagaContext, actions: ActionLedger,
+        cause: String, ending: SagaStatus
+    ) async throws -> SagaStatus {
+        let store = environment.store
+        var context = context
+        context[.compensationEnding] = ending.rawValue
+        context[.compensationCause] = cause
+        let encoded = context.encoded()
+        try await ledger { try await store.updateSaga(id: saga.id, status: .compensating, context: encoded, error: cause, owner: owner) }
+        for position in stride(from: index, through: 0, by: -1) {
+            var record = saga.steps[position]
+            guard [.completed, .failed, .running, .compensating, .compensationFailed].contains(record.status) else { continue }
+            let keepsFailed = record.status == .failed
+            var mayHaveActed = [.compensating, .compensationFailed].contains(record.status)
+            var adoptSince = mayHaveActed ? (Self.date(record.attemptStartedAt) ?? Date()) : Date()
+            let deadline = ContinuousClock.now + environment.stepDeadline
+            var attempt = 0
+            while true {
+                attempt += 1
+                let begun = Date()
+                if !keepsFailed { record.status = .compensating }
+                record.attemptStartedAt = Self.timestamp(begun)
+                let snapshot = record
+                try await ledger { try await store.recordStep(sagaID: saga.id, step: snapshot, sagaStatus: .compensating, context: encoded, error: cause, owner: owner) }
+                var environment = self.environment
+                environment.invocation = invocation(saga, step: steps[position], position: position, phase: .compensate,
+                                                    mayHaveActed: mayHaveActed, adoptSince: adoptSince, actions: actions)
+                do {
+                    try await steps[position].compensate(context, in: environment)
+                    break
+                } catch let error where Self.stopsTheWorker(error) {
+                    throw error
+                } catch {
+                    if Task.isCancelled { throw CancellationError() }
+                    let failure = StepError.classify(error)
+                    let delay = backoff(attempt: attempt, retryAfter: failure.retryAfter)
+                    if failure.isTransient, attempt < environment.maxAttempts, ContinuousClock.now + .milliseconds(Int(delay * 1000)) < deadline {
+                        onProgress(.stepRetrying(saga: saga, step: record.name, error: "compensating: \(failure.message)", delaySeconds: delay))
+                        try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                        (mayHaveActed, adoptSince) = (true, begun)
+                        continue
+                    }
+                    record.status = .compensationFailed
+                    record.error = "compensation failed: \(failure.message)"
+                    saga.steps[position] = record
+                    let message = "\(cause); then compensating \(record.name) failed: \(failure.message). "
+                        + "Fix the cause, then `arcadia sagas resume` carries on with the compensation"
+                    let halted = record
+                    try await ledger { try await store.recordStep(sagaID: saga.id, step: halted, sagaStatus: .failed, context: encoded, error: message, owner: owner) }
+                    saga.status = .failed
+                    saga.error = message
+                    onProgress(.sagaFinished(saga: saga, status: .failed))
+                    return .failed
+                }
+            }
+            if !keepsFailed {
+                record.status = .compensated
+                record.finishedAt = Self.now()
+            }
+            let done = record
+            try await ledger { try await store.recordStep(sagaID: saga.id, step: done, sagaStatus: .compensating, context: encoded, error: cause, owner: owner) }
+            saga.steps[position] = record
+            onProgress(.stepCompensated(saga: saga, step: record.name))
+        }
+        saga.status = ending
+        saga.error = cause
+        try await ledger { try await store.updateSaga(id: saga.id, status: ending, context: encoded, error: cause, owner: owner) }
+        onProgress(.sagaFinished(saga: saga, status: ending))
+        return ending
+    }
+
+    private func invocation(
+        _ saga: SagaRecord, step: any Step, position: Int, phase: SagaActionRecord.Phase, mayHaveActed: Bool, adoptSince: Date,
+        actions: ActionLedger
+    ) -> StepInvocation {
+        StepInvocation(
+            sagaID: saga.id, sagaKind: saga.kind, step: step.name, position: position, phase: phase, mayHaveActed: mayHaveActed,
+            adoptSince: adoptSince, forwardSince: Self.date(saga.steps[position].startedAt), owner: owner, ledger: actions, hooks: hooks
+        )
+    }
+}
