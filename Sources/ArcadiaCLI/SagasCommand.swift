@@ -176,38 +176,26 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
                     throw ExitCode.failure
                 }
                 let short = saga.id.prefix(8)
-                let pivots = Set(try saga.steps.map(\.name).filter { try StepRegistry.standard.step(named: $0).isPointOfNoReturn })
-                switch try await session.store.requestCancel(id: saga.id, pivotSteps: pivots) {
+                switch try await session.runner().cancel(sagaID: saga.id) {
                 case .notFound:
                     Output.error("saga \(short) vanished from the state while it was being cancelled")
                     throw ExitCode.failure
-                case .finished(let status):
+                case .alreadyFinished(let status):
                     Output.error("saga \(short) already ended \(status.rawValue); there is nothing to cancel")
                     throw ExitCode.failure
-                case .pastPointOfNoReturn(let step):
+                case .refused(let step):
                     Output.error(
                         "saga \(short) cannot be cancelled: its point of no return, \(step), has started, and undoing the steps before it "
                             + "would leave nothing in place. Nothing was changed. `arcadia sagas resume` finishes it"
                             + (saga.status == .failed ? " once the cause of its failure is fixed (see `arcadia sagas show \(short)`)" : "")
                     )
                     throw ExitCode.failure
-                case .requested:
-                    break
-                }
-                let runner = session.runner()
-                switch try await session.store.claimSaga(id: saga.id, owner: runner.owner, leaseSeconds: runner.leaseSeconds) {
-                case .held(let holder, _):
+                case .requested(let holder):
                     Output.print(
                         "Cancel requested: \(holder) is running saga \(short) and compensates it at its next step, "
                             + "unless that step is its point of no return, which a cancel can no longer stop."
                     )
-                case .finished(let status):
-                    Output.print("Saga \(short) ended \(status.rawValue) before it could be cancelled.")
-                case .notFound:
-                    Output.error("saga \(short) vanished from the state while it was being cancelled")
-                    throw ExitCode.failure
-                case .claimed:
-                    let status = try await runner.run(sagaID: saga.id)
+                case .ended(let status):
                     Output.print("Saga \(short) ended \(status.rawValue).")
                     if status != .cancelled { throw ExitCode.failure }
                 }

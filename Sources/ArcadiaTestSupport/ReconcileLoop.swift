@@ -2,6 +2,7 @@ import ArcadiaCore
 import ArcadiaSagas
 import ArcadiaSpecs
 import ArcadiaState
+import DigitalOceanAPI
 import DigitalOceanSimulator
 import Foundation
 
@@ -43,8 +44,33 @@ public struct ReconcileLoop: Sendable {
         try await Reconciler(client: sim.client, store: store).plan(desired: try SpecLoader.load(directory: specs.path))
     }
 
-    public func apply(_ plan: Plan) async throws -> PlanExecutor.Outcome {
-        try await PlanExecutor(runner: SagaRunner(environment: sim.stepEnvironment(store: store))).apply(plan)
+    public func apply(_ plan: Plan, runner: SagaRunner? = nil) async throws -> PlanExecutor.Outcome {
+        try await PlanExecutor(runner: runner ?? self.runner()).apply(plan)
+    }
+
+    /// A worker for this loop's sagas. `dyingAt` (`<saga-kind>:<step>:<moment>`) makes it stop there,
+    /// writing nothing more, as a SIGKILL would; `hook` runs at every point first. With
+    /// `rechecking`, it checks each saga against the spec folder first, as `arcadia sagas resume` does.
+    public func runner(
+        dyingAt point: String? = nil, rechecking: Bool = false, hook: @escaping @Sendable (SagaPoint) async throws -> Void = { _ in }
+    ) throws -> SagaRunner {
+        let target = point.flatMap(SagaPoint.init(parsing:))
+        let hooks = SagaHooks { reached in
+            try await hook(reached)
+            if reached == target { throw SimulatedCrash(at: reached) }
+        }
+        let recheck = rechecking ? SagaRecheck(desired: try SpecLoader.load(directory: specs.path)) : nil
+        // Each runner is a worker of its own, as each process is.
+        let owner = WorkerIdentity(
+            host: WorkerIdentity.current.host, pid: WorkerIdentity.current.pid, nonce: String(UUID().uuidString.prefix(8)).lowercased(),
+            process: WorkerIdentity.current.process
+        )
+        return SagaRunner(environment: sim.stepEnvironment(store: store), owner: owner.description, hooks: hooks, recheck: recheck)
+    }
+
+    /// The live droplets named `name`.
+    public func droplets(named name: String) async throws -> [Droplet] {
+        try await sim.client.listDroplets().filter { $0.name == name }
     }
 
     /// Plans and applies; true when every saga completed.

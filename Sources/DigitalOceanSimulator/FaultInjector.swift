@@ -21,6 +21,15 @@ final class FaultInjector: Sendable {
             random = SplitMix64(seed: plan.seed ?? 0)
             once = plan.once ?? []
         }
+
+        /// The one-shot at `index` if it fires now (it is then gone); nil while it lets matches pass.
+        mutating func fire(at index: Int) -> FaultPlan.OneShot? {
+            if let after = once[index].after, after > 0 {
+                once[index].after = after - 1
+                return nil
+            }
+            return once.remove(at: index)
+        }
     }
 
     private let state: NIOLockedValueBox<State>
@@ -51,8 +60,7 @@ final class FaultInjector: Sendable {
     /// The fault for one request to `route` (`METHOD /v2/template`), and the latency to add first.
     func draw(route: String) -> (fault: RequestFault, latency: Duration) {
         state.withLockedValue { state in
-            if let index = state.once.firstIndex(where: { $0.fault != .actionError && $0.route == route }) {
-                let shot = state.once.remove(at: index)
+            if let index = state.once.firstIndex(where: { $0.fault != .actionError && $0.route == route }), let shot = state.fire(at: index) {
                 switch shot.fault {
                 case .error: return (.error(status: shot.status ?? 500), .zero)
                 case .drop: return (.drop, .zero)
@@ -85,8 +93,7 @@ final class FaultInjector: Sendable {
         state.withLockedValue { state in
             if let index = state.once.firstIndex(where: {
                 $0.fault == .actionError && ($0.actionType ?? type) == type && ($0.resourceId == nil || $0.resourceId == resourceID)
-            }) {
-                state.once.remove(at: index)
+            }), state.fire(at: index) != nil {
                 return true
             }
             let rate = (state.plan.actions ?? []).first { $0.type == type || $0.type == "*" }?.errorRate

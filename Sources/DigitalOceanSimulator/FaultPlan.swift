@@ -37,7 +37,8 @@ public struct FaultPlan: Codable, Sendable, Equatable {
         }
     }
 
-    /// A scripted fault that fires once, on the first request or action it matches.
+    /// A scripted fault that fires once, on the first request or action it matches after letting
+    /// `after` matches pass (default 0), e.g. the third `POST` of a droplet's actions.
     public struct OneShot: Codable, Sendable, Equatable {
         public enum Kind: String, Codable, Sendable {
             /// Answer `status` (default 500) without doing anything.
@@ -58,13 +59,16 @@ public struct FaultPlan: Codable, Sendable, Equatable {
         /// or a reserved IP as DigitalOcean's integer; volume actions have none, so match by type only).
         public var actionType: String?
         public var resourceId: Int?
+        /// Matches to let pass before firing.
+        public var after: Int?
 
-        public init(fault: Kind, route: String? = nil, status: Int? = nil, actionType: String? = nil, resourceId: Int? = nil) {
+        public init(fault: Kind, route: String? = nil, status: Int? = nil, actionType: String? = nil, resourceId: Int? = nil, after: Int? = nil) {
             self.fault = fault
             self.route = route
             self.status = status
             self.actionType = actionType
             self.resourceId = resourceId
+            self.after = after
         }
     }
 

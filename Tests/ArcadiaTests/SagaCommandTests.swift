@@ -110,3 +110,68 @@ enum ApplyDocumentReader {
         return (object?["changes"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }.sorted()
     }
 }
+
+/// Issue 10, defect 1, as it was reproduced: the real binary, a real SIGKILL, the embedded simulator.
+@Suite struct CancelCommandTests {
+    @Test func cancelRefusesAfterTheDestroyAndResumeFinishesTheReplace() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = directory.appendingPathComponent("specs")
+            let cli = try CommandRunner()
+            try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
+            #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory).status == 0)
+            try writeSpecs(["app.yaml": dropletSpec(name: "app", image: "debian-12-x64")], to: specs)
+            let killed = try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory,
+                                           environment: ["ARCADIA_CRASH_AT": "replace:DestroyDroplet:after-ledger"])
+            #expect(killed.status == 9, "killed by SIGKILL")
+            let id = try Self.unfinishedSagaID(try await cli.run(["sagas", "list", "--json"], in: directory))
+
+            let cancel = try await cli.run(["sagas", "cancel", id, "--sim"], in: directory)
+            #expect(cancel.status == 1)
+            #expect(cancel.stderr.contains("cannot be cancelled: its point of no return, DestroyDroplet, has started"), "\(cancel.stderr)")
+            #expect(try Self.dropletNames(in: directory) == ["app"], "the cancel changed nothing")
+
+            let resume = try await cli.run(["sagas", "resume", "--sim", "--specs", specs.path], in: directory)
+            #expect(resume.status == 0, "\(resume.stderr)")
+            #expect(try Self.dropletNames(in: directory) == ["app"])
+            #expect(try await cli.run(["plan", "--sim", "--specs", specs.path, "--detailed-exitcode"], in: directory).status == 0)
+        }
+    }
+
+    /// Killed as the destroy began but before it acted: the droplet is there, so cancel may still undo.
+    @Test func cancelUndoesAReplaceKilledBeforeItsDestroyActed() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = directory.appendingPathComponent("specs")
+            let cli = try CommandRunner()
+            try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
+            #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory).status == 0)
+            try writeSpecs(["app.yaml": dropletSpec(name: "app", image: "debian-12-x64")], to: specs)
+            let killed = try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory,
+                                           environment: ["ARCADIA_CRASH_AT": "replace:DestroyDroplet:before"])
+            #expect(killed.status == 9)
+            #expect(try Self.dropletNames(in: directory) == ["app", "app"], "the replacement and the original")
+            let id = try Self.unfinishedSagaID(try await cli.run(["sagas", "list", "--json"], in: directory))
+
+            let cancel = try await cli.run(["sagas", "cancel", id, "--sim"], in: directory)
+            #expect(cancel.status == 0, "\(cancel.stderr)")
+            #expect(cancel.stdout.contains("ended cancelled"))
+            #expect(try Self.dropletNames(in: directory) == ["app"], "the replacement is gone, the original kept")
+            // The spec still asks for the new image: the next apply replaces again, from a clean ledger.
+            #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory).status == 0)
+            #expect(try await cli.run(["plan", "--sim", "--specs", specs.path, "--detailed-exitcode"], in: directory).status == 0)
+        }
+    }
+
+    static func unfinishedSagaID(_ listing: CommandRunner.Result) throws -> String {
+        let sagas = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [[String: Any]])
+        let id = sagas.first { !["completed", "rolled_back", "cancelled", "superseded"].contains($0["status"] as? String ?? "") }?["id"] as? String
+        return String(try #require(id).prefix(8))
+    }
+
+    /// The names of the droplets in the embedded simulator's saved world, sorted.
+    static func dropletNames(in directory: URL) throws -> [String] {
+        let data = try Data(contentsOf: directory.appendingPathComponent(".arcadia/sim-world.json"))
+        let world = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let droplets: [Any] = (world["droplets"] as? [String: Any]).map { Array($0.values) } ?? (world["droplets"] as? [Any] ?? [])
+        return droplets.compactMap { ($0 as? [String: Any])?["name"] as? String }.sorted()
+    }
+}

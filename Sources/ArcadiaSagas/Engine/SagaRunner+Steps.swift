@@ -29,17 +29,21 @@ extension SagaRunner {
             return try await compensate(&saga, steps: steps, through: acted, context: context, actions: actions, cause: cause,
                                         ending: saga.cancelRequested ? .cancelled : ending)
         }
-        let pointOfNoReturn = passedPointOfNoReturn(saga, steps: steps)
+        let supersede = recheck?.reasonToSupersede(saga, context: context)
+        var pointOfNoReturn = passedPointOfNoReturn(saga, steps: steps)
+        if pointOfNoReturn != nil, saga.cancelRequested || supersede != nil {
+            pointOfNoReturn = try await confirmPointOfNoReturn(&saga, steps: steps, context: context)
+        }
         if pointOfNoReturn == nil {
             if saga.cancelRequested {
                 return try await compensate(&saga, steps: steps, through: acted, context: context, actions: actions,
                                             cause: "cancelled by an operator", ending: .cancelled)
             }
-            if let reason = recheck?.reasonToSupersede(saga, context: context) {
+            if let reason = supersede {
                 return try await compensate(&saga, steps: steps, through: acted, context: context, actions: actions,
                                             cause: "superseded: \(reason)", ending: .superseded)
             }
-        } else if let reason = recheck?.reasonToSupersede(saga, context: context) {
+        } else if let reason = supersede {
             environment.logger.notice("saga is past its point of no return; finishing it although \(reason)", metadata: ["arcadia.saga.id": "\(saga.id)"])
         }
 
@@ -89,6 +93,28 @@ extension SagaRunner {
         try await ledger { try await store.updateSaga(id: saga.id, status: .completed, context: context.encoded(), error: cancelNote, owner: owner) }
         onProgress(.sagaFinished(saga: saga, status: .completed))
         return .completed
+    }
+
+    /// The point of no return the saga has passed, asking a step caught `running` whether it acted:
+    /// one that did not is set back to `pending` in the ledger, so the saga may still be undone.
+    func confirmPointOfNoReturn(_ saga: inout SagaRecord, steps: [any Step], context: SagaContext) async throws -> String? {
+        for index in saga.steps.indices where steps[index].isPointOfNoReturn {
+            switch saga.steps[index].status {
+            case .completed:
+                return steps[index].name
+            case .running:
+                guard try await steps[index].hasActed(context, in: environment) else {
+                    saga.steps[index].status = .pending
+                    let record = saga.steps[index]
+                    try await ledger { try await environment.store.recordStep(sagaID: saga.id, step: record, sagaStatus: saga.status, context: saga.context, error: saga.error, owner: owner) }
+                    continue
+                }
+                return steps[index].name
+            default:
+                continue
+            }
+        }
+        return nil
     }
 
     /// The point-of-no-return step the saga has started or finished, if any: it may have acted.

@@ -111,7 +111,7 @@ public struct SagaRunner: Sendable {
 
     /// Runs a claimed saga with a heartbeat that renews the lease and moves the request fence with it;
     /// gives the lease up if it stops before a final status.
-    private func runLeased(sagaID: String, claimedAt: ContinuousClock.Instant) async throws -> SagaStatus {
+    func runLeased(sagaID: String, claimedAt: ContinuousClock.Instant) async throws -> SagaStatus {
         let store = environment.store
         let (owner, leaseSeconds) = (owner, leaseSeconds)
         let fence = RequestFence(until: claimedAt + .milliseconds(Int(leaseSeconds * 1000)))

@@ -12,8 +12,13 @@ public protocol Step: Sendable {
     func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext
     /// Undoes what `execute` did (or may have done, if it failed part-way).
     func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws
+    /// For a point of no return caught `running` by a crash: whether it acted before the process died.
+    /// Only `false` lets the saga still be cancelled or superseded; the default says it may have.
+    func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool
 }
 
 extension Step {
     public var isPointOfNoReturn: Bool { false }
+
+    public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool { true }
 }

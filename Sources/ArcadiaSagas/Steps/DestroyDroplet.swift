@@ -38,6 +38,17 @@ public struct DestroyDroplet: Step {
         return context
     }
 
+    /// The droplet is still there: the DELETE never happened.
+    public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
+        let dropletID = try context.requireInt(.destroyDropletID, step: name)
+        do {
+            _ = try await environment.client.getDroplet(id: dropletID)
+            return false
+        } catch let error as DigitalOceanError where error.isNotFound {
+            return true
+        }
+    }
+
     public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
         environment.logger.warning(
             "a destroyed droplet cannot be brought back; nothing to compensate",
