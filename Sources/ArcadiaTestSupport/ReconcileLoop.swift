@@ -14,6 +14,13 @@ public struct ReconcileLoop: Sendable {
     /// The spec folder.
     public let specs: URL
 
+    /// A loop over a store and simulator the caller opened (e.g. a store with a short busy time-out).
+    public init(sim: SimulatorHarness, store: Store, specs: URL) {
+        self.sim = sim
+        self.store = store
+        self.specs = specs
+    }
+
     /// A simulator on a free port, a temporary store on `engine` and an empty spec folder, for `body`.
     public static func with<T: Sendable>(
         engine: StoreEngine = .sqlite,
