@@ -16,7 +16,10 @@ extension Store {
     /// the holder was killed, its host vanished or its connection hangs; a holder on this host that is
     /// provably dead is replaced at once. No session state is involved, so it works through PgBouncer
     /// in transaction mode too. If the lease is lost while `body` runs, `body` is cancelled.
-    public func withApplyLock<T: Sendable>(holder: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// `tookOver` hears, in words, of a previous holder whose lease ran out or who is provably dead.
+    public func withApplyLock<T: Sendable>(
+        holder: String, tookOver: @escaping @Sendable (String) -> Void = { _ in }, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let owner = WorkerIdentity.current.description
         switch engine {
         case "sqlite":
@@ -32,7 +35,7 @@ extension Store {
                 """)
             return try await body()
         default:
-            try await takeLeasedLock(holder: holder, owner: owner)
+            if let previous = try await takeLeasedLock(holder: holder, owner: owner) { tookOver(previous) }
             do {
                 let result = try await withThrowingTaskGroup(of: T?.self) { group in
                     group.addTask { try await body() }
@@ -60,28 +63,35 @@ extension Store {
     }
 
     /// Takes the lease row if it is free, run out, or held by a provably dead process; the update is
-    /// conditional on the row being as it was read, so two takers never both win.
-    private func takeLeasedLock(holder: String, owner: String) async throws {
-        let taken = try await withTransaction { database -> Bool in
+    /// conditional on the row being as it was read, so two takers never both win. Returns, in words,
+    /// the holder it took the lock from, if any.
+    private func takeLeasedLock(holder: String, owner: String) async throws -> String? {
+        let (taken, previous) = try await withTransaction { database -> (Bool, String?) in
             let now = try await self.leaseClock(database)
             let expires = Store.timestamp(now.addingTimeInterval(Self.applyLockSeconds))
-            guard let row = try await database.raw("SELECT owner, expires_at FROM arcadia_locks WHERE name = 'apply'").first() else {
-                return try await database.raw("""
+            guard let row = try await database.raw("SELECT holder, owner, expires_at FROM arcadia_locks WHERE name = 'apply'").first() else {
+                let inserted = try await database.raw("""
                     INSERT INTO arcadia_locks (name, holder, owner, since, expires_at)
                     VALUES ('apply', \(bind: holder), \(bind: owner), \(bind: Store.timestamp(now)), \(bind: expires))
                     ON CONFLICT (name) DO NOTHING RETURNING name
-                    """).first() != nil
+                    """).first()
+                return (inserted != nil, nil)
             }
             let current = try row.decode(column: "owner", as: String?.self)
             let currentExpiry = try row.decode(column: "expires_at", as: String?.self)
-            if let current, let currentExpiry, currentExpiry > Store.timestamp(now), !WorkerIdentity.isDead(current) { return false }
-            return try await database.raw("""
+            let previous = try row.decode(column: "holder", as: String.self)
+            let isLive = currentExpiry.map { $0 > Store.timestamp(now) } ?? false
+            if let current, isLive, !WorkerIdentity.isDead(current) { return (false, nil) }
+            let why = isLive ? "it is provably dead (its process is gone from this host)" : "its lease ran out at \(currentExpiry ?? "an unknown time")"
+            let updated = try await database.raw("""
                 UPDATE arcadia_locks SET holder = \(bind: holder), owner = \(bind: owner), since = \(bind: Store.timestamp(now)), expires_at = \(bind: expires)
                 WHERE name = 'apply' AND owner IS NOT DISTINCT FROM \(bind: current) AND expires_at IS NOT DISTINCT FROM \(bind: currentExpiry)
                 RETURNING name
-                """).first() != nil
+                """).first()
+            return (updated != nil, current == nil ? nil : "took the apply lock over from \(previous): \(why)")
         }
         guard taken else { throw try await heldError() }
+        return previous
     }
 
     private func renewLeasedLock(owner: String) async throws -> Bool {

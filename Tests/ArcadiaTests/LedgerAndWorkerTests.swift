@@ -4,6 +4,7 @@ import ArcadiaTestSupport
 import DigitalOceanAPI
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// Issue 10, defects 2, 4 and 8: a ledger that cannot be written, workers that share a host name,
@@ -147,12 +148,15 @@ import Testing
             #expect(refused?.description.contains("arcadia apply on ops-9") == true)
             #expect(refused?.description.contains("its lease runs until") == true)
 
+            let notes = Mutex<String?>(nil)
             try await holdLock(owner: "ops-9:4242:aaaa0000:\(parts[0]).1.1", expiresIn: -1)
-            #expect(try await store.withApplyLock(holder: "after the vanished host") { true })
+            #expect(try await store.withApplyLock(holder: "after the vanished host", tookOver: { note in notes.withLock { $0 = note } }) { true })
+            #expect(notes.withLock { $0 }?.contains("took the apply lock over from arcadia apply on ops-9: its lease ran out") == true)
 
             let dead = WorkerIdentity(host: me.host, pid: Int32.max - 13, nonce: "dead0000", process: me.process)
             try await holdLock(owner: dead.description, expiresIn: 60)
-            #expect(try await store.withApplyLock(holder: "after the dead process") { true })
+            #expect(try await store.withApplyLock(holder: "after the dead process", tookOver: { note in notes.withLock { $0 = note } }) { true })
+            #expect(notes.withLock { $0 }?.contains("it is provably dead") == true)
             let rows = try await store.rows("SELECT count(*) AS n FROM arcadia_locks")
             #expect(try rows.first?.decode(column: "n", as: Int.self) == 0, "released when the apply ends")
         }
