@@ -1,91 +1,152 @@
 #!/usr/bin/env python3
-"""Crash suite: kill `arcadia apply` with SIGKILL at every step boundary of every saga kind, resume
-with `arcadia sagas resume`, and check that nothing leaked, nothing was duplicated, and the ledger
+"""Crash suite: kill `arcadia apply` with SIGKILL inside every saga kind, then resume it, cancel it,
+or change the specs under it, and check that nothing leaked, nothing was duplicated, and the ledger
 agrees with DigitalOcean (the simulator).
 
-For each saga kind and each of its steps, at each point (`before` the step acts, `after-call` when
-DigitalOcean has acted but the ledger does not know, `after-ledger` when the ledger says completed),
-one trial:
+Kill points (`ARCADIA_CRASH_AT=<saga-kind>:<step>:<moment>`, a test-only hook that SIGKILLs the
+process). Every step of every saga kind (create, resize, resize with snapshot, destroy, replace) has
+three moments: `before` the step acts, `after-call` when DigitalOcean has acted but the ledger does
+not know, `after-ledger` when the ledger says the step completed. The steps that post a droplet
+action (PowerOff, Resize, PowerOn, SnapshotDroplet) have two more, inside the step: `after-post` (the
+action POST was answered; the ledger does not know the action id yet) and `polling` (the action id
+is in the ledger; the action is in flight).
 
-  1. a fresh simulator (`arcadia sim`) and a fresh state database;
-  2. `arcadia apply` of the starting specs, normally;
-  3. `arcadia apply` of the target specs with ARCADIA_CRASH_AT=<kind>:<step>:<point>: the process
-     must die by SIGKILL at that point;
-  4. `arcadia sagas resume`;
-  5. the checks: every spec'd droplet exists exactly once with the spec'd size and image; no droplet,
-     snapshot or volume exists that no spec or completed saga owns; every saga is `completed` or
-     `rolled_back`; and a new `arcadia plan --detailed-exitcode` finds nothing to do (the ledger
-     agrees with the simulator).
+Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh state database:
+
+  kill           the full boundary sweep, every step x every moment: apply the starting specs; apply
+                 the target specs with the kill point (the process must die by SIGKILL there: a kill
+                 point never reached is a violation); `sagas resume`; check against the target specs.
+  apply-changed  kill as above, then write CHANGED specs that make the unfinished saga unwanted or
+                 different (create: the spec removed; destroy: the spec restored with
+                 `policy: protect: true`; resize: a third size; resize with snapshot: back to the
+                 starting size; replace: back to the starting image); `apply` (exit 0 or 1: the
+                 blocked resource is left alone; never killed, never a crash); `sagas resume --specs
+                 specs`; `apply` again (exit 0); check against the changed specs.
+  cancel         kill as above, then `sagas cancel` the unfinished saga. Exit 0: the saga must end
+                 `cancelled` and the world match the STARTING specs (kept in `start-specs/`), with no
+                 snapshot left. Exit 1: stderr must name the point of no return; `sagas resume` then
+                 finishes the saga and the world must match the target specs.
+  cancel-live    no kill: `apply` of the target specs runs in the background on a slower simulator
+                 (time scale 0.05); once the chosen step is `running` (create:WaitDropletActive,
+                 resize:Resize, resize-with-snapshot:SnapshotDroplet, replace:WaitDropletActive,
+                 replace:DestroyDroplet, destroy:DestroyDroplet; the DELETE is slowed for the last two)
+                 `sagas cancel` runs in a second process; then the apply ends, `sagas resume` runs, and
+                 the saga must have ended `cancelled` with the world at the starting specs, or
+                 `completed` (cancel refused at the point of no return, or too late) with the world
+                 at the target specs.
+
+The check: every spec'd droplet exists exactly once with the spec'd size and image; no droplet,
+snapshot or volume exists that no spec or completed saga owns; every saga is `completed`,
+`rolled_back`, `cancelled` or `superseded` (`pending`, `running`, `compensating` and `failed`, which
+means halted and resumable, are violations); and `plan --detailed-exitcode` against the specs the
+world should match finds nothing to do (the ledger agrees with the simulator).
 
 Modes (`--modes`, default all four):
-  sqlite, postgres   the trials above on that engine;
-  sqlite+faults      the same with 10% 5xx on every route, latency and 5% lost responses;
-  workers/postgres   against PostgreSQL (ARCADIA_TEST_POSTGRES_URL): an apply of six droplets dies, then
-                     two `sagas resume --wait` workers on separate "hosts" share the work, and worker A is
-                     killed mid-saga at each create step boundary, so B must take its sagas over when
-                     their leases run out.
+  sqlite, postgres   the trials above on that engine (postgres: ARCADIA_TEST_POSTGRES_URL);
+  sqlite+faults      the same, without cancel-live, with 10% 5xx on every route, latency and 5% lost
+                     responses;
+  workers/postgres   an apply of six droplets dies, then two `sagas resume --wait` workers on separate
+                     "hosts" share the work, and worker A is killed mid-saga at each create step
+                     boundary, so B must take its sagas over when their leases run out.
 
-Prints one line per trial, a table per mode, and last `N passed, M failed` (kill points that
-passed / violations found). Usage: crash_suite.py ARCADIA_BINARY [--modes M,...] [--only KIND]
+Sampling: the kill sweep is complete in every engine mode; apply-changed and cancel are a seeded
+random sample (`--samples`, default 12 of each per engine mode) of all (scenario, step, moment)
+kill points. The seed (`--seed N`; default derived from the clock) is printed first as
+`crash suite seed: N`, and `--seed N` reproduces the same sample. Trials are independent and run on
+a pool of `--jobs` workers (default 3).
+
+Prints one line per trial as it ends (`ok   [mode] name`, `FAIL [mode] name: violation`), a table
+per mode, and last `N passed, M failed` (trials that passed / violations found); exits 1 on any
+violation. Usage: crash_suite.py ARCADIA_BINARY [--modes M,...] [--only SCENARIO] [--kinds K,...]
+[--seed N] [--samples N] [--jobs N]
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
 TOKEN = "crash-suite-token"
 TIME_SCALE = "0.005"
+LIVE_TIME_SCALE = "0.05"
 BASE_ENV = {
     "DIGITALOCEAN_TOKEN": TOKEN,
     "ARCADIA_POLL_INTERVAL": "0.02",
     "NO_COLOR": "1",
 }
+FINAL = ("completed", "rolled_back", "cancelled", "superseded")
 
 
-def spec(name, size="s-1vcpu-1gb", image="ubuntu-24-04-x64", snapshot=False):
-    policy = "policy:\n  snapshotBeforeResize: true\n" if snapshot else ""
+def spec(name, size="s-1vcpu-1gb", image="ubuntu-24-04-x64", snapshot=False, protect=False):
+    policy = ("  snapshotBeforeResize: true\n" if snapshot else "") + ("  protect: true\n" if protect else "")
     return (f"apiVersion: arcadia/v1\nkind: Droplet\nmetadata:\n  name: {name}\nspec:\n  region: nyc3\n"
-            f"  size: {size}\n  image: {image}\n  tags: [web]\n{policy}")
+            f"  size: {size}\n  image: {image}\n  tags: [web]\n" + (f"policy:\n{policy}" if policy else ""))
 
 
-# kind -> (saga kind, steps, starting specs, target specs)
+# scenario -> (saga kind, steps, starting specs, target specs, changed specs, the saga's resource)
 SCENARIOS = {
     "create": ("create", ["CreateDroplet", "WaitDropletActive", "RegisterDroplet"],
-               {}, {"web": spec("web")}),
+               {}, {"web": spec("web")}, {}, "web"),
     "resize": ("resize", ["PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"],
-               {"app": spec("app")}, {"app": spec("app", size="s-1vcpu-2gb")}),
+               {"app": spec("app")}, {"app": spec("app", size="s-1vcpu-2gb")},
+               {"app": spec("app", size="s-2vcpu-2gb")}, "app"),
     "resize-with-snapshot": ("resize", ["SnapshotDroplet", "PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"],
-                             {"app": spec("app", snapshot=True)}, {"app": spec("app", size="s-1vcpu-2gb", snapshot=True)}),
+                             {"app": spec("app", snapshot=True)}, {"app": spec("app", size="s-1vcpu-2gb", snapshot=True)},
+                             {"app": spec("app", snapshot=True)}, "app"),
     "destroy": ("destroy", ["DestroyDroplet", "ForgetDroplet"],
-                {"old": spec("old"), "keep": spec("keep")}, {"keep": spec("keep")}),
+                {"old": spec("old"), "keep": spec("keep")}, {"keep": spec("keep")},
+                {"old": spec("old", protect=True), "keep": spec("keep")}, "old"),
     "replace": ("replace", ["CreateDroplet", "WaitDropletActive", "DestroyDroplet", "RegisterDroplet"],
-                {"app": spec("app")}, {"app": spec("app", image="debian-12-x64")}),
+                {"app": spec("app")}, {"app": spec("app", image="debian-12-x64")}, {"app": spec("app")}, "app"),
 }
 POINTS = ["before", "after-call", "after-ledger"]
+# Steps that post a droplet action have two more moments, inside the step.
+ACTION_STEPS = {"PowerOff", "Resize", "PowerOn", "SnapshotDroplet"}
+IN_STEP_POINTS = ["after-post", "polling"]
+# cancel-live: the step that is in flight when the cancel comes.
+LIVE_STEPS = [("create", "WaitDropletActive"), ("resize", "Resize"), ("resize-with-snapshot", "SnapshotDroplet"),
+              ("replace", "WaitDropletActive"), ("replace", "DestroyDroplet"), ("destroy", "DestroyDroplet")]
+KINDS = ["kill", "apply-changed", "cancel", "cancel-live"]
 FAULTS = {"seed": 11, "routes": [{"route": "*", "error_rate": 0.1, "latency_ms": [0, 10], "lose_response_rate": 0.05}]}
+# cancel-live at DestroyDroplet: a DELETE that takes 2 s, so the step is seen running.
+SLOW_DELETE = {"seed": 1, "routes": [{"route": "DELETE /v2/droplets/{droplet_id}", "latency_ms": [2000, 2000]}]}
+CRASH_SIGNS = re.compile(r"Fatal error|stack trace|Stack dump|Program crashed|Segmentation fault|panic", re.IGNORECASE)
+
+
+def points_of(step):
+    return POINTS + (IN_STEP_POINTS if step in ACTION_STEPS else [])
+
+
+def kill_points(only):
+    return [(scenario, step, point) for scenario, (_, steps, *_rest) in SCENARIOS.items()
+            if not only or scenario == only for step in steps for point in points_of(step)]
 
 
 class Simulator:
-    def __init__(self, binary, directory, faults):
-        command = [binary, "sim", "--port", "0", "--time-scale", TIME_SCALE, "--token", TOKEN]
+    def __init__(self, binary, directory, faults, time_scale=TIME_SCALE):
+        command = [binary, "sim", "--port", "0", "--time-scale", time_scale, "--token", TOKEN]
         if faults:
             path = os.path.join(directory, "faults.json")
             with open(path, "w") as handle:
-                json.dump(FAULTS, handle)
+                json.dump(faults, handle)
             command += ["--faults", path]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for line in self.process.stdout:
             match = re.search(r"listening on (http://\S+)", line)
             if match:
                 self.url = match.group(1)
+                # Keep reading its output, so a chatty simulator never blocks on a full pipe.
+                threading.Thread(target=self.process.stdout.read, daemon=True).start()
                 return
         raise RuntimeError("the simulator did not start")
 
@@ -130,119 +191,294 @@ class Database:
             subprocess.run(["psql", self.server, "-q", "-c", f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"], capture_output=True)
 
 
-def arcadia(binary, arguments, directory, sim, database, extra=None, timeout=180):
-    environment = dict(os.environ, **BASE_ENV, DIGITALOCEAN_API_URL=sim.url, ARCADIA_DATABASE_URL=database.url)
-    environment.pop("ARCADIA_CRASH_AT", None)
-    environment.update(extra or {})
-    return subprocess.run([binary] + arguments, cwd=directory, env=environment, capture_output=True, text=True, timeout=timeout)
+def tail(result, characters=300):
+    return (result.stderr.strip() or result.stdout.strip())[-characters:].replace("\n", " / ")
 
 
-def write_specs(directory, specs):
-    folder = os.path.join(directory, "specs")
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(folder)
-    for name, text in specs.items():
-        with open(os.path.join(folder, f"{name}.yaml"), "w") as handle:
-            handle.write(text)
+def crash_of(result, allowed=(0, 1)):
+    """None when a command ended with an allowed exit status and no crash report, else what went wrong."""
+    if result.returncode < 0:
+        return f"was killed by signal {-result.returncode}: {tail(result)}"
+    match = CRASH_SIGNS.search(result.stderr or "")
+    if match:
+        return f"crashed ({match.group(0)}): {tail(result)}"
+    if result.returncode not in allowed:
+        return f"exited {result.returncode}: {tail(result)}"
+    return None
 
 
-def check(binary, directory, sim, database, target):
-    """The invariants; returns a list of violations (empty when all hold)."""
-    violations = []
-    droplets = sim.listing("/v2/droplets", "droplets")
-    names = [droplet["name"] for droplet in droplets]
-    for name, text in target.items():
-        size = re.search(r"size: (\S+)", text).group(1)
-        image = re.search(r"image: (\S+)", text).group(1)
-        found = [droplet for droplet in droplets if droplet["name"] == name]
-        if len(found) != 1:
-            violations.append(f"{len(found)} droplets named {name}, expected exactly 1")
-        elif found[0]["size_slug"] != size or found[0]["image"]["slug"] != image:
-            violations.append(f"{name} is {found[0]['size_slug']}/{found[0]['image']['slug']}, spec says {size}/{image}")
-    for name in sorted(set(names) - set(target)):
-        violations.append(f"droplet {name} is owned by no spec")
+class World:
+    """One trial's temporary directory, simulator and database."""
 
-    listing = arcadia(binary, ["sagas", "list", "--json"], directory, sim, database)
-    sagas = json.loads(listing.stdout) if listing.returncode == 0 else []
-    if listing.returncode != 0:
-        violations.append(f"sagas list failed: {listing.stderr.strip()[:200]}")
-    for saga in sagas:
-        if saga["status"] not in ("completed", "rolled_back"):
-            violations.append(f"saga {saga['id'][:8]} ({saga['kind']} {saga['resourceName']}) is {saga['status']}")
-    completed_tags = {saga["id"].replace("-", "")[:8] for saga in sagas if saga["status"] == "completed"}
-    for snapshot in sim.listing("/v2/snapshots", "snapshots"):
-        match = re.fullmatch(r"(.+)-arcadia-([0-9a-f]{8})", snapshot["name"])
-        if not match or match.group(2) not in completed_tags:
-            violations.append(f"snapshot {snapshot['name']} is owned by no completed saga")
-    snapshot_names = [snapshot["name"] for snapshot in sim.listing("/v2/snapshots", "snapshots")]
-    for name in set(snapshot_names):
-        if snapshot_names.count(name) > 1:
-            violations.append(f"{snapshot_names.count(name)} snapshots named {name}")
-    for volume in sim.listing("/v2/volumes", "volumes"):
-        violations.append(f"volume {volume['name']} is owned by no spec")
+    def __init__(self, binary, prefix, engine, faults, time_scale=TIME_SCALE, poll_interval=None):
+        self.binary = binary
+        self.directory = tempfile.mkdtemp(prefix=f"crash-{prefix}-")
+        self.sim = Simulator(binary, self.directory, faults, time_scale)
+        try:
+            self.database = Database(engine, self.directory)
+        except BaseException:
+            self.sim.stop()
+            raise
+        self.environment = dict(os.environ, **BASE_ENV, DIGITALOCEAN_API_URL=self.sim.url, ARCADIA_DATABASE_URL=self.database.url)
+        self.environment.pop("ARCADIA_CRASH_AT", None)
+        if poll_interval:
+            self.environment["ARCADIA_POLL_INTERVAL"] = poll_interval
 
-    plan = arcadia(binary, ["plan", "--specs", "specs", "--detailed-exitcode"], directory, sim, database)
-    if plan.returncode != 0:
-        summary = plan.stdout.strip().splitlines()[-1:] + plan.stderr.strip().splitlines()[-1:]
-        violations.append(f"the ledger disagrees with the simulator: plan exited {plan.returncode}: {' / '.join(summary)[:300]}")
-    return violations
+    def close(self):
+        self.sim.stop()
+        self.database.drop()
+        shutil.rmtree(self.directory, ignore_errors=True)
 
+    def run(self, arguments, extra=None, timeout=180):
+        return subprocess.run([self.binary] + arguments, cwd=self.directory, env=dict(self.environment, **(extra or {})),
+                              capture_output=True, text=True, timeout=timeout)
 
-def trial(binary, scenario, step, point, engine, faults):
-    saga_kind, _, start, target = SCENARIOS[scenario]
-    directory = tempfile.mkdtemp(prefix=f"crash-{scenario}-")
-    sim = Simulator(binary, directory, faults)
-    database = Database(engine, directory)
-    try:
-        if start:
-            write_specs(directory, start)
-            setup = arcadia(binary, ["apply", "--specs", "specs", "--auto-approve"], directory, sim, database)
-            if setup.returncode != 0:
-                return [f"setting up failed: {setup.stderr.strip()[-300:]}"]
-        write_specs(directory, target)
-        crash = f"{saga_kind}:{step}:{point}"
-        crashed = arcadia(binary, ["apply", "--specs", "specs", "--auto-approve"], directory, sim, database, {"ARCADIA_CRASH_AT": crash})
+    def write_specs(self, specs, folder="specs"):
+        path = os.path.join(self.directory, folder)
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path)
+        for name, text in specs.items():
+            with open(os.path.join(path, f"{name}.yaml"), "w") as handle:
+                handle.write(text)
+
+    def apply(self, extra=None):
+        return self.run(["apply", "--specs", "specs", "--auto-approve"], extra)
+
+    def setup(self, start):
+        """Applies the starting specs; returns a violation, or None."""
+        if not start:
+            self.write_specs({})
+            return None
+        self.write_specs(start)
+        result = self.apply()
+        return None if result.returncode == 0 else f"setting up failed: {tail(result)}"
+
+    def sagas(self):
+        result = self.run(["sagas", "list", "--json"])
+        return json.loads(result.stdout) if result.returncode == 0 else None
+
+    def saga(self, saga_id):
+        result = self.run(["sagas", "show", saga_id, "--json"])
+        return json.loads(result.stdout) if result.returncode == 0 else None
+
+    def check(self, target, specs_folder="specs"):
+        """The invariants against `target` (the specs in `specs_folder`); returns a list of violations."""
         violations = []
+        sim = self.sim
+        droplets = sim.listing("/v2/droplets", "droplets")
+        names = [droplet["name"] for droplet in droplets]
+        for name, text in target.items():
+            size = re.search(r"size: (\S+)", text).group(1)
+            image = re.search(r"image: (\S+)", text).group(1)
+            found = [droplet for droplet in droplets if droplet["name"] == name]
+            if len(found) != 1:
+                violations.append(f"{len(found)} droplets named {name}, expected exactly 1")
+            elif found[0]["size_slug"] != size or found[0]["image"]["slug"] != image:
+                violations.append(f"{name} is {found[0]['size_slug']}/{found[0]['image']['slug']}, spec says {size}/{image}")
+        for name in sorted(set(names) - set(target)):
+            violations.append(f"droplet {name} is owned by no spec")
+
+        listing = self.run(["sagas", "list", "--json"])
+        sagas = json.loads(listing.stdout) if listing.returncode == 0 else []
+        if listing.returncode != 0:
+            violations.append(f"sagas list failed: {listing.stderr.strip()[:200]}")
+        for saga in sagas:
+            if saga["status"] not in FINAL:
+                violations.append(f"saga {saga['id'][:8]} ({saga['kind']} {saga['resourceName']}) is {saga['status']}"
+                                  + (f": {saga['error'][:200]}" if saga.get("error") else ""))
+        completed_tags = {saga["id"].replace("-", "")[:8] for saga in sagas if saga["status"] == "completed"}
+        snapshots = sim.listing("/v2/snapshots", "snapshots")
+        for snapshot in snapshots:
+            match = re.fullmatch(r"(.+)-arcadia-([0-9a-f]{8})", snapshot["name"])
+            if not match or match.group(2) not in completed_tags:
+                violations.append(f"snapshot {snapshot['name']} is owned by no completed saga")
+        snapshot_names = [snapshot["name"] for snapshot in snapshots]
+        for name in set(snapshot_names):
+            if snapshot_names.count(name) > 1:
+                violations.append(f"{snapshot_names.count(name)} snapshots named {name}")
+        for volume in sim.listing("/v2/volumes", "volumes"):
+            violations.append(f"volume {volume['name']} is owned by no spec")
+
+        plan = self.run(["plan", "--specs", specs_folder, "--detailed-exitcode"])
+        if plan.returncode != 0:
+            summary = plan.stdout.strip().splitlines()[-1:] + plan.stderr.strip().splitlines()[-1:]
+            violations.append(f"the ledger disagrees with the simulator ({specs_folder}/): plan exited {plan.returncode}: "
+                              f"{' / '.join(summary)[:300]}")
+        return violations
+
+    def kill(self, saga_kind, step, point):
+        """Applies the target specs (already written) with the kill point; returns a violation, or None."""
+        crash = f"{saga_kind}:{step}:{point}"
+        crashed = self.apply({"ARCADIA_CRASH_AT": crash})
         if crashed.returncode != -9:
-            violations.append(f"apply was not killed at {crash} (exit {crashed.returncode}): the kill point was never reached")
-        resumed = arcadia(binary, ["sagas", "resume"], directory, sim, database)
+            return f"apply was not killed at {crash} (exit {crashed.returncode}): the kill point was never reached"
+        return None
+
+
+def unfinished(sagas):
+    return [saga for saga in sagas or [] if saga["status"] not in FINAL]
+
+
+def kill_trial(world, scenario, step, point):
+    """Kill, resume, check against the target specs."""
+    saga_kind, _, start, target, _, _ = SCENARIOS[scenario]
+    failure = world.setup(start)
+    if failure:
+        return [failure], None
+    world.write_specs(target)
+    violations = [v for v in [world.kill(saga_kind, step, point)] if v]
+    resumed = world.run(["sagas", "resume"])
+    if resumed.returncode != 0:
+        violations.append(f"resume exited {resumed.returncode}: {tail(resumed)}")
+    return violations + world.check(target), None
+
+
+def apply_changed_trial(world, scenario, step, point):
+    """Kill; apply CHANGED specs (the blocked resource is left alone); resume; apply; check against them."""
+    saga_kind, _, start, target, changed, _ = SCENARIOS[scenario]
+    failure = world.setup(start)
+    if failure:
+        return [failure], None
+    world.write_specs(target)
+    violations = [v for v in [world.kill(saga_kind, step, point)] if v]
+    world.write_specs(changed)
+    first = world.apply()
+    problem = crash_of(first)
+    if problem:
+        violations.append(f"apply of the changed specs {problem}")
+    resumed = world.run(["sagas", "resume", "--specs", "specs"])
+    problem = crash_of(resumed)
+    if problem:
+        violations.append(f"sagas resume --specs specs {problem}")
+    ended = [saga["status"] for saga in world.sagas() or [] if saga["kind"] == saga_kind and saga["resourceName"] == SCENARIOS[scenario][5]]
+    second = world.apply()
+    problem = crash_of(second, allowed=(0,))
+    if problem:
+        violations.append(f"the second apply of the changed specs {problem}")
+    note = f"first apply exit {first.returncode}, resume exit {resumed.returncode}, saga {'/'.join(ended[:1]) or '?'}"
+    return violations + world.check(changed), note
+
+
+def cancel_trial(world, scenario, step, point):
+    """Kill; cancel the unfinished saga: cancelled and back at the start specs, or refused and resumed to the target."""
+    saga_kind, _, start, target, _, _ = SCENARIOS[scenario]
+    failure = world.setup(start)
+    if failure:
+        return [failure], None
+    world.write_specs(start, "start-specs")
+    world.write_specs(target)
+    violation = world.kill(saga_kind, step, point)
+    if violation:
+        return [violation] + world.check(target), None
+    left = unfinished(world.sagas())
+    if len(left) != 1:
+        violations = [f"expected one unfinished saga after the kill, found {[(s['kind'], s['status']) for s in left]}"]
+        world.run(["sagas", "resume", "--specs", "specs"])
+        return violations + world.check(target), None
+    saga_id = left[0]["id"]
+    cancel = world.run(["sagas", "cancel", saga_id])
+    violations = []
+    if cancel.returncode == 0:
+        saga = world.saga(saga_id) or {}
+        if saga.get("status") != "cancelled":
+            violations.append(f"cancel exited 0 ({cancel.stdout.strip()[-200:]}) but saga {saga_id[:8]} is "
+                              f"{saga.get('status')}: {saga.get('error', '')[:200]}")
+        return violations + world.check(start, "start-specs"), "cancelled"
+    if cancel.returncode == 1 and "point of no return" in cancel.stderr:
+        resumed = world.run(["sagas", "resume", "--specs", "specs"])
         if resumed.returncode != 0:
-            violations.append(f"resume exited {resumed.returncode}: {resumed.stderr.strip()[-300:]}")
-        return violations + check(binary, directory, sim, database, target)
-    finally:
-        sim.stop()
-        database.drop()
-        shutil.rmtree(directory, ignore_errors=True)
+            violations.append(f"resume after a refused cancel exited {resumed.returncode}: {tail(resumed)}")
+        return violations + world.check(target), "refused"
+    violations.append(f"cancel {crash_of(cancel, allowed=()) or 'failed'}")
+    world.run(["sagas", "resume", "--specs", "specs"])
+    return violations + world.check(target), None
+
+
+def cancel_live_trial(world, scenario, step):
+    """Cancel while the step is in flight in a live apply; the apply's worker compensates or goes on."""
+    saga_kind, _, start, target, _, resource = SCENARIOS[scenario]
+    failure = world.setup(start)
+    if failure:
+        return [failure], None
+    world.write_specs(start, "start-specs")
+    world.write_specs(target)
+    violations = []
+    with open(os.path.join(world.directory, "apply.out"), "w+") as out, open(os.path.join(world.directory, "apply.err"), "w+") as err:
+        apply = subprocess.Popen([world.binary, "apply", "--specs", "specs", "--auto-approve"], cwd=world.directory,
+                                 env=world.environment, stdout=out, stderr=err, text=True)
+        saga_id = seen = cancel = None
+        deadline = time.monotonic() + 120
+        try:
+            while apply.poll() is None and time.monotonic() < deadline:
+                if saga_id is None:
+                    mine = [s for s in unfinished(world.sagas()) if s["kind"] == saga_kind and s["resourceName"] == resource]
+                    saga_id = mine[0]["id"] if mine else None
+                if saga_id:
+                    saga = world.saga(saga_id) or {}
+                    status = {s["name"]: s["status"] for s in saga.get("steps", [])}.get(step)
+                    if status == "running":
+                        seen = "running"
+                        cancel = world.run(["sagas", "cancel", saga_id])
+                        break
+                    if status not in (None, "pending") or saga.get("status") in FINAL:
+                        seen = f"{status}, saga {saga.get('status')}"
+                        break
+                time.sleep(0.05)
+            apply.wait(timeout=300)
+        finally:
+            if apply.poll() is None:
+                apply.kill()
+                apply.wait()
+        out.seek(0)
+        err.seek(0)
+        applied = subprocess.CompletedProcess(apply.args, apply.returncode, out.read(), err.read())
+    problem = crash_of(applied)
+    if problem:
+        violations.append(f"the apply {problem}")
+    if seen != "running":
+        violations.append(f"the suite never saw {step} running (seen: {seen}); nothing was cancelled in flight")
+    if cancel is not None and not (cancel.returncode == 0 or (cancel.returncode == 1 and re.search(r"point of no return|already ended", cancel.stderr))):
+        violations.append(f"cancel {crash_of(cancel, allowed=()) or 'failed'}")
+    resumed = world.run(["sagas", "resume", "--specs", "specs"])
+    if resumed.returncode != 0:
+        violations.append(f"resume after the apply exited {resumed.returncode}: {tail(resumed)}")
+    final = (world.saga(saga_id) or {}).get("status") if saga_id else None
+    cancel_said = "none" if cancel is None else f"{cancel.returncode}"
+    if final == "cancelled":
+        if cancel is None or cancel.returncode != 0:
+            violations.append(f"saga {saga_id[:8]} ended cancelled though cancel exited {cancel_said}")
+        return violations + world.check(start, "start-specs"), f"cancel exit {cancel_said}, cancelled"
+    if final == "completed":
+        return violations + world.check(target), f"cancel exit {cancel_said}, completed"
+    violations.append(f"saga {(saga_id or '?')[:8]} ended {final}, neither cancelled nor completed")
+    return violations + world.check(target), None
 
 
 def worker_trial(binary, step, point, faults):
     """Two workers against PostgreSQL; worker A dies at create:<step>:<point>, worker B takes over."""
     target = {f"w{index}": spec(f"w{index}") for index in range(6)}
-    directory = tempfile.mkdtemp(prefix="crash-workers-")
-    sim = Simulator(binary, directory, faults)
-    database = Database("postgres", directory)
+    world = World(binary, "workers", "postgres", FAULTS if faults else None)
     try:
-        write_specs(directory, target)
+        world.write_specs(target)
         violations = []
         # The apply dies as it starts its first saga, leaving six sagas in the ledger under 2 s leases.
-        first = arcadia(binary, ["apply", "--specs", "specs", "--auto-approve"], directory, sim, database,
-                        {"ARCADIA_CRASH_AT": "create:CreateDroplet:before", "ARCADIA_LEASE_SECONDS": "2"})
+        first = world.apply({"ARCADIA_CRASH_AT": "create:CreateDroplet:before", "ARCADIA_LEASE_SECONDS": "2"})
         if first.returncode != -9:
             violations.append(f"the apply was not killed (exit {first.returncode})")
-        environment = dict(os.environ, **BASE_ENV, DIGITALOCEAN_API_URL=sim.url, ARCADIA_DATABASE_URL=database.url)
+        environment = world.environment
         common = [binary, "sagas", "resume", "--wait", "--parallelism", "2", "--lease-seconds", "2"]
         # Worker A (host A) starts first and will die at the kill point; worker B (host B) starts once
         # A holds a saga, runs beside it, and must take A's sagas over when their leases run out.
-        worker_a = subprocess.Popen(common, cwd=directory, env=dict(environment, ARCADIA_WORKER_HOST="worker-a", ARCADIA_CRASH_AT=f"create:{step}:{point}"),
+        worker_a = subprocess.Popen(common, cwd=world.directory, env=dict(environment, ARCADIA_WORKER_HOST="worker-a", ARCADIA_CRASH_AT=f"create:{step}:{point}"),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and worker_a.poll() is None:
-            owners = subprocess.run(["psql", database.url, "-Atc", "SELECT count(*) FROM sagas WHERE owner LIKE 'worker-a:%'"],
+            owners = subprocess.run(["psql", world.database.url, "-Atc", "SELECT count(*) FROM sagas WHERE owner LIKE 'worker-a:%'"],
                                     capture_output=True, text=True).stdout.strip()
             if owners not in ("", "0"):
                 break
             time.sleep(0.05)
-        worker_b = subprocess.Popen(common, cwd=directory, env=dict(environment, ARCADIA_WORKER_HOST="worker-b"),
+        worker_b = subprocess.Popen(common, cwd=world.directory, env=dict(environment, ARCADIA_WORKER_HOST="worker-b"),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         worker_a.communicate(timeout=300)
         _, b_err = worker_b.communicate(timeout=300)
@@ -250,44 +486,69 @@ def worker_trial(binary, step, point, faults):
             violations.append(f"worker A was not killed at create:{step}:{point} (exit {worker_a.returncode})")
         if worker_b.returncode != 0:
             violations.append(f"worker B exited {worker_b.returncode}: {b_err.strip()[-300:]}")
-        return violations + check(binary, directory, sim, database, target)
+        return violations + world.check(target), None
     finally:
-        sim.stop()
-        database.drop()
-        shutil.rmtree(directory, ignore_errors=True)
+        world.close()
 
 
 MODES = {
-    # name: (engine, faults, two workers)
-    "sqlite": ("sqlite", False, False),
-    "postgres": ("postgres", False, False),
-    "sqlite+faults": ("sqlite", True, False),
-    "workers/postgres": ("postgres", False, True),
+    # name: (engine, faults, two workers, trial kinds)
+    "sqlite": ("sqlite", False, False, KINDS),
+    "postgres": ("postgres", False, False, KINDS),
+    "sqlite+faults": ("sqlite", True, False, ["kill", "apply-changed", "cancel"]),
+    "workers/postgres": ("postgres", False, True, ["kill"]),
 }
 
 
-def run_mode(binary, mode, only):
-    engine, faults, workers = MODES[mode]
-    passed = failed = 0
-    started = time.monotonic()
+def plan_trials(mode, only, kinds, seed, samples):
+    """(mode, kind, scenario, step, point) for every trial of the mode."""
+    engine, faults, workers, mode_kinds = MODES[mode]
+    chosen = [kind for kind in KINDS if kind in kinds and kind in mode_kinds]
     if workers:
-        trials = [("workers", step, point) for step in SCENARIOS["create"][1] for point in POINTS]
-    else:
-        trials = [(scenario, step, point) for scenario, (_, steps, _, _) in SCENARIOS.items()
-                  if not only or scenario == only for step in steps for point in POINTS]
-    for scenario, step, point in trials:
-        violations = worker_trial(binary, step, point, faults) if workers else trial(binary, scenario, step, point, engine, faults)
-        name = f"{scenario}:{step}:{point}"
-        if violations:
-            failed += len(violations)
-            for violation in violations:
-                print(f"FAIL [{mode}] {name}: {violation}", flush=True)
+        return [(mode, "kill", "workers", step, point) for step in SCENARIOS["create"][1] for point in POINTS] if "kill" in chosen else []
+    trials = []
+    population = kill_points(only)
+    for kind in chosen:
+        if kind == "kill":
+            picked = population
+        elif kind == "cancel-live":
+            picked = [(scenario, step, "running") for scenario, step in LIVE_STEPS if not only or scenario == only]
         else:
-            passed += 1
-            print(f"ok   [{mode}] {name}", flush=True)
-    seconds = time.monotonic() - started
-    print(f"crash suite [{mode}]: {len(trials)} kill points, {passed} passed, {failed} failed, {seconds:.0f} s", flush=True)
-    return len(trials), passed, failed, seconds
+            picked = random.Random(f"{seed}/{mode}/{kind}").sample(population, min(samples, len(population)))
+        trials += [(mode, kind, scenario, step, point) for scenario, step, point in picked]
+    return trials
+
+
+def run_trial(binary, mode, kind, scenario, step, point):
+    engine, faults, workers, _ = MODES[mode]
+    started = time.monotonic()
+    try:
+        if workers:
+            violations, note = worker_trial(binary, step, point, faults)
+        else:
+            live = kind == "cancel-live"
+            fault_plan = FAULTS if faults else (SLOW_DELETE if live and step == "DestroyDroplet" else None)
+            world = World(binary, f"{kind}-{scenario}", engine, fault_plan,
+                          time_scale=LIVE_TIME_SCALE if live else TIME_SCALE, poll_interval="0.1" if live else None)
+            try:
+                if kind == "kill":
+                    violations, note = kill_trial(world, scenario, step, point)
+                elif kind == "apply-changed":
+                    violations, note = apply_changed_trial(world, scenario, step, point)
+                elif kind == "cancel":
+                    violations, note = cancel_trial(world, scenario, step, point)
+                else:
+                    violations, note = cancel_live_trial(world, scenario, step)
+            finally:
+                world.close()
+    except Exception as error:  # a broken trial is a violation, not a crashed suite
+        violations, note = [f"the trial raised {type(error).__name__}: {error}"], None
+    return violations, note, time.monotonic() - started
+
+
+def trial_name(kind, scenario, step, point):
+    name = f"{scenario}:{step}" + ("" if kind == "cancel-live" else f":{point}")
+    return name if kind == "kill" else f"{kind} {name}"
 
 
 def main():
@@ -296,17 +557,59 @@ def main():
     parser.add_argument("--modes", default="sqlite,postgres,sqlite+faults,workers/postgres",
                         help="comma-separated, of: " + ", ".join(MODES))
     parser.add_argument("--only", help="one scenario: " + ", ".join(SCENARIOS))
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated trial kinds, of: " + ", ".join(KINDS))
+    parser.add_argument("--seed", type=int, help="the sampling seed (default: from the clock; printed first)")
+    parser.add_argument("--samples", type=int, default=12, help="apply-changed and cancel trials per engine mode (default 12)")
+    parser.add_argument("--jobs", type=int, default=3, help="trials run at once (default 3)")
     arguments = parser.parse_args()
     modes = arguments.modes.split(",")
     for mode in modes:
         if mode not in MODES:
             parser.error(f"unknown mode {mode}; use {', '.join(MODES)}")
-    results = [(mode,) + run_mode(os.path.abspath(arguments.binary), mode, arguments.only) for mode in modes]
-    print("\n| mode | kill points | passed | violations | time |\n| --- | --- | --- | --- | --- |")
-    for mode, tried, passed, failed, seconds in results:
-        print(f"| {mode} | {tried} | {passed} | {failed} | {seconds:.0f} s |")
-    passed = sum(result[2] for result in results)
-    failed = sum(result[3] for result in results)
+    kinds = arguments.kinds.split(",")
+    for kind in kinds:
+        if kind not in KINDS:
+            parser.error(f"unknown kind {kind}; use {', '.join(KINDS)}")
+    if arguments.only and arguments.only not in SCENARIOS:
+        parser.error(f"unknown scenario {arguments.only}; use {', '.join(SCENARIOS)}")
+    seed = arguments.seed if arguments.seed is not None else int(time.time() * 1000) % 1_000_000_007
+    print(f"crash suite seed: {seed}", flush=True)
+    binary = os.path.abspath(arguments.binary)
+    trials = [trial for mode in modes for trial in plan_trials(mode, arguments.only, kinds, seed, arguments.samples)]
+    # The slow trials first, so they do not trail at the end.
+    trials.sort(key=lambda trial: (trial[1] != "cancel-live", trial[0] != "workers/postgres"))
+
+    tally = {(mode, kind): [0, 0, 0, 0.0] for mode in modes for kind in KINDS}  # tried, passed, violations, seconds
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, arguments.jobs)) as pool:
+        futures = {pool.submit(run_trial, binary, *trial): trial for trial in trials}
+        for future in concurrent.futures.as_completed(futures):
+            mode, kind, scenario, step, point = futures[future]
+            violations, note, seconds = future.result()
+            name = trial_name(kind, scenario, step, point)
+            row = tally[(mode, kind)]
+            row[0] += 1
+            row[3] += seconds
+            if violations:
+                row[2] += len(violations)
+                for violation in violations:
+                    print(f"FAIL [{mode}] {name}: {violation}", flush=True)
+            else:
+                row[1] += 1
+                print(f"ok   [{mode}] {name}" + (f" ({note})" if note else ""), flush=True)
+    wall = time.monotonic() - started
+
+    print("\n| mode | trials | passed | violations | trial time |\n| --- | --- | --- | --- | --- |")
+    for mode in modes:
+        rows = [(kind, tally[(mode, kind)]) for kind in KINDS if tally[(mode, kind)][0]]
+        for kind, (tried, passed, failed, seconds) in rows:
+            print(f"| {mode} {kind} | {tried} | {passed} | {failed} | {seconds:.0f} s |")
+        if rows:
+            tried, passed, failed, seconds = (sum(row[index] for _, row in rows) for index in range(4))
+            print(f"| **{mode}** | **{tried}** | **{passed}** | **{failed}** | **{seconds:.0f} s** |")
+    print(f"\ncrash suite: {len(trials)} trials on {arguments.jobs} workers in {wall:.0f} s (seed {seed})")
+    passed = sum(row[1] for row in tally.values())
+    failed = sum(row[2] for row in tally.values())
     print(f"\n{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -20,3 +20,7 @@ CREATE TABLE saga_actions (
 ALTER TABLE arcadia_locks ADD COLUMN expires_at TEXT;
 -- The lock holder's worker identity (host:pid:nonce:process), to recognise a holder that is provably dead.
 ALTER TABLE arcadia_locks ADD COLUMN owner TEXT;
+
+-- A saga that ended `failed` before this migration did so in a compensation; mark the step whose
+-- compensation failed as such, so a resume carries the compensation on instead of running forward.
+UPDATE saga_steps SET status = 'compensation_failed' WHERE status = 'failed' AND error LIKE 'compensation failed:%';
