@@ -95,6 +95,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
     }
 
     static func confirm() -> Bool {
+        Output.flush()
         Swift.print("\nApply these changes? Only 'yes' is accepted: ", terminator: "")
         fflush(nil)
         return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"

@@ -44,8 +44,10 @@ extension Arcadia {
                 var command = command
                 try command.run()
             }
+            Output.flush()
             Foundation.exit(0)
         } catch {
+            Output.flush()
             exit(withError: error)
         }
     }

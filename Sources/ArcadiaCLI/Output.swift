@@ -6,9 +6,21 @@ enum Output {
         isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
 
+    /// Every line is written from this one serial queue, on a thread of its own: a stalled reader of
+    /// standard output (a full pipe, a paused terminal) then blocks only this queue, never the tasks
+    /// that renew saga leases. Order between standard output and standard error is kept.
+    private static let writer = DispatchQueue(label: "arcadia.output")
+
     static func print(_ text: String) {
-        Swift.print(text)
-        fflush(nil)
+        writer.async {
+            Swift.print(text)
+            fflush(nil)
+        }
+    }
+
+    /// Waits until every line written so far is out: before a prompt, and before the process exits.
+    static func flush() {
+        writer.sync {}
     }
 
     static func error(_ text: String) {
@@ -16,7 +28,9 @@ enum Output {
     }
 
     static func standardError(_ line: String) {
-        FileHandle.standardError.write(Data("\(line)\n".utf8))
+        writer.async {
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+        }
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

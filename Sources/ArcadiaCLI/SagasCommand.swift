@@ -102,7 +102,7 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
             compensated and ends superseded, unless it has passed its point of no return (a destroy has started), \
             in which case it is finished. Plan again afterwards.
 
-            Exit status: 0 when every saga it ran completed, 1 otherwise.
+            Exit status: 0 when every saga it ran completed or was superseded, 1 otherwise.
             """
     )
 
@@ -138,11 +138,14 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
                 let runner = session.runner(leaseSeconds: leaseSeconds, recheck: recheck)
                 let results = try await runner.resume(parallelism: parallelism, waitForOthers: wait)
                 let completed = results.filter { $0.status == .completed }.count
-                Output.print(results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed.")
-                for result in results where result.status != .completed {
+                let superseded = results.filter { $0.status == .superseded }
+                var summary = results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed"
+                if !superseded.isEmpty { summary += ", \(superseded.count) superseded by the specs (`arcadia plan` shows what they want now)" }
+                Output.print(results.isEmpty ? summary : summary + ".")
+                for result in results where ![.completed, .superseded].contains(result.status) {
                     Output.error(ProgressPrinter.notCompleted(id: result.id, status: result.status))
                 }
-                if results.contains(where: { $0.status != .completed }) { throw ExitCode.failure }
+                if results.contains(where: { ![.completed, .superseded].contains($0.status) }) { throw ExitCode.failure }
             }
         }
     }
