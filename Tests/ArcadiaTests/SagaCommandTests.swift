@@ -115,15 +115,7 @@ enum ApplyDocumentReader {
 @Suite struct CancelCommandTests {
     @Test func cancelRefusesAfterTheDestroyAndResumeFinishesTheReplace() async throws {
         try await withTemporaryDirectory { directory in
-            let specs = directory.appendingPathComponent("specs")
-            let cli = try CommandRunner()
-            try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
-            #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory).status == 0)
-            try writeSpecs(["app.yaml": dropletSpec(name: "app", image: "debian-12-x64")], to: specs)
-            let killed = try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory,
-                                           environment: ["ARCADIA_CRASH_AT": "replace:DestroyDroplet:after-ledger"])
-            #expect(killed.status == 9, "killed by SIGKILL")
-            let id = try Self.unfinishedSagaID(try await cli.run(["sagas", "list", "--json"], in: directory))
+            let (cli, specs, id) = try await Self.replaceKilled(at: "replace:DestroyDroplet:after-ledger", in: directory)
 
             let cancel = try await cli.run(["sagas", "cancel", id, "--sim"], in: directory)
             #expect(cancel.status == 1)
@@ -140,16 +132,8 @@ enum ApplyDocumentReader {
     /// Killed as the destroy began but before it acted: the droplet is there, so cancel may still undo.
     @Test func cancelUndoesAReplaceKilledBeforeItsDestroyActed() async throws {
         try await withTemporaryDirectory { directory in
-            let specs = directory.appendingPathComponent("specs")
-            let cli = try CommandRunner()
-            try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
-            #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory).status == 0)
-            try writeSpecs(["app.yaml": dropletSpec(name: "app", image: "debian-12-x64")], to: specs)
-            let killed = try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory,
-                                           environment: ["ARCADIA_CRASH_AT": "replace:DestroyDroplet:before"])
-            #expect(killed.status == 9)
+            let (cli, specs, id) = try await Self.replaceKilled(at: "replace:DestroyDroplet:before", in: directory)
             #expect(try Self.dropletNames(in: directory) == ["app", "app"], "the replacement and the original")
-            let id = try Self.unfinishedSagaID(try await cli.run(["sagas", "list", "--json"], in: directory))
 
             let cancel = try await cli.run(["sagas", "cancel", id, "--sim"], in: directory)
             #expect(cancel.status == 0, "\(cancel.stderr)")
@@ -159,6 +143,19 @@ enum ApplyDocumentReader {
             #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory).status == 0)
             #expect(try await cli.run(["plan", "--sim", "--specs", specs.path, "--detailed-exitcode"], in: directory).status == 0)
         }
+    }
+
+    /// Applies one droplet, changes its image, and applies again with `ARCADIA_CRASH_AT=point`: the
+    /// replace dies there. Returns the runner, the spec folder and the unfinished saga's short id.
+    static func replaceKilled(at point: String, in directory: URL) async throws -> (CommandRunner, URL, String) {
+        let specs = directory.appendingPathComponent("specs")
+        let cli = try CommandRunner()
+        try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
+        #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory).status == 0)
+        try writeSpecs(["app.yaml": dropletSpec(name: "app", image: "debian-12-x64")], to: specs)
+        let killed = try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory, environment: ["ARCADIA_CRASH_AT": point])
+        #expect(killed.status == 9, "killed by SIGKILL")
+        return (cli, specs, try unfinishedSagaID(try await cli.run(["sagas", "list", "--json"], in: directory)))
     }
 
     static func unfinishedSagaID(_ listing: CommandRunner.Result) throws -> String {

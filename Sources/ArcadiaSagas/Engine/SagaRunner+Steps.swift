@@ -164,12 +164,8 @@ extension SagaRunner {
             } catch let error where Self.stopsTheWorker(error) {
                 throw error
             } catch {
-                if Task.isCancelled { throw CancellationError() }
-                let failure = StepError.classify(error)
-                let delay = backoff(attempt: attempt, retryAfter: failure.retryAfter)
-                guard failure.isTransient, attempt < environment.maxAttempts, ContinuousClock.now + .milliseconds(Int(delay * 1000)) < deadline else {
-                    throw StepFailed(failure: failure)
-                }
+                let (failure, retryDelay) = try retryable(error, attempt: attempt, deadline: deadline)
+                guard let delay = retryDelay else { throw StepFailed(failure: failure) }
                 record.error = failure.message
                 onProgress(.stepRetrying(saga: saga, step: step.name, error: failure.message, delaySeconds: delay))
                 try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
@@ -229,10 +225,8 @@ extension SagaRunner {
                 } catch let error where Self.stopsTheWorker(error) {
                     throw error
                 } catch {
-                    if Task.isCancelled { throw CancellationError() }
-                    let failure = StepError.classify(error)
-                    let delay = backoff(attempt: attempt, retryAfter: failure.retryAfter)
-                    if failure.isTransient, attempt < environment.maxAttempts, ContinuousClock.now + .milliseconds(Int(delay * 1000)) < deadline {
+                    let (failure, retryDelay) = try retryable(error, attempt: attempt, deadline: deadline)
+                    if let delay = retryDelay {
                         onProgress(.stepRetrying(saga: saga, step: record.name, error: "compensating: \(failure.message)", delaySeconds: delay))
                         try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
                         (mayHaveActed, adoptSince) = (true, begun)
@@ -265,6 +259,16 @@ extension SagaRunner {
         try await ledger { try await store.updateSaga(id: saga.id, status: ending, context: encoded, error: cause, owner: owner) }
         onProgress(.sagaFinished(saga: saga, status: ending))
         return ending
+    }
+
+    /// What a step's (or a compensation's) error means: the failure, and the delay before another
+    /// attempt if it is transient and attempts and time are left. Cancellation is passed through.
+    private func retryable(_ error: any Error, attempt: Int, deadline: ContinuousClock.Instant) throws -> (StepError, Double?) {
+        if Task.isCancelled { throw CancellationError() }
+        let failure = StepError.classify(error)
+        let delay = backoff(attempt: attempt, retryAfter: failure.retryAfter)
+        let fits = ContinuousClock.now + .milliseconds(Int(delay * 1000)) < deadline
+        return (failure, failure.isTransient && attempt < environment.maxAttempts && fits ? delay : nil)
     }
 
     private func invocation(
