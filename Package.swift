@@ -114,6 +114,8 @@ let package = Package(
             dependencies: [
                 "DigitalOceanSimulator", "DigitalOceanAPI", "ArcadiaState", "ArcadiaSagas", "ArcadiaCore", "ArcadiaSpecs",
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

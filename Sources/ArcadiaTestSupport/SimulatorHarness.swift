@@ -5,6 +5,7 @@ import DigitalOceanAPI
 import DigitalOceanSimulator
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// A simulator running in-process on a free loopback port, with a client that talks to it over real HTTP.
@@ -15,12 +16,16 @@ public struct SimulatorHarness: Sendable {
     /// The token this simulator accepts.
     public let token: String
     public let client: DigitalOceanClient
+    /// When set, ``request(_:_:body:token:sendsToken:)`` sends bodies as generated clients do: with every
+    /// optional string or list field of the contract present, empty where the caller left it out.
+    public let generatedClient: GeneratedClientLog?
 
     /// A harness for a simulator already running at `baseURL`, with a client of the caller's choosing.
-    public init(baseURL: String, token: String, client: DigitalOceanClient) {
+    public init(baseURL: String, token: String, client: DigitalOceanClient, generatedClient: GeneratedClientLog? = nil) {
         self.baseURL = baseURL
         self.token = token
         self.client = client
+        self.generatedClient = generatedClient
     }
 
     /// Starts a simulator (fast clock by default; DigitalOcean's real rate limits), runs `body`, stops it.
@@ -28,6 +33,7 @@ public struct SimulatorHarness: Sendable {
     public static func with<T: Sendable>(
         timeScale: Double = 0.002,
         token: String = SimulatorHarness.token,
+        sendingEmptyOptionalFields: Bool = false,
         configure: (inout SimulatorConfiguration) -> Void = { _ in },
         _ body: @Sendable (SimulatorHarness) async throws -> T
     ) async throws -> T {
@@ -39,9 +45,10 @@ public struct SimulatorHarness: Sendable {
         )
         configure(&configuration)
         let simulator = try DigitalOceanSimulator(configuration: configuration, logger: logger)
+        let log = sendingEmptyOptionalFields ? GeneratedClientLog(contract: try ContractBodies.load()) : nil
         return try await simulator.withRunning { url in
             let client = DigitalOceanClient(apiURL: url, token: APIToken(token), retryPolicy: RetryPolicy(maxAttempts: 5, baseDelay: 0.01))
-            return try await body(SimulatorHarness(baseURL: url, token: token, client: client))
+            return try await body(SimulatorHarness(baseURL: url, token: token, client: client, generatedClient: log))
         }
     }
 
@@ -64,6 +71,14 @@ public struct SimulatorHarness: Sendable {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        var body = body
+        var operation: String?
+        if let log = generatedClient, let text = body, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+           let padded = log.contract.withEmptyOptionalFields(method: method, path: path, body: object),
+           let data = try? JSONSerialization.data(withJSONObject: padded, options: .sortedKeys) {
+            body = String(decoding: data, as: UTF8.self)
+            operation = log.contract.operation(method: method, path: path)
+        }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
@@ -72,6 +87,7 @@ public struct SimulatorHarness: Sendable {
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }
+        if let operation, let log = generatedClient { log.record(operation, status: Int(response.status.code)) }
         return (Int(response.status.code), headers, Data(bytes.readableBytesView))
     }
 
@@ -112,4 +128,20 @@ public struct SimulatorHarness: Sendable {
         _ = try await client.performDropletAction(dropletID: dropletID, action)
         _ = try await waitUntilIdle(dropletID: dropletID)
     }
+}
+
+/// The padded requests a generated-client harness sent: operation (`METHOD /v2/template`) → statuses.
+public final class GeneratedClientLog: Sendable {
+    public let contract: ContractBodies
+    private let box = NIOLockedValueBox<[String: [Int]]>([:])
+
+    init(contract: ContractBodies) {
+        self.contract = contract
+    }
+
+    func record(_ operation: String, status: Int) {
+        box.withLockedValue { $0[operation, default: []].append(status) }
+    }
+
+    public var statuses: [String: [Int]] { box.withLockedValue { $0 } }
 }

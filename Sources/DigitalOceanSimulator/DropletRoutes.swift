@@ -168,22 +168,26 @@ enum DropletActionBody {
     }
 }
 
+/// Request bodies. DigitalOcean treats a field sent empty (`""`, `[]`) as a field not sent, and
+/// generated clients (godo, pydo) send every optional field, empty or not: so every body is read with
+/// such fields removed, at any depth, before a route looks at it. `null` is kept: for domain records
+/// the contract requires some fields to be sent, `null` where they do not apply.
 enum JSONBody {
     static func read(_ request: Request) async throws -> [String: Any] {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 1024 * 1024)
-        guard buffer.readableBytes > 0 else { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else {
+        guard let data = try await body(of: request) else { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw SimulatorError.badRequest("The request body is not a JSON object.")
         }
-        return object
+        return withoutEmptyFields(object) as? [String: Any] ?? [:]
     }
 
     /// Decodes a typed body (snake_case keys); a body of the wrong shape is a 400 naming the field.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 1024 * 1024)
-        let data = buffer.readableBytes > 0 ? Data(buffer.readableBytesView) : Data("{}".utf8)
+        var data = try await body(of: request) ?? Data("{}".utf8)
+        if let object = try? JSONSerialization.jsonObject(with: data),
+           let normalised = try? JSONSerialization.data(withJSONObject: withoutEmptyFields(object)) {
+            data = normalised
+        }
         do {
             return try FaultPlan.decoder.decode(type, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
@@ -191,6 +195,29 @@ enum JSONBody {
             throw SimulatorError.badRequest("\(field): \(context.debugDescription)")
         } catch {
             throw SimulatorError.badRequest("The request body is not valid JSON for this operation.")
+        }
+    }
+
+    private static func body(of request: Request) async throws -> Data? {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 1024 * 1024)
+        return buffer.readableBytes > 0 ? Data(buffer.readableBytesView) : nil
+    }
+
+    /// The value with every object field whose value is `""` or `[]` removed, recursively.
+    static func withoutEmptyFields(_ value: Any) -> Any {
+        switch value {
+        case let object as [String: Any]:
+            return object.compactMapValues { field -> Any? in
+                let cleaned = withoutEmptyFields(field)
+                if let text = cleaned as? String, text.isEmpty { return nil }
+                if let list = cleaned as? [Any], list.isEmpty { return nil }
+                return cleaned
+            }
+        case let list as [Any]:
+            return list.map(withoutEmptyFields)
+        default:
+            return value
         }
     }
 }

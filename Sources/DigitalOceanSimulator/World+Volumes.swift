@@ -95,7 +95,7 @@ extension World {
                 throw SimulatorError.unprocessable("Volume is already attached to a Droplet.")
             }
             let attached = state.volumes.values.filter { $0.dropletIDs.contains(dropletID) }.count
-                + state.actions.values.filter { $0.status == "in-progress" && $0.type == "attach" && $0.parameters["droplet_id"] == String(dropletID) }.count
+                + state.actions.values.filter { $0.status == "in-progress" && $0.type == "attach_volume" && $0.parameters["droplet_id"] == String(dropletID) }.count
             guard attached < Self.maximumVolumesPerDroplet else {
                 throw SimulatorError.unprocessable("A Droplet can have at most \(Self.maximumVolumesPerDroplet) volumes attached.")
             }
@@ -113,19 +113,20 @@ extension World {
         default:
             throw SimulatorError.unprocessable("'\(type)' is not a valid volume action type.")
         }
-        let duration = timings.duration(of: type == "resize" ? "resize_volume" : type)
-        return startAction(type: type, resourceType: "volume", key: volumeID, region: volume.region, parameters: parameters, duration: duration)
+        // DigitalOcean's actions name what they did to a volume: attach_volume, detach_volume, resize_volume.
+        let reported = "\(type)_volume"
+        return startAction(type: reported, resourceType: "volume", key: volumeID, region: volume.region, parameters: parameters, duration: timings.duration(of: reported))
     }
 
     func applyVolumeAction(_ action: SimAction) {
         guard var volume = state.volumes[action.resourceKey] else { return }
         let dropletID = action.parameters["droplet_id"].flatMap(Int.init)
         switch action.type {
-        case "attach":
+        case "attach_volume":
             if let dropletID, state.droplets[dropletID] != nil { volume.dropletIDs = [dropletID] }
-        case "detach":
+        case "detach_volume":
             volume.dropletIDs.removeAll { $0 == dropletID }
-        case "resize":
+        case "resize_volume":
             volume.sizeGigabytes = action.parameters["size_gigabytes"].flatMap(Int.init) ?? volume.sizeGigabytes
         default:
             break

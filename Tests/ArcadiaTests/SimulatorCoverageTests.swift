@@ -312,6 +312,39 @@ import Testing
         }
     }
 
+    /// The same pass as a generated client (godo, pydo) sends it: every optional string and list field
+    /// the contract names for each operation is present, empty where unset. DigitalOcean takes empty as
+    /// not sent, and so must the simulator: every such request is answered as the plain one is.
+    @Test func everyOperationTakesEmptyOptionalFieldsAsNotSent() async throws {
+        try await SimulatorHarness.with(sendingEmptyOptionalFields: true) { sim in
+            try await exerciseEverything(sim)
+            let log = try #require(sim.generatedClient)
+            let refused = log.statuses.filter { $0.value.contains { !(200..<300).contains($0) } }
+            #expect(refused.isEmpty, "refused with empty optional fields: \(refused)")
+            let withBodies = Set(log.statuses.keys)
+            #expect(withBodies.count >= 25, "padded operations: \(withBodies.sorted())")
+            #expect(withBodies.contains("POST /v2/volumes"), "a volume created with \"snapshot_id\": \"\", as godo sends it")
+        }
+    }
+
+    /// What godo sent that the simulator once refused: a volume with `"snapshot_id": ""`; and what
+    /// DigitalOcean reports for volume actions: `attach_volume`, `detach_volume`, `resize_volume`.
+    @Test func aVolumeWithAnEmptySnapshotIDAndTheContractsActionTypes() async throws {
+        try await SimulatorHarness.with { sim in
+            let droplet = try await activeDroplet(sim, "godo")
+            let created = try await sim.json("POST", "/v2/volumes", body: #"{"name": "v1", "region": "nyc3", "size_gigabytes": 10, "snapshot_id": "", "tags": [], "description": ""}"#)
+            #expect(created.status == 201)
+            let volumeID = try #require((created.object["volume"] as? [String: Any])?["id"] as? String)
+            for (request, reported) in [(#"{"type": "attach", "droplet_id": \#(droplet)}"#, "attach_volume"),
+                                        (#"{"type": "resize", "size_gigabytes": 20}"#, "resize_volume"),
+                                        (#"{"type": "detach", "droplet_id": \#(droplet)}"#, "detach_volume")] {
+                let action = try await sim.json("POST", "/v2/volumes/\(volumeID)/actions", body: request)
+                #expect((action.object["action"] as? [String: Any])?["type"] as? String == reported)
+                #expect(try await settle(sim, "/v2/volumes/\(volumeID)/actions/\(id(action.object, "action"))") == "completed")
+            }
+        }
+    }
+
     private func exerciseEverything(_ sim: SimulatorHarness) async throws {
         for path in ["/v2/account", "/v2/regions", "/v2/sizes", "/v2/actions", "/v2/snapshots"] { _ = try await sim.json("GET", path) }
         let droplet = try await activeDroplet(sim, "all", tags: ["everything"])
