@@ -31,7 +31,7 @@ struct Session: Sendable {
         let logger = Logger(label: "arcadia")
         let databaseURL = try options.state.databaseURL()
         guard options.sim else {
-            let client = try DigitalOceanClient.fromEnvironment(logger: logger)
+            let client = try DigitalOceanClient.fromEnvironment(logger: logger, onRetry: { Output.standardError($0) })
             // ARCADIA_POLL_INTERVAL (seconds, default 3): how often waits poll DigitalOcean.
             let seconds = ProcessInfo.processInfo.environment["ARCADIA_POLL_INTERVAL"].flatMap(Double.init).map { max(0.01, $0) } ?? 3
             let poll = Duration.milliseconds(Int(seconds * 1000))
@@ -51,7 +51,7 @@ struct Session: Sendable {
             logger: logger
         )
         return try await simulator.withRunning { url in
-            let client = DigitalOceanClient(apiURL: url, token: APIToken(token), logger: logger)
+            let client = DigitalOceanClient(apiURL: url, token: APIToken(token), logger: logger, onRetry: { Output.standardError($0) })
             return try await Store.withStore(databaseURL, logger: logger) { store in
                 // Poll in step with the simulator's clock: 3 s at DigitalOcean's pace, scaled.
                 let poll = Duration.milliseconds(max(10, Int(3000 * timeScale)))

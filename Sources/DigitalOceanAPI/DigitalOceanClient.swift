@@ -19,6 +19,10 @@ public struct DigitalOceanClient: Sendable {
     let requestTimeout: TimeAmount
     let logger: Logger
     let rateLimit = RateLimitTracker()
+    /// Whether the API has ever answered this client: until it has, a failure to connect is final.
+    let contact = ContactState()
+    /// Hears each retry, in words (`retrying GET /v2/droplets in 4 s after 503 (attempt 3 of 5)`).
+    let onRetry: @Sendable (String) -> Void
     public let pacer: RequestPacer
     public let retryPolicy: RetryPolicy
 
@@ -33,7 +37,8 @@ public struct DigitalOceanClient: Sendable {
         requestTimeout: TimeAmount = .seconds(30),
         pacer: RequestPacer = RequestPacer(),
         retryPolicy: RetryPolicy = .standard,
-        logger: Logger = Logger(label: "arcadia.digitalocean")
+        logger: Logger = Logger(label: "arcadia.digitalocean"),
+        onRetry: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
         self.token = token
@@ -42,12 +47,14 @@ public struct DigitalOceanClient: Sendable {
         self.pacer = pacer
         self.retryPolicy = retryPolicy
         self.logger = logger
+        self.onRetry = onRetry
     }
 
     /// Reads `DIGITALOCEAN_TOKEN` and `DIGITALOCEAN_API_URL` from the environment.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "arcadia.digitalocean")
+        logger: Logger = Logger(label: "arcadia.digitalocean"),
+        onRetry: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> DigitalOceanClient {
         guard let token = environment["DIGITALOCEAN_TOKEN"], !token.isEmpty else {
             throw DigitalOceanError(
@@ -59,7 +66,8 @@ public struct DigitalOceanClient: Sendable {
         return DigitalOceanClient(
             apiURL: environment["DIGITALOCEAN_API_URL"] ?? defaultAPIURL,
             token: APIToken(token),
-            logger: logger
+            logger: logger,
+            onRetry: onRetry
         )
     }
 
@@ -90,9 +98,13 @@ public struct DigitalOceanClient: Sendable {
         while true {
             attempt += 1
             try await pacer.acquire()
+            // Until the API has answered once, a connection gets a few seconds, not the full time-out:
+            // a wrong URL must fail fast, and the connection pool retries a refused connect until then.
+            // A first answer that is merely slow is retried with the full time-out.
+            let timeout = contact.hasAnswered || attempt > 1 ? requestTimeout : min(requestTimeout, Self.firstContactTimeout)
             do {
-                return try await sendOnce(method, path, query: query, body: body, timeout: try RequestFence.timeout(for: "\(method.rawValue) \(path)", within: requestTimeout))
-            } catch let error as DigitalOceanError where error.code == .fenced {
+                return try await sendOnce(method, path, query: query, body: body, timeout: try RequestFence.timeout(for: "\(method.rawValue) \(path)", within: timeout))
+            } catch let error as DigitalOceanError where error.code == .fenced || error.code == .unreachable {
                 throw error
             } catch let error as DigitalOceanError {
                 let retriable = error.status == 429 || (repeatable && error.isTransient)
@@ -104,6 +116,8 @@ public struct DigitalOceanClient: Sendable {
                     throw !repeatable && error.isTransient && error.status != 429 ? error.unknownOutcome() : error
                 }
                 let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: error.retryAfter)
+                let cause = error.status.map { "after \($0)" } ?? "after no answer"
+                onRetry("retrying \(error.request) in \(Self.seconds(delay)) \(cause) (attempt \(attempt) of \(retryPolicy.maxAttempts))")
                 logger.debug("retrying", metadata: [
                     "arcadia.http.request": "\(error.request)", "arcadia.http.attempt": "\(attempt)",
                     "arcadia.http.delay_s": "\(String(format: "%.2f", delay))", "arcadia.http.error": "\(error.status.map(String.init) ?? error.code.description)",
@@ -133,8 +147,17 @@ public struct DigitalOceanClient: Sendable {
             bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            if !contact.hasAnswered, let failure = ConnectFailure.describe(error) {
+                throw DigitalOceanError(
+                    code: .unreachable,
+                    message: "cannot reach the DigitalOcean API at \(apiURL): \(failure). Check DIGITALOCEAN_API_URL "
+                        + "(unset means \(Self.defaultAPIURL); with a local `arcadia sim`, that it is running there), DNS and the network",
+                    request: label
+                )
+            }
             throw DigitalOceanError(code: .transport, message: "no answer: \(Self.describe(error))", request: label)
         }
+        contact.markAnswered()
         if let status = rateLimit.record(response.headers) {
             await pacer.observe(status)
         }
@@ -143,6 +166,13 @@ public struct DigitalOceanClient: Sendable {
             throw Self.apiError(status: Int(response.status.code), headers: response.headers, body: data, request: label)
         }
         return data
+    }
+
+    /// How long the first request may take to connect and answer.
+    static let firstContactTimeout: TimeAmount = .seconds(5)
+
+    static func seconds(_ delay: Double) -> String {
+        delay < 10 ? String(format: "%.1f s", delay) : String(format: "%.0f s", delay)
     }
 
     /// Transport failures in words, without anything of the request (the URL may carry a query).

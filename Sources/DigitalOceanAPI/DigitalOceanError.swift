@@ -17,6 +17,9 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
         public static let outcomeUnknown = Code(raw: "outcome_unknown")
         /// Not sent: the task's ``RequestFence`` (a saga worker's lease) runs out before the request could finish.
         public static let fenced = Code(raw: "fenced")
+        /// The API could not be reached at all before it ever answered (refused, unknown host, TLS, no
+        /// route): a wrong URL or network, not a passing fault, so it is not retried.
+        public static let unreachable = Code(raw: "unreachable")
         public var description: String { raw }
     }
 
@@ -65,7 +68,7 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        guard code != .configuration else { return message }
+        guard code != .configuration, code != .unreachable else { return message }
         var text = "DigitalOcean \(request)"
         if let status { text += " answered \(status)" }
         if let id { text += " \(id)" }
