@@ -85,11 +85,10 @@ enum DocumentParser {
 
     /// DigitalOcean accepts hostname-like names: letters, digits, `.` and `-`, starting and ending alphanumeric.
     static func validateDropletName(_ name: String, node: Node, reader: inout NodeReader) {
-        let pattern = #"^[A-Za-z0-9]([A-Za-z0-9.-]{0,253}[A-Za-z0-9])?$"#
-        if name.range(of: pattern, options: .regularExpression) == nil {
+        if !name.wholly(matches: "[A-Za-z0-9]([A-Za-z0-9.-]{0,253}[A-Za-z0-9])?") {
             reader.report(
                 node,
-                "invalid droplet name '\(name)': use 1-255 letters, digits, '.' or '-', starting and ending with a letter or digit"
+                "invalid droplet name '\(name.shown)': use 1-255 letters, digits, '.' or '-', starting and ending with a letter or digit"
             )
         }
     }

@@ -15,10 +15,11 @@ enum DropletSpecParser {
         let region = slug(entries["region"]?.value, field: "region", reader: &reader)
         let size = slug(entries["size"]?.value, field: "size", reader: &reader)
         let image = slug(entries["image"]?.value, field: "image", reader: &reader)
-        let tags = reader.strings(entries["tags"]?.value, field: "tags") ?? []
-        if let tagsNode = entries["tags"]?.value { validateTags(tags, node: tagsNode, reader: &reader) }
-        let sshKeys = reader.strings(entries["sshKeys"]?.value, field: "sshKeys") ?? []
-        if let keysNode = entries["sshKeys"]?.value { validateSSHKeys(sshKeys, node: keysNode, reader: &reader) }
+        let tagItems = reader.stringItems(entries["tags"]?.value, field: "tags") ?? []
+        validateTags(tagItems, reader: &reader)
+        let keyItems = reader.stringItems(entries["sshKeys"]?.value, field: "sshKeys") ?? []
+        validateSSHKeys(keyItems, reader: &reader)
+        let (tags, sshKeys) = (tagItems.map(\.value), keyItems.map(\.value))
         let monitoring = reader.bool(entries["monitoring"]?.value, field: "monitoring") ?? false
         let ipv6 = reader.bool(entries["ipv6"]?.value, field: "ipv6") ?? false
         let backups = reader.bool(entries["backups"]?.value, field: "backups") ?? false
@@ -39,8 +40,8 @@ enum DropletSpecParser {
     /// Region, size and image slugs are lower-case words joined by `-`, e.g. `s-1vcpu-1gb`.
     private static func slug(_ node: Node?, field: String, reader: inout NodeReader) -> String? {
         guard let node, let text = reader.string(node, field: field) else { return nil }
-        guard text.range(of: #"^[a-z0-9][a-z0-9.-]*$"#, options: .regularExpression) != nil else {
-            reader.report(node, "'\(field)' must be a DigitalOcean slug such as \(example(for: field)), not '\(text)'")
+        guard text.wholly(matches: "[a-z0-9][a-z0-9.-]*") else {
+            reader.report(node, "'\(field)' must be a DigitalOcean slug such as \(example(for: field)), not '\(text.shown)'")
             return nil
         }
         return text
@@ -55,26 +56,23 @@ enum DropletSpecParser {
     }
 
     /// Until the SshKey kind exists, keys are named as DigitalOcean accepts them: numeric id or MD5 fingerprint.
-    private static func validateSSHKeys(_ keys: [String], node: Node, reader: inout NodeReader) {
-        let items: [Node] = node.sequence.map { Array($0) } ?? []
-        for (index, key) in keys.enumerated() {
-            let isID = !key.isEmpty && key.allSatisfy(\.isNumber)
-            let isFingerprint = key.range(of: #"^([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2}$"#, options: .regularExpression) != nil
+    private static func validateSSHKeys(_ keys: [(value: String, node: Node)], reader: inout NodeReader) {
+        for (key, node) in keys {
+            let isID = key.wholly(matches: "[0-9]+")
+            let isFingerprint = key.wholly(matches: "([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2}")
             if !isID && !isFingerprint {
                 reader.report(
-                    index < items.count ? items[index] : node,
-                    "sshKeys entry '\(key)' is neither a key id nor a fingerprint (aa:bb:…, 16 pairs); SshKey specs by name are not supported yet"
+                    node,
+                    "sshKeys entry '\(key.shown)' is neither a key id nor a fingerprint (aa:bb:…, 16 pairs); SshKey specs by name are not supported yet"
                 )
             }
         }
     }
 
-    private static func validateTags(_ tags: [String], node: Node, reader: inout NodeReader) {
-        let items: [Node] = node.sequence.map { Array($0) } ?? []
-        for (index, tag) in tags.enumerated() {
-            let tagNode = index < items.count ? items[index] : node
-            if tag.range(of: #"^[A-Za-z0-9_:-]{1,255}$"#, options: .regularExpression) == nil {
-                reader.report(tagNode, "invalid tag '\(tag)': use 1-255 letters, digits, '_', '-' or ':'")
+    private static func validateTags(_ tags: [(value: String, node: Node)], reader: inout NodeReader) {
+        for (tag, tagNode) in tags {
+            if !tag.wholly(matches: "[A-Za-z0-9_:-]{1,255}") {
+                reader.report(tagNode, "invalid tag '\(tag.shown)': use 1-255 letters, digits, '_', '-' or ':'")
             } else if reservedTagPrefixes.contains(where: { tag.lowercased().hasPrefix($0) }) {
                 reader.report(tagNode, "tag '\(tag)' is reserved for Arcadia's own bookkeeping; remove it")
             }

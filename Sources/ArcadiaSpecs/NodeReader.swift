@@ -60,10 +60,18 @@ struct NodeReader {
         }
     }
 
+    /// A string, as YAML resolves it and the published schema reads it: `size: 42`, `name: OFF` or
+    /// `tags: [2001-12-14]` are a number, a boolean and a date, not text, and an explicit tag other
+    /// than `!!str` (`!!int nyc3`, `!custom nyc3`) is never silently dropped.
     mutating func string(_ node: Node?, field: String) -> String? {
         guard let node else { return nil }
-        guard let scalar = node.scalar, !isNull(scalar) else {
-            report(node, "'\(field)' must be a string")
+        guard let scalar = node.scalar else {
+            report(node, "'\(field)' must be a string, not a \(node.mapping != nil ? "mapping" : "list")")
+            return nil
+        }
+        let tag = node.tag.description
+        guard tag == Tag.Name.str.rawValue else {
+            report(node, "'\(field)' must be a string, not \(Self.describe(tag, scalar.string)); quote it (\"\(scalar.string)\") if you mean the text")
             return nil
         }
         return scalar.string
@@ -71,22 +79,39 @@ struct NodeReader {
 
     mutating func bool(_ node: Node?, field: String) -> Bool? {
         guard let node else { return nil }
-        guard let value = node.bool else {
-            report(node, "'\(field)' must be true or false, not '\(node.scalar?.string ?? "a collection")'")
+        guard node.tag.description == Tag.Name.bool.rawValue, let value = node.bool else {
+            report(node, "'\(field)' must be true or false, not \(node.scalar.map { Self.describe(node.tag.description, $0.string) } ?? "a collection")")
             return nil
         }
         return value
     }
 
+    /// What YAML made of a scalar, in words: `the number 42`, `the string 'true'`, `a value tagged !custom`.
+    private static func describe(_ tag: String, _ text: String) -> String {
+        switch tag {
+        case Tag.Name.str.rawValue: "the string '\(text)'"
+        case Tag.Name.int.rawValue, Tag.Name.float.rawValue: "the number \(text)"
+        case Tag.Name.bool.rawValue: "the boolean \(text)"
+        case Tag.Name.null.rawValue: "null"
+        case Tag.Name.timestamp.rawValue: "the date \(text)"
+        default: "a value tagged \(tag.replacingOccurrences(of: "tag:yaml.org,2002:", with: "!!"))"
+        }
+    }
+
     mutating func strings(_ node: Node?, field: String) -> [String]? {
+        stringItems(node, field: field)?.map(\.value)
+    }
+
+    /// The list's string items, each with its own node (for positions); items that are not strings are reported and left out.
+    mutating func stringItems(_ node: Node?, field: String) -> [(value: String, node: Node)]? {
         guard let node else { return nil }
         guard case .sequence(let sequence) = node else {
             report(node, "'\(field)' must be a list of strings, e.g. [a, b]")
             return nil
         }
-        var values: [String] = []
+        var values: [(value: String, node: Node)] = []
         for item in sequence {
-            if let value = string(item, field: "\(field)[]") { values.append(value) }
+            if let value = string(item, field: "\(field)[]") { values.append((value, item)) }
         }
         return values
     }
@@ -107,8 +132,22 @@ struct NodeReader {
         return values
     }
 
-    private func isNull(_ scalar: Node.Scalar) -> Bool {
-        scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+}
+
+extension String {
+    /// The string as a message shows it: invisible characters escaped (`nyc3\r`, `web\u{2028}`).
+    var shown: String {
+        unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .lineSeparator
+                || scalar.properties.generalCategory == .paragraphSeparator || scalar.properties.generalCategory == .format
+                ? scalar.escaped(asASCII: true) : String(scalar)
+        }.joined()
+    }
+
+    /// Whether the whole string matches `pattern`: anchored at the very start and end, so a trailing
+    /// line break (`"nyc3\r"`, `"web\u{2028}"`) never passes, as it does with `^…$`.
+    func wholly(matches pattern: String) -> Bool {
+        range(of: "\\A(?:\(pattern))\\z", options: .regularExpression) != nil
     }
 }
 

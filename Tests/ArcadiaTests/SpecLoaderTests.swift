@@ -1,4 +1,5 @@
 import ArcadiaSpecs
+import ArcadiaTestSupport
 import Foundation
 import Testing
 
@@ -21,15 +22,44 @@ import Testing
             "missing.yaml:4:9: invalid droplet name 'web_1!': use 1-255 letters, digits, '.' or '-', starting and ending with a letter or digit",
             "syntax.yaml:6:1: YAML syntax error: did not find expected ',' or ']'",
             "types.yaml:11:10: policy.drift must be 'report' or 'revert', not 'ignore'",
-            "types.yaml:12:12: 'protect' must be true or false, not 'yes please'",
-            "types.yaml:7:9: 'size' must be a string",
+            "types.yaml:12:12: 'protect' must be true or false, not the string 'yes please'",
+            "types.yaml:7:9: 'size' must be a string, not a mapping",
             "types.yaml:9:9: 'tags' must be a list of strings, e.g. [a, b]",
             "typo.yaml:7:3: unknown key 'szie' in spec; did you mean 'size'?",
             "typo.yaml:6:3: missing required field 'size' in spec",
-            "typo.yaml:9:15: 'monitoring' must be true or false, not 'maybe'",
+            "typo.yaml:9:15: 'monitoring' must be true or false, not the string 'maybe'",
         ]
         #expect(Set(found) == Set(expected), "\(found.joined(separator: "\n"))")
         #expect(found.count == expected.count)
+    }
+
+    /// Strings are strings: a scalar YAML reads as a number, boolean or date, an explicit tag, a
+    /// trailing line break or a non-ASCII digit is an error at its position, as the schema says.
+    @Test func valuesThatAreNotStringsAreRejectedWhereTheyAre() async throws {
+        try await withTemporaryDirectory { directory in
+            let text = """
+                apiVersion: arcadia/v1
+                kind: Droplet
+                metadata:
+                  name: web
+                spec:
+                  region: !!timestamp 2001-12-14
+                  size: 42
+                  image: "ubuntu-24-04-x64\\r"
+                  sshKeys: ["٣"]
+                  userData: !!str 42
+
+                """
+            try text.write(to: directory.appendingPathComponent("web.yaml"), atomically: true, encoding: .utf8)
+            let error = try #require(throws: SpecLoadError.self) { try SpecLoader.load(directory: directory.path) }
+            let found = error.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.message)" }
+            #expect(found == [
+                "6:11: 'region' must be a string, not the date 2001-12-14; quote it (\"2001-12-14\") if you mean the text",
+                "7:9: 'size' must be a string, not the number 42; quote it (\"42\") if you mean the text",
+                "8:10: 'image' must be a DigitalOcean slug such as 'ubuntu-24-04-x64', not 'ubuntu-24-04-x64\\r'",
+                "9:13: sshKeys entry '٣' is neither a key id nor a fingerprint (aa:bb:…, 16 pairs); SshKey specs by name are not supported yet",
+            ], "userData: !!str 42 is a string, and fine")
+        }
     }
 
     @Test func everyExampleLoads() throws {
