@@ -84,6 +84,8 @@ BASE_ENV = {
     "ARCADIA_POLL_INTERVAL": "0.02",
     "NO_COLOR": "1",
 }
+# No arcadia command in a trial takes more than a few seconds; one that runs this long has hung.
+COMMAND_TIMEOUT = 120
 FINAL = ("completed", "rolled_back", "cancelled", "superseded")
 
 
@@ -229,9 +231,15 @@ class World:
         self.database.drop()
         shutil.rmtree(self.directory, ignore_errors=True)
 
-    def run(self, arguments, extra=None, timeout=180):
-        return subprocess.run([self.binary] + arguments, cwd=self.directory, env=dict(self.environment, **(extra or {})),
-                              capture_output=True, text=True, timeout=timeout)
+    def run(self, arguments, extra=None, timeout=COMMAND_TIMEOUT):
+        try:
+            return subprocess.run([self.binary] + arguments, cwd=self.directory, env=dict(self.environment, **(extra or {})),
+                                  capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as expired:
+            output = (expired.stdout or b"")
+            output = output.decode(errors="replace") if isinstance(output, bytes) else output
+            last = " / ".join(output.strip().splitlines()[-2:])
+            raise RuntimeError(f"`arcadia {' '.join(arguments)}` hung: no exit after {timeout} s (last output: {last[-200:]})") from None
 
     def write_specs(self, specs, folder="specs"):
         path = os.path.join(self.directory, folder)
@@ -424,7 +432,11 @@ def cancel_live_trial(world, scenario, step):
                         seen = f"{status}, saga {saga.get('status')}"
                         break
                 time.sleep(0.05)
-            apply.wait(timeout=300)
+            try:
+                apply.wait(timeout=COMMAND_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise RuntimeError(f"`arcadia apply` hung: no exit after {COMMAND_TIMEOUT} s (cancel exit "
+                                   f"{None if cancel is None else cancel.returncode})") from None
         finally:
             if apply.poll() is None:
                 apply.kill()
@@ -483,8 +495,16 @@ def worker_trial(binary, step, point, faults):
             time.sleep(0.05)
         worker_b = subprocess.Popen(common, cwd=world.directory, env=dict(environment, ARCADIA_WORKER_HOST="worker-b"),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        worker_a.communicate(timeout=300)
-        _, b_err = worker_b.communicate(timeout=300)
+        try:
+            worker_a.communicate(timeout=300)
+            _, b_err = worker_b.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError("a `sagas resume --wait` worker hung: no exit after 300 s") from None
+        finally:
+            for worker in (worker_a, worker_b):
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
         if worker_a.returncode != -9:
             violations.append(f"worker A was not killed at create:{step}:{point} (exit {worker_a.returncode})")
         if worker_b.returncode != 0:
@@ -544,8 +564,8 @@ def run_trial(binary, mode, kind, scenario, step, point):
                     violations, note = cancel_live_trial(world, scenario, step)
             finally:
                 world.close()
-    except Exception as error:  # a broken trial is a violation, not a crashed suite
-        violations, note = [f"the trial raised {type(error).__name__}: {error}"], None
+    except Exception as error:  # a hung command or a broken trial is a violation, not a crashed suite
+        violations, note = [str(error) if isinstance(error, RuntimeError) else f"the trial raised {type(error).__name__}: {error}"], None
     return violations, note, time.monotonic() - started
 
 

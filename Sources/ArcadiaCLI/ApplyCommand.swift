@@ -80,12 +80,20 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
     static func readPlan(_ path: String) throws -> PlanDocument {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let document = try JSONDecoder().decode(PlanDocument.self, from: data)
-            guard document.formatVersion == "1" else {
-                Output.error("\(path): plan format \(document.formatVersion) is not supported by this Arcadia (it reads format 1)")
+            // The version first: a plan of another format says so, not that it is not a plan.
+            struct Version: Decodable {
+                var formatVersion: String
+                enum CodingKeys: String, CodingKey { case formatVersion = "format_version" }
+            }
+            let version = try JSONDecoder().decode(Version.self, from: data).formatVersion
+            guard version == PlanDocument.currentFormat else {
+                Output.error(
+                    "\(path): plan format \(version) is not supported by this Arcadia (it reads format \(PlanDocument.currentFormat)); "
+                        + "run `arcadia plan --out \(path)` again"
+                )
                 throw ExitCode.failure
             }
-            return document
+            return try JSONDecoder().decode(PlanDocument.self, from: data)
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -6,9 +6,9 @@ public enum Differ {
         public var changes: [Change] = []
         public var drift: [DriftFinding] = []
         /// Problems that make the plan unsafe to apply, each naming the resource and what to do.
-        public var errors: [String] = []
+        public var errors: [Diagnostic] = []
         /// Things the plan will not do, said so the operator is not surprised.
-        public var warnings: [String] = []
+        public var warnings: [Diagnostic] = []
         /// Droplets without `managed-by-arcadia`, as `name (id)`: never touched.
         public var unmanaged: [String] = []
         public var unmanagedCount: Int { unmanaged.count }
@@ -43,10 +43,11 @@ public enum Differ {
             }
             guard let record = appliedByName[resource.name] else {
                 if let stranger = strangersByName[resource.name] {
-                    result.errors.append(
-                        "\(resource.source): droplet '\(resource.name)' already exists (id \(stranger.id), tagged \(Ownership.managedTag)) "
+                    result.errors.append(.error(
+                        "name_taken", resource,
+                        "droplet '\(resource.name)' already exists (id \(stranger.id), tagged \(Ownership.managedTag)) "
                             + "but this state did not create it; delete it, or rename the spec, before applying"
-                    )
+                    ))
                 } else {
                     result.changes.append(Change(action: .create, kind: .droplet, name: resource.name, desired: resource))
                 }
@@ -73,10 +74,11 @@ public enum Differ {
                 continue
             }
             if record.policy.protect && exists {
-                result.errors.append(
-                    "droplet '\(record.name)' is protected (policy.protect: true) and its spec file was removed; "
+                result.errors.append(Diagnostic(
+                    code: "protected_destroy", kind: ResourceKind.droplet.rawValue, name: record.name,
+                    message: "droplet '\(record.name)' is protected (policy.protect: true) and its spec file was removed; "
                         + "restore the spec, or set protect: false and apply before removing it"
-                )
+                ))
                 continue
             }
             result.changes.append(Change(
@@ -117,7 +119,10 @@ public enum Differ {
                     fields.append(FieldChange(field: field.name, from: now, to: want, isDriftRevert: true))
                     modes.insert(field.mode)
                 } else {
-                    result.warnings.append("droplet '\(resource.name)': \(field.name) drifted to \(now); Arcadia cannot revert \(field.name) in place yet")
+                    result.warnings.append(warning(
+                        "drift_not_revertible", resource, field: field.name,
+                        "droplet '\(resource.name)': \(field.name) drifted to \(now); Arcadia cannot revert \(field.name) in place yet"
+                    ))
                 }
             }
         }
@@ -130,9 +135,10 @@ public enum Differ {
             !change.isAlreadyLive && DropletField.all.first { $0.name == change.field }?.mode == .unsupported
         }
         for change in unsupported {
-            result.warnings.append(
+            result.warnings.append(warning(
+                "change_not_supported", resource, field: change.field,
                 "droplet '\(resource.name)': changing \(change.field) in place is not supported yet; the change is not planned"
-            )
+            ))
         }
         fields.removeAll { unsupported.contains($0) }
         modes.remove(.unsupported)
@@ -147,16 +153,21 @@ public enum Differ {
                 let names = fields.filter { change in
                     !change.isAlreadyLive && DropletField.all.first { $0.name == change.field }?.mode == .replace
                 }.map(\.field)
-                result.errors.append(
-                    "\(resource.source): changing \(names.joined(separator: ", ")) of droplet '\(resource.name)' needs a replacement, "
+                result.errors.append(.error(
+                    "protected_replace", resource, at: names.first.map(resource.location(of:)),
+                    "changing \(names.joined(separator: ", ")) of droplet '\(resource.name)' needs a replacement, "
                         + "but it is protected (policy.protect: true); revert the change, or set protect: false and apply first"
-                )
+                ))
                 return
             }
             result.changes.append(Change(action: .replace, kind: .droplet, name: resource.name, fields: fields, resourceID: droplet.id, desired: resource))
         } else {
             result.changes.append(Change(action: .update, kind: .droplet, name: resource.name, fields: fields, resourceID: droplet.id, desired: resource))
         }
+    }
+
+    private static func warning(_ code: String, _ resource: DesiredResource, field: String, _ message: String) -> Diagnostic {
+        Diagnostic(code: code, severity: .warning, kind: resource.kind.rawValue, name: resource.name, location: resource.location(of: field), message: message)
     }
 
     /// Arcadia never touches a droplet without `managed-by-arcadia`, even one it created: someone took

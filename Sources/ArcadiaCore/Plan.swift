@@ -22,8 +22,8 @@ public struct PlannedChange: Sendable, Hashable, Codable {
 public struct Plan: Sendable, Hashable, Codable {
     public var changes: [PlannedChange]
     public var drift: [DriftFinding]
-    public var errors: [String]
-    public var warnings: [String]
+    public var errors: [Diagnostic]
+    public var warnings: [Diagnostic]
     public var unmanagedCount: Int { unmanaged.count }
     /// Droplets Arcadia leaves alone because they lack `managed-by-arcadia`, as `name (id)`.
     public var unmanaged: [String]

@@ -1,7 +1,9 @@
 import ArcadiaSpecs
 import Foundation
 
-/// The `--json` form of a plan, and what `--out FILE` saves: format version 1.
+/// The `--json` form of a plan, and what `--out FILE` saves: format version 2. Version 2 made errors
+/// and warnings objects (``Diagnostic``: code, severity, kind, name, file, line, column, message)
+/// instead of strings with the position in the text, and added `blocked`.
 public struct PlanDocument: Sendable, Codable, Hashable {
     public struct FieldEntry: Sendable, Codable, Hashable {
         public var field: String
@@ -48,11 +50,11 @@ public struct PlanDocument: Sendable, Codable, Hashable {
     public var fingerprint: String
     public var changes: [ChangeEntry]
     public var drift: [DriftEntry]
-    public var errors: [String]
-    public var warnings: [String]
+    public var errors: [Diagnostic]
+    public var warnings: [Diagnostic]
     public var unmanaged: Int
-    /// Resources left alone (format 1 readers that predate it see none).
-    public var blocked: [BlockedEntry]?
+    /// Resources left alone.
+    public var blocked: [BlockedEntry]
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
@@ -60,7 +62,7 @@ public struct PlanDocument: Sendable, Codable, Hashable {
     }
 
     public init(_ plan: Plan) {
-        formatVersion = "1"
+        formatVersion = Self.currentFormat
         fingerprint = plan.fingerprint
         changes = plan.changes.map { planned in
             ChangeEntry(
@@ -80,6 +82,8 @@ public struct PlanDocument: Sendable, Codable, Hashable {
         unmanaged = plan.unmanagedCount
         blocked = plan.blocked.map { BlockedEntry(kind: $0.kind.rawValue, name: $0.name, reason: $0.reason, sagaID: $0.sagaID) }
     }
+
+    public static let currentFormat = "2"
 
     public func encoded() -> Data {
         let encoder = JSONEncoder()

@@ -50,11 +50,11 @@ public struct PlanRenderer: Sendable {
         }
         if !plan.warnings.isEmpty {
             lines.append("")
-            lines += plan.warnings.map { "warning: \($0)" }
+            lines += plan.warnings.map { "warning: \($0.description)" }
         }
         if !plan.errors.isEmpty {
             lines.append("")
-            lines += plan.errors.map { paint("error: \($0)", "31") }
+            lines += plan.errors.map { paint("error: \($0.description)", "31") }
         }
         lines.append("")
         lines.append(summary(plan))

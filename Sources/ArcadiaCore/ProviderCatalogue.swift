@@ -39,10 +39,12 @@ public struct ProviderCatalogue: Sendable, Hashable {
                   let target = revert.to, let offer = sizes[target],
                   let id = change.resourceID, let disk = disks[id], offer.disk < disk
             else { return change }
-            result.warnings.append(
-                "droplet '\(change.name)': size drifted to \(revert.from ?? "?") with a \(disk) GB disk, which cannot shrink back to "
+            result.warnings.append(Diagnostic(
+                code: "drift_needs_larger_disk", severity: .warning, kind: change.kind.rawValue, name: change.name,
+                location: change.desired?.location(of: "size"),
+                message: "droplet '\(change.name)': size drifted to \(revert.from ?? "?") with a \(disk) GB disk, which cannot shrink back to "
                     + "\(target) (\(offer.disk) GB); set size to \(revert.from ?? "a larger size") in the spec to accept it"
-            )
+            ))
             for index in result.drift.indices where result.drift[index].name == change.name && result.drift[index].field == "size" {
                 result.drift[index].isRevertPlanned = false
             }
@@ -60,39 +62,41 @@ public struct ProviderCatalogue: Sendable, Hashable {
 
     /// One message per slug the changes need that DigitalOcean does not offer, with where it is written,
     /// and per resize DigitalOcean would refuse because the droplet's disk is larger than the new size's.
-    public func problems(for changes: [Change], live: [LiveDroplet] = []) -> [String] {
+    public func problems(for changes: [Change], live: [LiveDroplet] = []) -> [Diagnostic] {
         let disks = Dictionary(live.map { ($0.id, $0.disk) }, uniquingKeysWith: { first, _ in first })
-        var problems: [String] = []
+        var problems: [Diagnostic] = []
         for change in changes {
             guard let resource = change.desired, case .droplet(let spec) = resource.spec else { continue }
+            func problem(_ code: String, _ field: String, _ message: String) {
+                problems.append(.error(code, resource, at: resource.location(of: field), message))
+            }
             let creates = change.action == .create || change.action == .replace
             if creates {
                 if let available = regions[spec.region] {
                     if !available {
-                        problems.append("\(resource.location(of: "region")): region '\(spec.region)' takes no new droplets; choose another region")
+                        problem("region_closed", "region", "region '\(spec.region)' takes no new droplets; choose another region")
                     }
                 } else {
-                    problems.append("\(resource.location(of: "region")): region '\(spec.region)' does not exist at DigitalOcean\(hint(spec.region, regions.keys))")
+                    problem("unknown_region", "region", "region '\(spec.region)' does not exist at DigitalOcean\(hint(spec.region, regions.keys))")
                 }
                 if !spec.image.allSatisfy(\.isNumber) && !images.contains(spec.image) {
-                    problems.append(
-                        "\(resource.location(of: "image")): image '\(spec.image)' is not a DigitalOcean image or one of this account's\(hint(spec.image, images))"
-                    )
+                    problem("unknown_image", "image", "image '\(spec.image)' is not a DigitalOcean image or one of this account's\(hint(spec.image, images))")
                 }
             }
             if creates || change.fields.contains(where: { $0.field == "size" && !$0.isAlreadyLive }) {
                 if let offer = sizes[spec.size] {
                     if regions[spec.region] == true && !offer.regions.contains(spec.region) {
-                        problems.append("\(resource.location(of: "size")): size '\(spec.size)' is not offered in region '\(spec.region)'")
+                        problem("size_not_in_region", "size", "size '\(spec.size)' is not offered in region '\(spec.region)'")
                     }
                     if !creates, let id = change.resourceID, let disk = disks[id], offer.disk < disk {
-                        problems.append(
-                            "\(resource.location(of: "size")): droplet '\(resource.name)' has a \(disk) GB disk and disks never shrink, "
+                        problem(
+                            "disk_cannot_shrink", "size",
+                            "droplet '\(resource.name)' has a \(disk) GB disk and disks never shrink, "
                                 + "so it cannot be resized to '\(spec.size)' (\(offer.disk) GB); choose a size with at least \(disk) GB of disk"
                         )
                     }
                 } else {
-                    problems.append("\(resource.location(of: "size")): size '\(spec.size)' does not exist at DigitalOcean\(hint(spec.size, sizes.keys))")
+                    problem("unknown_size", "size", "size '\(spec.size)' does not exist at DigitalOcean\(hint(spec.size, sizes.keys))")
                 }
             }
         }

@@ -30,7 +30,7 @@ import Testing
             let json = try await cli.run(["plan", "--sim", "--specs", specs, "--json", "--detailed-exitcode"], in: directory)
             #expect(json.status == 2)
             let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-            #expect(document["format_version"] as? String == "1")
+            #expect(document["format_version"] as? String == "2")
             #expect(document["unmanaged"] as? Int == 0)
             let changes = try #require(document["changes"] as? [[String: Any]])
             #expect(changes.map { $0["action"] as? String } == ["create", "create", "create"])
@@ -145,6 +145,52 @@ import Testing
             let result = try await CommandRunner().run(["plan", "--specs", specs], in: directory)
             #expect(result.status == 1)
             #expect(result.stderr.contains("set DIGITALOCEAN_TOKEN, or use --sim"))
+        }
+    }
+}
+
+/// Issue 11, part 4: diagnostics a machine can read, in `plan --json` and `validate --json`.
+@Suite struct DiagnosticsJSONTests {
+    @Test func planJSONCarriesErrorsAsObjectsWithTheirPosition() async throws {
+        try await withTemporaryDirectory { directory in
+            let specs = directory.appendingPathComponent("specs")
+            try writeSpecs(["web.yaml": dropletSpec(name: "web", size: "s-1vcpu-1gbb")], to: specs)
+            let plan = try await CommandRunner().run(["plan", "--sim", "--specs", specs.path, "--json"], in: directory)
+            #expect(plan.status == 1)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+            #expect(document["format_version"] as? String == "2")
+            let error = try #require((document["errors"] as? [[String: Any]])?.first)
+            #expect(error["code"] as? String == "unknown_size")
+            #expect(error["severity"] as? String == "error")
+            #expect(error["kind"] as? String == "Droplet")
+            #expect(error["name"] as? String == "web")
+            #expect(error["file"] as? String == specs.appendingPathComponent("web.yaml").path)
+            #expect(error["line"] as? Int == 7)
+            #expect(error["column"] as? Int == 9)
+            #expect((error["message"] as? String)?.hasPrefix("size 's-1vcpu-1gbb' does not exist at DigitalOcean; did you mean 's-1vcpu-1gb'?") == true)
+        }
+    }
+
+    @Test func validateJSONPrintsTheSameObjects() async throws {
+        try await withTemporaryDirectory { directory in
+            let broken = CLITests.root.appendingPathComponent("Tests/Fixtures/broken-specs").path
+            let validate = try await CommandRunner().run(["validate", "--specs", broken, "--json"], in: directory)
+            #expect(validate.status == 1)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(validate.stdout.utf8)) as? [String: Any])
+            #expect(document["valid"] as? Bool == false)
+            let diagnostics = try #require(document["diagnostics"] as? [[String: Any]])
+            #expect(diagnostics.count == 13)
+            let typo = try #require(diagnostics.first { ($0["message"] as? String)?.hasPrefix("unknown key 'szie'") == true })
+            #expect(typo["code"] as? String == "invalid_spec")
+            #expect(typo["file"] as? String == "\(broken)/typo.yaml")
+            #expect(typo["line"] as? Int == 7)
+            #expect(typo["column"] as? Int == 3)
+
+            let valid = try await CommandRunner().run(["validate", "--specs", CLITests.root.appendingPathComponent("examples/quickstart").path, "--json"], in: directory)
+            #expect(valid.status == 0)
+            let ok = try #require(try JSONSerialization.jsonObject(with: Data(valid.stdout.utf8)) as? [String: Any])
+            #expect(ok["valid"] as? Bool == true)
+            #expect(ok["specs"] as? Int == 3)
         }
     }
 }

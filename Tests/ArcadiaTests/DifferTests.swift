@@ -74,7 +74,7 @@ import Testing
         let refused = Differ.diff(desired: [desired("web", image: "debian-12-x64", policy: protected)],
                                   applied: [applied("web", id: "1", policy: protected)], live: [live("web", id: "1")])
         #expect(refused.changes.isEmpty)
-        #expect(refused.errors.first?.hasPrefix("specs/web.yaml:1:1: changing image of droplet 'web' needs a replacement") == true)
+        #expect(refused.errors.first?.description.hasPrefix("specs/web.yaml:1:1: changing image of droplet 'web' needs a replacement") == true)
     }
 
     @Test func removedSpecDestroysOnlyWhatThisStateApplied() {

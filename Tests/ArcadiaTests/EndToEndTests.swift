@@ -106,7 +106,7 @@ import Testing
             let plan = try await loop.plan()
             #expect(plan.changes.isEmpty)
             #expect(plan.errors.count == 1)
-            #expect(plan.errors.first?.contains("protected") == true)
+            #expect(plan.errors.first?.description.contains("protected") == true)
             #expect(try await loop.sim.client.listDroplets().count == 1)
         }
     }
@@ -119,7 +119,7 @@ import Testing
                 "b.yaml": dropletSpec(name: "b", region: "nyc2", image: "ubuntu-42-04-x64"),
             ])
             let specs = loop.specs.path
-            #expect(try await loop.plan().errors == [
+            #expect(try await loop.plan().errors.map(\.description) == [
                 "\(specs)/a.yaml:7:9: size 's-1vcpu-1gbb' does not exist at DigitalOcean; did you mean 's-1vcpu-1gb'?",
                 "\(specs)/b.yaml:6:11: region 'nyc2' takes no new droplets; choose another region",
                 "\(specs)/b.yaml:8:10: image 'ubuntu-42-04-x64' is not a DigitalOcean image or one of this account's; did you mean 'ubuntu-22-04-x64'?",
@@ -144,11 +144,11 @@ import Testing
             #expect(plan.drift.map(\.field) == ["size"])
             #expect(plan.drift.first?.isRevertPlanned == false)
             #expect(plan.changes.isEmpty && plan.errors.isEmpty)
-            #expect(plan.warnings.first?.contains("set size to s-2vcpu-4gb in the spec to accept it") == true)
+            #expect(plan.warnings.first?.description.contains("set size to s-2vcpu-4gb in the spec to accept it") == true)
             #expect(try await loop.store.drift(status: .open).map(\.field) == ["size"])
 
             try loop.write(["app.yaml": dropletSpec(name: "app", size: "s-2vcpu-2gb")])
-            #expect(try await loop.plan().errors == [
+            #expect(try await loop.plan().errors.map(\.description) == [
                 "\(loop.specs.path)/app.yaml:7:9: droplet 'app' has a 80 GB disk and disks never shrink, so it cannot be resized to "
                     + "'s-2vcpu-2gb' (60 GB); choose a size with at least 80 GB of disk",
             ])

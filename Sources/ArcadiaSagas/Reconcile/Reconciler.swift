@@ -23,7 +23,7 @@ public struct Reconciler: Sendable {
             UnfinishedSaga(id: $0.id, kind: $0.kind, status: $0.status.rawValue, resourceKind: $0.resourceKind, resourceName: $0.resourceName)
         }
         var diff = Differ.diff(desired: desired, applied: applied, live: live, unfinishedSagas: unfinished)
-        var problems: [String] = []
+        var problems: [Diagnostic] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
             let catalogue = try await catalogue()
             diff = catalogue.withoutImpossibleReverts(diff, live: live)
