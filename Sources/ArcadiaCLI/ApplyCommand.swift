@@ -46,7 +46,8 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
         try await runReporting {
             try await Session.with(connection) { session in
                 try await session.store.withApplyLock(
-                    holder: "arcadia apply, pid \(getpid()) on \(ProcessInfo.processInfo.hostName)", tookOver: { Output.standardError("note: \($0)") }
+                    holder: "arcadia apply, pid \(getpid()) on \(WorkerSettings.identity.host)", owner: WorkerSettings.identity.description,
+                    tookOver: { Output.standardError("note: \($0)") }
                 ) {
                     let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
                     if let saved, saved.fingerprint != plan.fingerprint {

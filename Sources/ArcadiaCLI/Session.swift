@@ -31,7 +31,7 @@ struct Session: Sendable {
         let logger = Logger(label: "arcadia")
         let databaseURL = try options.state.databaseURL()
         guard options.sim else {
-            let client = try DigitalOceanClient.fromEnvironment(logger: logger, onRetry: { Output.standardError($0) })
+            let client = try DigitalOceanClient.fromEnvironment(ProcessInfo.processInfo.environment, logger: logger, onRetry: { Output.standardError($0) })
             // ARCADIA_POLL_INTERVAL (seconds, default 3): how often waits poll DigitalOcean.
             let seconds = ProcessInfo.processInfo.environment["ARCADIA_POLL_INTERVAL"].flatMap(Double.init).map { max(0.01, $0) } ?? 3
             let poll = Duration.milliseconds(Int(seconds * 1000))

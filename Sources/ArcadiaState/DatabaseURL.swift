@@ -27,10 +27,10 @@ public enum DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var engine: String {
+    public var engine: DatabaseEngine {
         switch self {
-        case .sqlite: "sqlite"
-        case .postgres: "postgres"
+        case .sqlite: .sqlite
+        case .postgres: .postgres
         }
     }
 
@@ -46,4 +46,9 @@ public enum DatabaseURL: Sendable, Hashable, CustomStringConvertible {
             return components.string ?? "postgres://…"
         }
     }
+}
+
+/// The database engines Arcadia keeps its state in; the raw value names the migrations folder.
+public enum DatabaseEngine: String, Sendable, Hashable, CaseIterable {
+    case sqlite, postgres
 }

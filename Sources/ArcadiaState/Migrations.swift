@@ -9,8 +9,8 @@ enum Migrations {
         var statements: [String]
     }
 
-    static func load(engine: String) throws -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil)?.appendingPathComponent(engine) else {
+    static func load(engine: DatabaseEngine) throws -> [Migration] {
+        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil)?.appendingPathComponent(engine.rawValue) else {
             throw StoreError("the \(engine) migrations are missing from this build")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -41,9 +41,9 @@ enum Migrations {
     }
 
     /// Runs the migrations not yet applied; each in its own transaction.
-    static func run(on store: Store, engine: String, logger: Logger) async throws -> [String] {
+    static func run(on store: Store, engine: DatabaseEngine, logger: Logger) async throws -> [String] {
         // PostgreSQL: processes starting together migrate one at a time.
-        guard engine == "postgres" else { return try await runUnlocked(on: store, engine: engine, logger: logger) }
+        guard engine == .postgres else { return try await runUnlocked(on: store, engine: engine, logger: logger) }
         try await store.database.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(migrationLockKey)))").run()
         do {
             let ran = try await runUnlocked(on: store, engine: engine, logger: logger)
@@ -58,7 +58,7 @@ enum Migrations {
     /// Advisory lock keys are arbitrary 64-bit numbers; these spell "ARCADIA" + a purpose.
     static let migrationLockKey: Int64 = 0x4152_4341_4449_4101
 
-    private static func runUnlocked(on store: Store, engine: String, logger: Logger) async throws -> [String] {
+    private static func runUnlocked(on store: Store, engine: DatabaseEngine, logger: Logger) async throws -> [String] {
         try await store.database.raw(
             "CREATE TABLE IF NOT EXISTS arcadia_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         ).run()

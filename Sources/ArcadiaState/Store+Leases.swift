@@ -24,7 +24,7 @@ extension Store {
 
     /// Claims one saga for `owner`: free, already `owner`'s, its lease run out, or its holder known dead.
     public func claimSaga(id: String, owner: String, leaseSeconds: Double) async throws -> SagaClaim {
-        let lockClause = engine == "postgres" ? " FOR UPDATE" : ""
+        let lockClause = engine == .postgres ? " FOR UPDATE" : ""
         return try await withTransaction { database in
             let now = try await self.leaseClock(database)
             guard let row = try await database.raw("""
@@ -35,7 +35,7 @@ extension Store {
             guard !status.isFinal else { return .finished(status) }
             let holder = try row.decode(column: "owner", as: String?.self)
             let expires = try row.decode(column: "lease_expires_at", as: String?.self)
-            if let holder, holder != owner, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder) {
+            if let holder, holder != owner, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder, seenBy: owner) {
                 return .held(by: holder, until: expires)
             }
             try await Self.takeLease(database, id: id, owner: owner, now: now, leaseSeconds: leaseSeconds)
@@ -47,7 +47,7 @@ extension Store {
     /// locked (`FOR UPDATE SKIP LOCKED`); SQLite's write lock serialises claims. Sagas in `excluding`
     /// (those this worker already tried in this pass) are passed over.
     public func claimNextRunnable(owner: String, leaseSeconds: Double, excluding: Set<String> = []) async throws -> String? {
-        let lockClause = engine == "postgres" ? " FOR UPDATE SKIP LOCKED" : ""
+        let lockClause = engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await withTransaction { database in
             let now = try await self.leaseClock(database)
             let rows = try await database.raw("""
@@ -58,7 +58,7 @@ extension Store {
                 let holder = try row.decode(column: "owner", as: String?.self)
                 let expires = try row.decode(column: "lease_expires_at", as: String?.self)
                 // Leased, even to this worker (another of its tasks runs it): not claimable.
-                if let holder, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder) { continue }
+                if let holder, let expires, expires > Store.timestamp(now), !WorkerIdentity.isDead(holder, seenBy: owner) { continue }
                 let id = try row.decode(column: "id", as: String.self)
                 if excluding.contains(id) { continue }
                 try await Self.takeLease(database, id: id, owner: owner, now: now, leaseSeconds: leaseSeconds)
@@ -96,7 +96,7 @@ extension Store {
     /// started: then the saga can only finish, and nothing is recorded. The saga's row is locked first,
     /// as ``beginPivotStep(sagaID:step:context:owner:)`` locks it, so the two never both succeed.
     public func requestCancel(id: String, pivotSteps: Set<String>) async throws -> CancelRequest {
-        let lockClause = engine == "postgres" ? " FOR UPDATE" : ""
+        let lockClause = engine == .postgres ? " FOR UPDATE" : ""
         return try await withTransaction { database in
             guard let row = try await database.raw("SELECT id, status FROM sagas WHERE id = \(bind: id)\(unsafeRaw: lockClause)").first() else {
                 return .notFound

@@ -17,12 +17,13 @@ extension Store {
     /// provably dead is replaced at once. No session state is involved, so it works through PgBouncer
     /// in transaction mode too. If the lease is lost while `body` runs, `body` is cancelled.
     /// `tookOver` hears, in words, of a previous holder whose lease ran out or who is provably dead.
+    /// `owner` is the holder's worker identity (`host:pid:nonce:process`), by which a dead holder is known.
     public func withApplyLock<T: Sendable>(
-        holder: String, tookOver: @escaping @Sendable (String) -> Void = { _ in }, _ body: @escaping @Sendable () async throws -> T
+        holder: String, owner: String = WorkerIdentity.current.description, tookOver: @escaping @Sendable (String) -> Void = { _ in },
+        _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let owner = WorkerIdentity.current.description
         switch engine {
-        case "sqlite":
+        case .sqlite:
             let path = String(location.dropFirst("sqlite:".count)) + ".lock"
             let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw StoreError("cannot open the apply lock \(path): \(String(cString: strerror(errno)))") }
@@ -34,7 +35,7 @@ extension Store {
                 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, owner = excluded.owner, since = excluded.since, expires_at = NULL
                 """)
             return try await body()
-        default:
+        case .postgres:
             if let previous = try await takeLeasedLock(holder: holder, owner: owner) { tookOver(previous) }
             do {
                 let result = try await withThrowingTaskGroup(of: T?.self) { group in
@@ -81,7 +82,7 @@ extension Store {
             let currentExpiry = try row.decode(column: "expires_at", as: String?.self)
             let previous = try row.decode(column: "holder", as: String.self)
             let isLive = currentExpiry.map { $0 > Store.timestamp(now) } ?? false
-            if let current, isLive, !WorkerIdentity.isDead(current) { return (false, nil) }
+            if let current, isLive, !WorkerIdentity.isDead(current, seenBy: owner) { return (false, nil) }
             let why = isLive ? "it is provably dead (its process is gone from this host)" : "its lease ran out at \(currentExpiry ?? "an unknown time")"
             let updated = try await database.raw("""
                 UPDATE arcadia_locks SET holder = \(bind: holder), owner = \(bind: owner), since = \(bind: Store.timestamp(now)), expires_at = \(bind: expires)

@@ -10,13 +10,13 @@ import SQLiteKit
 /// are serialised in-process, and several processes share the database through its own locking.
 public final class Store: Sendable {
     let database: any SQLDatabase
-    /// `sqlite` or `postgres`: the migrations folder, and the few statements that differ.
-    public let engine: String
+    /// Which engine: the migrations folder, and the few statements that differ.
+    public let engine: DatabaseEngine
     /// Where it lives, without credentials (for messages).
     public let location: String
     private let transactionLock = AsyncSerialLock()
 
-    init(database: any SQLDatabase, engine: String, location: String) {
+    init(database: any SQLDatabase, engine: DatabaseEngine, location: String) {
         self.database = database
         self.engine = engine
         self.location = location
@@ -44,7 +44,7 @@ public final class Store: Sendable {
             } catch {
                 throw StoreError("cannot open the state database at \(path): \(error)")
             }
-            let store = Store(database: connection.sql(), engine: "sqlite", location: url.description)
+            let store = Store(database: connection.sql(), engine: .sqlite, location: url.description)
             let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
             let prepare: @Sendable (Store) async throws -> Void = { store in
                 try await store.database.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
@@ -60,7 +60,7 @@ public final class Store: Sendable {
             } catch {
                 throw StoreError("cannot connect to the state database at \(url): \(String(reflecting: error))")
             }
-            let store = Store(database: connection.sql(queryLogLevel: .trace), engine: "postgres", location: url.description)
+            let store = Store(database: connection.sql(queryLogLevel: .trace), engine: .postgres, location: url.description)
             return try await store.serve(logger: logger, prepare: { _ in }, close: { try await connection.close() }, body)
         }
     }
@@ -97,7 +97,7 @@ public final class Store: Sendable {
     public func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await transactionLock.withLock {
             // SQLite: take the write lock at BEGIN, so two processes never deadlock upgrading read locks.
-            try await database.raw(engine == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            try await database.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
                 let result = try await body(database)
                 try await database.raw("COMMIT").run()
@@ -117,7 +117,7 @@ public final class Store: Sendable {
     /// on hosts whose clocks disagree still agree on when a lease runs out; this machine's for SQLite,
     /// whose file only this machine's processes share.
     func leaseClock(_ database: any SQLDatabase) async throws -> Date {
-        guard engine == "postgres" else { return Date() }
+        guard engine == .postgres else { return Date() }
         let row = try await database.raw("SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS now").first()
         guard let seconds = try row?.decode(column: "now", as: Double.self) else { throw StoreError("the database did not say what time it is") }
         return Date(timeIntervalSince1970: seconds)

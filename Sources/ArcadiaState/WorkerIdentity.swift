@@ -17,11 +17,16 @@ public struct WorkerIdentity: Sendable, Hashable, CustomStringConvertible {
     /// `<boot id>.<pid namespace>.<start ticks>`, or empty where /proc does not say.
     public let process: String
 
-    /// This process. `host` is `ARCADIA_WORKER_HOST` when the CLI sets it, else the machine's name.
+    /// This process, under the machine's host name.
     public static let current = WorkerIdentity(
-        host: ProcessInfo.processInfo.environment["ARCADIA_WORKER_HOST"] ?? ProcessInfo.processInfo.hostName,
-        pid: getpid(), nonce: String(UUID().uuidString.prefix(8)).lowercased(), process: processKey(pid: getpid()) ?? ""
+        host: ProcessInfo.processInfo.hostName, pid: getpid(), nonce: String(UUID().uuidString.prefix(8)).lowercased(),
+        process: processKey(pid: getpid()) ?? ""
     )
+
+    /// This process under another host name (the CLI's `ARCADIA_WORKER_HOST`, to tell containers apart).
+    public static func current(host: String) -> WorkerIdentity {
+        WorkerIdentity(host: host, pid: current.pid, nonce: current.nonce, process: current.process)
+    }
 
     public init(host: String, pid: Int32, nonce: String, process: String) {
         self.host = host
@@ -41,11 +46,14 @@ public struct WorkerIdentity: Sendable, Hashable, CustomStringConvertible {
     /// True only when the holder is provably dead: same host, boot and pid namespace as this process,
     /// and its pid is gone or now belongs to a process that started at another time. A holder written
     /// in an older format, or from another namespace, is never judged dead: its lease must run out.
-    public static func isDead(_ holder: String) -> Bool {
-        guard let identity = WorkerIdentity(parsing: holder), identity.host == current.host, !current.process.isEmpty else { return false }
-        let (theirs, ours) = (identity.process.split(separator: "."), current.process.split(separator: "."))
+    ///
+    /// - Parameter observer: who asks (its `host:pid:nonce:process`); this process by default.
+    public static func isDead(_ holder: String, seenBy observer: String? = nil) -> Bool {
+        let me = observer.flatMap(WorkerIdentity.init(parsing:)) ?? current
+        guard let identity = WorkerIdentity(parsing: holder), identity.host == me.host, !me.process.isEmpty else { return false }
+        let (theirs, ours) = (identity.process.split(separator: "."), me.process.split(separator: "."))
         guard theirs.count == 3, ours.count == 3, theirs[0] == ours[0], theirs[1] == ours[1] else { return false }
-        if identity.pid == current.pid { return identity.nonce != current.nonce }
+        if identity.pid == me.pid { return identity.nonce != me.nonce }
         guard kill(identity.pid, 0) == 0 || errno != ESRCH else { return true }
         guard let running = processKey(pid: identity.pid) else { return false }
         return running.split(separator: ".").last != theirs[2]

@@ -2,6 +2,8 @@ import ArcadiaState
 import Foundation
 import Logging
 import PostgresKit
+import NIOConcurrencyHelpers
+import Testing
 
 /// The store engines every store and saga test runs on.
 public enum StoreEngine: String, Sendable, CaseIterable, CustomStringConvertible {
@@ -33,10 +35,17 @@ public func withTemporaryStore<T: Sendable>(
     }
 }
 
+private let skipNoticePrinted = NIOLockedValueBox(false)
+
 /// A database URL for `body` on the test server, created empty and dropped afterwards.
 public func withTemporaryPostgresDatabase<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
     guard let server = ProcessInfo.processInfo.environment["ARCADIA_TEST_POSTGRES_URL"], var components = URLComponents(string: server) else {
-        throw StoreError("ARCADIA_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL server for the suite")
+        // A plain `swift test` on a machine without PostgreSQL: this case is skipped, and says why.
+        let reason = "ARCADIA_TEST_POSTGRES_URL is not set (scripts/test starts a throwaway server and runs every case)"
+        if skipNoticePrinted.withLockedValue({ printed in defer { printed = true }; return !printed }) {
+            FileHandle.standardError.write(Data("note: PostgreSQL test cases are skipped: \(reason)\n".utf8))
+        }
+        try Test.cancel(Comment(rawValue: "skipped on PostgreSQL: \(reason)"))
     }
     let name = "arcadia_test_\(UUID().uuidString.prefix(8).lowercased())"
     try await administer(server, "CREATE DATABASE \(name)")

@@ -50,9 +50,9 @@ public struct DigitalOceanClient: Sendable {
         self.onRetry = onRetry
     }
 
-    /// Reads `DIGITALOCEAN_TOKEN` and `DIGITALOCEAN_API_URL` from the environment.
+    /// Reads `DIGITALOCEAN_TOKEN` and `DIGITALOCEAN_API_URL` from `environment`, which the CLI hands over.
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ environment: [String: String],
         logger: Logger = Logger(label: "arcadia.digitalocean"),
         onRetry: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> DigitalOceanClient {

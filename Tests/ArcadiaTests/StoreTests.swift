@@ -89,7 +89,7 @@ import Testing
 
     @Test func databaseURLsParseAndNeverShowThePassword() throws {
         let postgres = try DatabaseURL(parsing: "postgres://arcadia:secret@db.internal:5432/state")
-        #expect(postgres.engine == "postgres")
+        #expect(postgres.engine == .postgres)
         #expect(postgres.description == "postgres://arcadia@db.internal:5432/state")
         #expect(try DatabaseURL(parsing: "sqlite:.arcadia/state.sqlite") == .sqlite(path: ".arcadia/state.sqlite"))
         let noDatabase = #expect(throws: StoreError.self) { try DatabaseURL(parsing: "postgres://u:secret@localhost") }
