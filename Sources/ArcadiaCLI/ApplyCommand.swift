@@ -71,7 +71,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                         throw ExitCode.failure
                     }
                     Output.print("")
-                    let outcome = try await PlanExecutor(runner: session.runner(), parallelism: parallelism).apply(plan)
+                    let outcome = try await PlanExecutor(runner: session.runner(), parallelism: parallelism, applyLockOwner: WorkerSettings.identity.description).apply(plan)
                     try Self.report(outcome, blocked: plan.blocked)
                 }
             }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ArcadiaState
+import Logging
+import ArcadiaState
 
 struct MigrateCommand: AsyncParsableCommand, RunnableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +14,7 @@ struct MigrateCommand: AsyncParsableCommand, RunnableCommand {
     func execute() async throws {
         let url = try stateOptions.databaseURL()
         try await runReporting {
-            try await Session.withStore(stateOptions) { _ in }
+            try await Store.withStore(url, logger: Logger(label: "arcadia")) { _ in }
         }
         Output.print("State database \(url) is up to date.")
     }

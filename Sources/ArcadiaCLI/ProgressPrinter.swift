@@ -17,7 +17,8 @@ enum ProgressPrinter {
         case .stepCompensated(let saga, let step):
             Output.print("  \(prefix(saga)) ↺ \(step) compensated")
         case .sagaFinished(let saga, let status):
-            Output.print("  \(prefix(saga)) \(status == .completed ? "done" : status.rawValue)")
+            let reason = status == .failed ? saga.error.map { ": \($0)" } ?? "" : ""
+            Output.print("  \(prefix(saga)) \(status == .completed ? "done" : status.rawValue)\(reason)")
         }
     }
 

@@ -23,8 +23,16 @@ struct Session: Sendable {
     static let simulatorWorldPath = ".arcadia/sim-world.json"
 
     /// For commands that read only the state: no DigitalOcean, no token.
+    /// A read-only command never creates state: a SQLite file that does not exist is an error saying so.
     static func withStore<T: Sendable>(_ options: StateOptions, _ body: @Sendable (Store) async throws -> T) async throws -> T {
-        try await Store.withStore(try options.databaseURL(), logger: Logger(label: "arcadia"), body)
+        let url = try options.databaseURL()
+        if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError(
+                "no Arcadia state at \(path) (nothing has been planned or applied from here); run it where you apply, "
+                    + "or point at the state with --database or ARCADIA_DATABASE_URL"
+            )
+        }
+        return try await Store.withStore(url, logger: Logger(label: "arcadia"), body)
     }
 
     static func with<T: Sendable>(_ options: ConnectionOptions, _ body: @Sendable (Session) async throws -> T) async throws -> T {

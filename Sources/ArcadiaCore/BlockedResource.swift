@@ -41,7 +41,8 @@ public struct BlockedResource: Sendable, Hashable, Codable {
         let short = saga.id.prefix(8)
         let what = saga.status == "failed"
             ? "its \(saga.kind) saga \(short) halted (failed) and must be finished first: see `arcadia sagas show \(short)`, fix the cause, then `arcadia sagas resume`"
-            : "its \(saga.kind) saga \(short) is unfinished (\(saga.status)): `arcadia sagas resume` finishes it, or `arcadia sagas cancel \(short)` undoes it"
+            : "its \(saga.kind) saga \(short) is unfinished (\(saga.status)): `arcadia sagas resume` finishes it, or `arcadia sagas cancel \(short)` "
+                + "undoes it if it has not passed its point of no return"
         return BlockedResource(kind: kind, name: name, reason: what, sagaID: saga.id)
     }
 }

@@ -59,9 +59,11 @@ public struct Change: Sendable, Hashable, Codable {
     public var reason: String?
     /// For a destroy: DigitalOcean no longer has the resource, so only Arcadia's record goes.
     public var isResourceGone: Bool
+    /// What Arcadia had applied before this change (nil for a create): a compensation puts it back.
+    public var applied: AppliedDocument?
 
     public init(action: Action, kind: ResourceKind, name: String, fields: [FieldChange] = [], resourceID: String? = nil,
-                desired: DesiredResource? = nil, reason: String? = nil, isResourceGone: Bool = false) {
+                desired: DesiredResource? = nil, reason: String? = nil, isResourceGone: Bool = false, applied: AppliedDocument? = nil) {
         self.action = action
         self.kind = kind
         self.name = name
@@ -70,5 +72,6 @@ public struct Change: Sendable, Hashable, Codable {
         self.desired = desired
         self.reason = reason
         self.isResourceGone = isResourceGone
+        self.applied = applied
     }
 }

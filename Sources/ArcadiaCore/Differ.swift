@@ -88,10 +88,16 @@ public enum Differ {
             ))
         }
 
+        // Unfinished sagas on resources neither specified nor recorded (a create killed after it
+        // posted, whose spec was then removed): never "in sync" while one is there.
+        for saga in unfinishedSagas where !result.blocked.contains(where: { "\($0.kind.rawValue)/\($0.name)" == "\(saga.resourceKind)/\(saga.resourceName)" }) {
+            result.blocked.append(.blocked(by: saga, kind: ResourceKind(rawValue: saga.resourceKind) ?? .droplet, name: saga.resourceName))
+        }
+        let unfinishedTags = Set(unfinishedSagas.map { Ownership.sagaTag(forSagaID: $0.id) })
         for droplet in live where !ownedIDs.contains(droplet.id) {
             if !droplet.isManaged {
                 result.unmanaged.append("\(droplet.name) (\(droplet.id))")
-            } else if !desiredNames.contains(droplet.name) {
+            } else if !desiredNames.contains(droplet.name), droplet.sagaTag.map({ unfinishedTags.contains($0.lowercased()) }) != true {
                 result.foreignManagedCount += 1
             }
         }
@@ -160,9 +166,15 @@ public enum Differ {
                 ))
                 return
             }
-            result.changes.append(Change(action: .replace, kind: .droplet, name: resource.name, fields: fields, resourceID: droplet.id, desired: resource))
+            result.changes.append(Change(
+                action: .replace, kind: .droplet, name: resource.name, fields: fields, resourceID: droplet.id, desired: resource,
+                applied: AppliedDocument(spec: record.spec, policy: record.policy)
+            ))
         } else {
-            result.changes.append(Change(action: .update, kind: .droplet, name: resource.name, fields: fields, resourceID: droplet.id, desired: resource))
+            result.changes.append(Change(
+                action: .update, kind: .droplet, name: resource.name, fields: fields, resourceID: droplet.id, desired: resource,
+                applied: AppliedDocument(spec: record.spec, policy: record.policy)
+            ))
         }
     }
 

@@ -67,14 +67,20 @@ enum Migrations {
         })
         var ran: [String] = []
         for migration in try load(engine: engine) where !applied.contains(migration.version) {
-            try await store.withTransaction { database in
+            let didRun = try await store.withTransaction { database -> Bool in
+                // Another process opening the same new database may have run it meanwhile: on SQLite
+                // the transaction holds the write lock, so this second look is the one that counts.
+                let done = try await database.raw("SELECT version FROM arcadia_migrations WHERE version = \(bind: migration.version)").first()
+                guard done == nil else { return false }
                 for statement in migration.statements {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
                 try await database.raw(
                     "INSERT INTO arcadia_migrations (version, applied_at) VALUES (\(bind: migration.version), \(bind: Store.timestamp()))"
                 ).run()
+                return true
             }
+            guard didRun else { continue }
             logger.debug("applied migration", metadata: ["arcadia.migration": "\(migration.version)"])
             ran.append(migration.version)
         }

@@ -8,6 +8,8 @@ public struct SagaActionRecord: Sendable, Hashable, Codable {
 
     public var position: Int
     public var phase: Phase
+    /// DigitalOcean's action id; negative for a request that has no action, recorded before it is
+    /// sent (a droplet's `DELETE`, as minus the droplet's id).
     public var actionID: Int
     public var actionType: String
     public var resourceID: String
@@ -49,6 +51,15 @@ extension Store {
                 actionType: try row.decode(column: "action_type", as: String.self),
                 resourceID: try row.decode(column: "resource_id", as: String.self)
             )
+        }
+    }
+
+    /// Ids of the DigitalOcean actions any saga of this state has started or adopted on a resource.
+    /// DigitalOcean's action ids grow, so an action older than the newest of these is never the
+    /// answer to a POST made now.
+    public func recordedActionIDs(resourceID: String) async throws -> [Int] {
+        try await rows("SELECT action_id FROM saga_actions WHERE resource_id = \(bind: resourceID) AND action_id > 0").map {
+            try $0.decode(column: "action_id", as: Int.self)
         }
     }
 }

@@ -95,6 +95,21 @@ extension Store {
         return previous
     }
 
+    /// Throws unless `owner` holds the leased apply lock now (by the database's clock); locks the row
+    /// for the rest of the transaction, so it cannot be taken over before the transaction ends.
+    func requireApplyLock(_ database: any SQLDatabase, owner: String) async throws {
+        let now = try await leaseClock(database)
+        let row = try await database.raw("SELECT owner, expires_at FROM arcadia_locks WHERE name = 'apply' FOR UPDATE").first()
+        let holder = try row?.decode(column: "owner", as: String?.self)
+        let expires = try row?.decode(column: "expires_at", as: String?.self)
+        guard holder == owner, let expires, expires > Store.timestamp(now) else {
+            throw StoreError(
+                "this apply lost the state lock on \(location) (its lease ran out while it was stopped or waiting, and another apply "
+                    + "may have taken it); nothing more was applied: plan and apply again"
+            )
+        }
+    }
+
     private func renewLeasedLock(owner: String) async throws -> Bool {
         try await withTransaction { database in
             let now = try await self.leaseClock(database)

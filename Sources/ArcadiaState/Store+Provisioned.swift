@@ -49,6 +49,12 @@ extension Store {
             """)
     }
 
+    /// The saga that last wrote the resource's record, if there is a record.
+    public func provisionedSagaID(kind: String, name: String) async throws -> String? {
+        try await rows("SELECT saga_id FROM provisioned WHERE kind = \(bind: kind) AND name = \(bind: name)").first?
+            .decode(column: "saga_id", as: String?.self)
+    }
+
     public func forgetProvisioned(kind: String, name: String) async throws {
         try await run("DELETE FROM provisioned WHERE kind = \(bind: kind) AND name = \(bind: name)")
     }

@@ -4,20 +4,32 @@ import SQLKit
 extension Store {
     /// Persists a new saga and its steps, as given, in one transaction.
     public func insertSaga(_ saga: SagaRecord) async throws {
+        try await insertSagas([saga])
+    }
+
+    /// Persists sagas and their steps in one transaction: all or none. With `applyLockOwner`, only
+    /// while that owner still holds the PostgreSQL apply lock: an apply whose lease ran out (its
+    /// process was stopped, its laptop slept at the prompt) and was taken over writes nothing.
+    public func insertSagas(_ sagas: [SagaRecord], applyLockOwner: String? = nil) async throws {
         let now = Store.timestamp()
         try await withTransaction { database in
-            try await database.raw("""
-                INSERT INTO sagas (id, kind, resource_kind, resource_name, status, context, created_at, updated_at)
-                VALUES (\(bind: saga.id), \(bind: saga.kind), \(bind: saga.resourceKind), \(bind: saga.resourceName),
-                        \(bind: saga.status.rawValue), \(bind: saga.context), \(bind: now), \(bind: now))
-                """).run()
-            for step in saga.steps {
+            if let applyLockOwner, self.engine == .postgres {
+                try await self.requireApplyLock(database, owner: applyLockOwner)
+            }
+            for saga in sagas {
                 try await database.raw("""
-                    INSERT INTO saga_steps (saga_id, position, name, status, attempts, error, started_at, finished_at, attempt_started_at)
-                    VALUES (\(bind: saga.id), \(bind: step.position), \(bind: step.name), \(bind: step.status.rawValue),
-                            \(bind: step.attempts), \(bind: step.error), \(bind: step.startedAt), \(bind: step.finishedAt),
-                            \(bind: step.attemptStartedAt))
+                    INSERT INTO sagas (id, kind, resource_kind, resource_name, status, context, created_at, updated_at)
+                    VALUES (\(bind: saga.id), \(bind: saga.kind), \(bind: saga.resourceKind), \(bind: saga.resourceName),
+                            \(bind: saga.status.rawValue), \(bind: saga.context), \(bind: now), \(bind: now))
                     """).run()
+                for step in saga.steps {
+                    try await database.raw("""
+                        INSERT INTO saga_steps (saga_id, position, name, status, attempts, error, started_at, finished_at, attempt_started_at)
+                        VALUES (\(bind: saga.id), \(bind: step.position), \(bind: step.name), \(bind: step.status.rawValue),
+                                \(bind: step.attempts), \(bind: step.error), \(bind: step.startedAt), \(bind: step.finishedAt),
+                                \(bind: step.attemptStartedAt))
+                        """).run()
+                }
             }
         }
     }

@@ -25,6 +25,10 @@ public struct SagaContext: Sendable, Hashable, Codable {
         /// and why it started, so a resumed compensation ends as it would have.
         case compensationEnding
         case compensationCause
+        /// JSON of the `AppliedDocument` Arcadia's record held before the saga, with the resource id it
+        /// named: what compensating the saga's record step puts back.
+        case previousApplied
+        case previousResourceID
     }
 
     public var values: [String: String]

@@ -5,6 +5,8 @@ public struct SagaPoint: Sendable, Hashable, CustomStringConvertible {
     public enum Moment: String, Sendable, CaseIterable {
         /// The step is marked running; it has done nothing.
         case before
+        /// A request without an action (DestroyDroplet's DELETE) is recorded as about to be sent; it is not sent yet.
+        case sending
         /// An action step's POST was answered; the ledger does not know the action yet.
         case afterPost = "after-post"
         /// The action is in the ledger and in flight; the step is polling it.

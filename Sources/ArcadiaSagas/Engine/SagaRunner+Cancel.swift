@@ -37,7 +37,8 @@ extension SagaRunner {
             guard var current = try await store.saga(id: saga.id) else { return .notFound }
             let steps = try current.steps.map { try registry.step(named: $0.name) }
             let context = try SagaContext.decode(current.context)
-            if let passed = try await confirmPointOfNoReturn(&current, steps: steps, context: context) {
+            let actions = ActionLedger(try await store.actions(sagaID: saga.id))
+            if let passed = try await confirmPointOfNoReturn(&current, steps: steps, context: context, actions: actions) {
                 try? await store.releaseLease(id: saga.id, owner: owner)
                 return .refused(pointOfNoReturn: passed)
             }

@@ -32,7 +32,7 @@ extension SagaRunner {
         let supersede = recheck?.reasonToSupersede(saga, context: context)
         var pointOfNoReturn = passedPointOfNoReturn(saga, steps: steps)
         if pointOfNoReturn != nil, saga.cancelRequested || supersede != nil {
-            pointOfNoReturn = try await confirmPointOfNoReturn(&saga, steps: steps, context: context)
+            pointOfNoReturn = try await confirmPointOfNoReturn(&saga, steps: steps, context: context, actions: actions)
         }
         if pointOfNoReturn == nil {
             if saga.cancelRequested {
@@ -75,7 +75,10 @@ extension SagaRunner {
                 record.finishedAt = Self.now()
                 saga.steps[index] = record
                 onProgress(.stepFailed(saga: saga, step: record.name, error: failure.message))
-                if steps[index].isPointOfNoReturn && !failure.changedNothing { passed = passed ?? steps[index].name }
+                if steps[index].isPointOfNoReturn, !failure.changedNothing,
+                   try await ledger({ try await hasActed(saga, step: steps[index], position: index, context: context, actions: actions) }) {
+                    passed = passed ?? steps[index].name
+                }
                 if let passed {
                     let message = "\(failure.message); the saga is past its point of no return (\(passed)), so it was not rolled back: "
                         + "fix the cause, then `arcadia sagas resume` finishes it"
@@ -97,13 +100,13 @@ extension SagaRunner {
 
     /// The point of no return the saga has passed, asking a step caught `running` whether it acted:
     /// one that did not is set back to `pending` in the ledger, so the saga may still be undone.
-    func confirmPointOfNoReturn(_ saga: inout SagaRecord, steps: [any Step], context: SagaContext) async throws -> String? {
+    func confirmPointOfNoReturn(_ saga: inout SagaRecord, steps: [any Step], context: SagaContext, actions: ActionLedger) async throws -> String? {
         for index in saga.steps.indices where steps[index].isPointOfNoReturn {
             switch saga.steps[index].status {
             case .completed:
                 return steps[index].name
             case .running:
-                guard try await steps[index].hasActed(context, in: environment) else {
+                guard try await hasActed(saga, step: steps[index], position: index, context: context, actions: actions) else {
                     saga.steps[index].status = .pending
                     let record = saga.steps[index]
                     try await ledger { try await environment.store.recordStep(sagaID: saga.id, step: record, sagaStatus: saga.status, context: saga.context, error: saga.error, owner: owner) }
@@ -115,6 +118,13 @@ extension SagaRunner {
             }
         }
         return nil
+    }
+
+    /// Asks a step whether it acted, with the saga's action ledger at hand.
+    func hasActed(_ saga: SagaRecord, step: any Step, position: Int, context: SagaContext, actions: ActionLedger) async throws -> Bool {
+        var environment = self.environment
+        environment.invocation = invocation(saga, step: step, position: position, phase: .execute, mayHaveActed: true, adoptSince: Date(), actions: actions)
+        return try await step.hasActed(context, in: environment)
     }
 
     /// The point-of-no-return step the saga has started or finished, if any: it may have acted.
@@ -271,7 +281,7 @@ extension SagaRunner {
         return (failure, failure.isTransient && attempt < environment.maxAttempts && fits ? delay : nil)
     }
 
-    private func invocation(
+    func invocation(
         _ saga: SagaRecord, step: any Step, position: Int, phase: SagaActionRecord.Phase, mayHaveActed: Bool, adoptSince: Date,
         actions: ActionLedger
     ) -> StepInvocation {

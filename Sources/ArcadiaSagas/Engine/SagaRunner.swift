@@ -70,6 +70,7 @@ public struct SagaRunner: Sendable {
         try await withThrowingTaskGroup(of: (String, SagaStatus).self) { group in
             var results: [(id: String, status: SagaStatus)] = []
             var tried: Set<String> = []
+            var stopped: Set<String> = []
             var running = 0
             while true {
                 let claimedAt = ContinuousClock.now
@@ -81,14 +82,24 @@ public struct SagaRunner: Sendable {
                     continue
                 }
                 if running > 0, let (id, status) = try await group.next() {
-                    results.append((id, status))
                     running -= 1
+                    // With `waitForOthers`, a saga that stopped unfinished (its lease or database lost
+                    // for a while) is tried again once its lease is free, rather than given up on.
+                    if waitForOthers && !status.isFinal && status != .failed {
+                        stopped.insert(id)
+                    } else {
+                        results.append((id, status))
+                    }
                     continue
                 }
-                guard waitForOthers, try await environment.store.unfinishedSagas().contains(where: { !tried.contains($0.id) }) else {
+                guard waitForOthers,
+                      try await environment.store.unfinishedSagas().contains(where: { !tried.contains($0.id) || stopped.contains($0.id) })
+                else {
                     return results
                 }
                 try await Task.sleep(for: .seconds(1))
+                tried.subtract(stopped)
+                stopped.removeAll()
             }
         }
     }

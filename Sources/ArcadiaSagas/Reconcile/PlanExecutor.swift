@@ -9,10 +9,13 @@ import Foundation
 public struct PlanExecutor: Sendable {
     public let runner: SagaRunner
     public let parallelism: Int
+    /// The apply lock's holder: sagas are written only while it holds the lock.
+    public let applyLockOwner: String?
 
-    public init(runner: SagaRunner, parallelism: Int = 10) {
+    public init(runner: SagaRunner, parallelism: Int = 10, applyLockOwner: String? = nil) {
         self.runner = runner
         self.parallelism = max(1, parallelism)
+        self.applyLockOwner = applyLockOwner
     }
 
     public struct Outcome: Sendable {
@@ -23,11 +26,10 @@ public struct PlanExecutor: Sendable {
     public func apply(_ plan: Plan) async throws -> Outcome {
         var queued: [(saga: SagaRecord, name: String, isDestroy: Bool)] = []
         for planned in plan.changes {
-            try Task.checkCancellation()
-            let saga = try Self.makeSaga(for: planned)
-            try await runner.environment.store.insertSaga(saga)
-            queued.append((saga, planned.change.name, planned.change.action == .destroy))
+            queued.append((try Self.makeSaga(for: planned), planned.change.name, planned.change.action == .destroy))
         }
+        try Task.checkCancellation()
+        try await runner.environment.store.insertSagas(queued.map(\.saga), applyLockOwner: applyLockOwner)
         var statuses: [String: SagaStatus] = [:]
         for wave in [queued.filter { !$0.isDestroy }, queued.filter(\.isDestroy)] {
             for (id, status) in try await run(wave.map(\.saga.id)) { statuses[id] = status }
@@ -61,6 +63,10 @@ public struct PlanExecutor: Sendable {
         var context = SagaContext([.resourceName: change.name, .sagaID: id, .sagaTag: sagaTag])
         if let desired = change.desired {
             context[.desired] = try CanonicalJSON.string(desired)
+        }
+        if let applied = change.applied, let resourceID = change.resourceID {
+            context[.previousApplied] = try CanonicalJSON.string(applied)
+            context[.previousResourceID] = resourceID
         }
         switch change.action {
         case .create:

@@ -32,10 +32,19 @@ public struct CreateDroplet: Step {
         return context
     }
 
-    /// Deletes whatever carries the saga tag: the droplet this step created, even if its id was never recorded.
+    /// Deletes what carries the saga tag: the droplet this step created, even if its id was never
+    /// recorded. One whose `managed-by-arcadia` tag was taken away meanwhile is left alone, as every
+    /// droplet without it is.
     public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
         let sagaTag = try context.require(.sagaTag, step: name)
         for droplet in try await environment.client.listDroplets(tagName: sagaTag) {
+            guard droplet.tags.contains(where: { $0.lowercased() == Ownership.managedTag }) else {
+                environment.logger.warning(
+                    "not deleting a droplet this saga created: it no longer carries \(Ownership.managedTag)",
+                    metadata: ["arcadia.droplet.id": "\(droplet.id)"]
+                )
+                continue
+            }
             try await environment.client.deleteDroplet(id: droplet.id)
         }
     }

@@ -26,6 +26,7 @@ public struct DestroyDroplet: Step {
                     + "tag it \(Ownership.managedTag) again if Arcadia should destroy it"
             )
         }
+        try await environment.recordSending(Self.deleteRecord, dropletID: dropletID)
         try await environment.client.deleteDroplet(id: dropletID)
         _ = try await environment.poll("droplet \(dropletID) to be gone") { () -> Bool? in
             do {
@@ -38,16 +39,14 @@ public struct DestroyDroplet: Step {
         return context
     }
 
-    /// The droplet is still there: the DELETE never happened.
+    /// The ledger's record that the DELETE was about to be sent: a droplet still listed may be one
+    /// whose DELETE is in flight, so only a destroy that never got that far has not acted.
     public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
-        let dropletID = try context.requireInt(.destroyDropletID, step: name)
-        do {
-            _ = try await environment.client.getDroplet(id: dropletID)
-            return false
-        } catch let error as DigitalOceanError where error.isNotFound {
-            return true
-        }
+        guard let invocation = environment.invocation else { return true }
+        return invocation.forwardActions.contains { $0.actionType == Self.deleteRecord }
     }
+
+    static let deleteRecord = "delete_droplet"
 
     public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
         environment.logger.warning(

@@ -13,7 +13,9 @@ public struct RegisterDroplet: Step {
         return context
     }
 
-    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {}
+    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
+        try await restoreApplied(context, step: name, in: environment)
+    }
 }
 
 /// Records the spec as applied after an in-place change, and closes the drift the saga reverted.
@@ -33,7 +35,24 @@ public struct RecordApplied: Step {
         return context
     }
 
-    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {}
+    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
+        try await restoreApplied(context, step: name, in: environment)
+    }
+}
+
+/// Puts Arcadia's record back as it was before the saga, if this saga wrote it: the previous applied
+/// document, or no record at all after an undone create. Idempotent: a record another saga wrote
+/// since is left as it is.
+func restoreApplied(_ context: SagaContext, step: String, in environment: StepEnvironment) async throws {
+    let desired = try CanonicalJSON.decode(DesiredResource.self, from: try context.require(.desired, step: step))
+    let sagaID = try context.require(.sagaID, step: step)
+    let store = environment.store
+    guard try await store.provisionedSagaID(kind: desired.kind.rawValue, name: desired.name) == sagaID else { return }
+    if let previous = context[.previousApplied], let resourceID = context[.previousResourceID] {
+        try await store.recordApplied(kind: desired.kind.rawValue, name: desired.name, resourceID: resourceID, spec: previous, sagaID: sagaID)
+    } else {
+        try await store.forgetProvisioned(kind: desired.kind.rawValue, name: desired.name)
+    }
 }
 
 /// Writes the `provisioned` row from the saga's desired spec and droplet id. Idempotent: an upsert.

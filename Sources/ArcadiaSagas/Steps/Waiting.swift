@@ -83,9 +83,13 @@ extension StepEnvironment {
     /// run a few seconds apart from ours) and that this saga has not already used.
     private func unusedAction(_ type: String, dropletID: Int, since: Date) async throws -> Action? {
         let earliest = since.addingTimeInterval(-Self.clockSkewAllowance)
-        let used = invocation?.usedActionIDs ?? []
+        // Not one this saga used, and newer than any action any saga recorded on the droplet: action
+        // ids grow, so an older one was someone else's answer, never this POST's.
+        let recorded = try await store.recordedActionIDs(resourceID: String(dropletID))
+        let newest = recorded.max() ?? 0
+        let used = (invocation?.usedActionIDs ?? []).union(recorded)
         return try await client.recentDropletActions(dropletID: dropletID).first { action in
-            guard action.type == type, !used.contains(action.id),
+            guard action.type == type, !used.contains(action.id), action.id > newest,
                   let started = action.startedAt.flatMap({ try? Date($0, strategy: .iso8601) })
             else { return false }
             return started >= earliest
@@ -94,6 +98,16 @@ extension StepEnvironment {
 
     /// Seconds DigitalOcean's timestamps may lead or lag ours.
     static let clockSkewAllowance: TimeInterval = 5
+
+    /// Records, before it is sent, a request that acts without a DigitalOcean action (a `DELETE`):
+    /// once recorded, the step counts as possibly having acted.
+    func recordSending(_ type: String, dropletID: Int) async throws {
+        guard let invocation else { return }
+        let record = SagaActionRecord(position: invocation.position, phase: invocation.phase, actionID: -dropletID, actionType: type, resourceID: String(dropletID))
+        try await store.recordAction(sagaID: invocation.sagaID, record, owner: invocation.owner)
+        invocation.ledger.append(record)
+        try await invocation.at(.sending)
+    }
 
     /// Writes the action to the saga's ledger, fenced by the lease.
     private func record(_ action: Action, dropletID: Int) async throws {
