@@ -9,7 +9,8 @@ three moments: `before` the step acts, `after-call` when DigitalOcean has acted 
 not know, `after-ledger` when the ledger says the step completed. The steps that post a droplet
 action (PowerOff, Resize, PowerOn, SnapshotDroplet) have two more, inside the step: `after-post` (the
 action POST was answered; the ledger does not know the action id yet) and `polling` (the action id
-is in the ledger; the action is in flight).
+is in the ledger; the action is in flight). DestroyDroplet has `sending`: its DELETE is recorded as
+about to be sent, and is not sent yet (the droplet still lists, yet the saga can no longer be undone).
 
 Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh state database:
 
@@ -39,7 +40,8 @@ The check: every spec'd droplet exists exactly once with the spec'd size and ima
 snapshot or volume exists that no spec or completed saga owns; every saga is `completed`,
 `rolled_back`, `cancelled` or `superseded` (`pending`, `running`, `compensating` and `failed`, which
 means halted and resumable, are violations); and `plan --detailed-exitcode` against the specs the
-world should match finds nothing to do (the ledger agrees with the simulator).
+world should match finds nothing to do (the ledger agrees with the simulator). Any arcadia command
+that runs longer than 120 s has hung, and that is a violation too.
 
 Modes (`--modes`, default all four):
   sqlite, postgres   the trials above on that engine (postgres: ARCADIA_TEST_POSTGRES_URL);
@@ -126,7 +128,7 @@ CRASH_SIGNS = re.compile(r"Fatal error|stack trace|Stack dump|Program crashed|Se
 
 
 def points_of(step):
-    return POINTS + (IN_STEP_POINTS if step in ACTION_STEPS else [])
+    return POINTS + (IN_STEP_POINTS if step in ACTION_STEPS else []) + (["sending"] if step == "DestroyDroplet" else [])
 
 
 def kill_points(only):
@@ -193,8 +195,13 @@ class Database:
             subprocess.run(["psql", self.server, "-q", "-c", f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"], capture_output=True)
 
 
+def quiet(text):
+    """The text without the client's `retrying ...` notes, which faults make common."""
+    return "\n".join(line for line in (text or "").strip().splitlines() if not line.startswith("retrying "))
+
+
 def tail(result, characters=300):
-    return (result.stderr.strip() or result.stdout.strip())[-characters:].replace("\n", " / ")
+    return (quiet(result.stderr) or quiet(result.stdout))[-characters:].replace("\n", " / ")
 
 
 def crash_of(result, allowed=(0, 1)):
@@ -309,7 +316,7 @@ class World:
 
         plan = self.run(["plan", "--specs", specs_folder, "--detailed-exitcode"])
         if plan.returncode != 0:
-            summary = plan.stdout.strip().splitlines()[-1:] + plan.stderr.strip().splitlines()[-1:]
+            summary = quiet(plan.stdout).splitlines()[-1:] + quiet(plan.stderr).splitlines()[-1:]
             violations.append(f"the ledger disagrees with the simulator ({specs_folder}/): plan exited {plan.returncode}: "
                               f"{' / '.join(summary)[:300]}")
         return violations
@@ -362,7 +369,9 @@ def apply_changed_trial(world, scenario, step, point):
     second = world.apply()
     problem = crash_of(second, allowed=(0,))
     if problem:
-        violations.append(f"the second apply of the changed specs {problem}")
+        why = "; ".join(f"{saga['id'][:8]} {saga['status']}: {saga['error'][:300]}" for saga in world.sagas() or []
+                        if saga.get("error") and saga["status"] not in ("completed", "superseded"))
+        violations.append(f"the second apply of the changed specs {problem}" + (f" [{why}]" if why else ""))
     note = f"first apply exit {first.returncode}, resume exit {resumed.returncode}, saga {'/'.join(ended[:1]) or '?'}"
     return violations + world.check(changed), note
 
@@ -448,7 +457,8 @@ def cancel_live_trial(world, scenario, step):
     if problem:
         violations.append(f"the apply {problem}")
     if seen != "running":
-        violations.append(f"the suite never saw {step} running (seen: {seen}); nothing was cancelled in flight")
+        violations.append(f"the suite never saw {step} running (seen: {seen}); nothing was cancelled in flight; "
+                          f"the apply exited {applied.returncode}: {tail(applied)}")
     if cancel is not None:
         if cancel.returncode == 0 and "Cancel requested" not in cancel.stdout:
             violations.append(f"cancel did not leave the saga to the live apply that holds it: {cancel.stdout.strip()[-200:]}")
