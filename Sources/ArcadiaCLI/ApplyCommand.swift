@@ -27,6 +27,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
     var planFile: String?
 
     @OptionGroup var specOptions: SpecOptions
+    @OptionGroup var emptySpecs: EmptySpecsOption
     @OptionGroup var connection: ConnectionOptions
 
     @Flag(name: .long, help: "Do not ask for confirmation.")
@@ -42,6 +43,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
     func execute() async throws {
         let saved = try planFile.map(Self.readPlan)
         let desired = try specOptions.loadOrExit()
+        let (specsFolder, allowEmpty) = (specOptions.specs, emptySpecs.allowEmpty)
         let (autoApprove, parallelism) = (autoApprove, parallelism)
         try await runReporting {
             try await Session.with(connection) { session in
@@ -49,7 +51,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                     holder: "arcadia apply, pid \(getpid()) on \(WorkerSettings.identity.host)", owner: WorkerSettings.identity.description,
                     tookOver: { Output.standardError("note: \($0)") }
                 ) {
-                    let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
+                    let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty)
                     if let saved, saved.fingerprint != plan.fingerprint {
                         Output.error(
                             "the saved plan no longer matches: specs, state or DigitalOcean changed since it was made. "
@@ -57,6 +59,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                         )
                         throw ExitCode.failure
                     }
+                    Output.print("\(desired.count) spec\(desired.count == 1 ? "" : "s") loaded from \(specsFolder).")
                     Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
                     guard plan.errors.isEmpty else {
                         Output.error("the plan has \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s"); nothing was applied")

@@ -8,6 +8,12 @@ struct SpecOptions: ParsableArguments {
     var specs: String = "specs"
 }
 
+/// Whether a plan from no specs may destroy everything.
+struct EmptySpecsOption: ParsableArguments {
+    @Flag(name: .long, help: "Allow a plan from an empty specs directory to destroy every resource Arcadia manages (refused otherwise).")
+    var allowEmpty = false
+}
+
 /// Where the state is.
 struct StateOptions: ParsableArguments {
     @Option(name: .long, help: "State database URL: sqlite:PATH, or postgres://USER:PASSWORD@HOST:PORT/DATABASE for shared state. Default: ARCADIA_DATABASE_URL, else \(DatabaseURL.defaultURL).")

@@ -20,6 +20,7 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
     )
 
     @OptionGroup var specOptions: SpecOptions
+    @OptionGroup var emptySpecs: EmptySpecsOption
     @OptionGroup var connection: ConnectionOptions
 
     @Option(name: .long, help: "Save the plan (JSON) for `arcadia apply FILE`, which refuses it if the world changes meanwhile.")
@@ -36,15 +37,17 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
 
     func execute() async throws {
         let desired = try specOptions.loadOrExit()
+        let (specsFolder, allowEmpty) = (specOptions.specs, emptySpecs.allowEmpty)
         let plan = try await runReporting {
             try await Session.with(connection) { session in
-                try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
+                try await Reconciler(client: session.client, store: session.store).plan(desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty)
             }
         }
         let document = PlanDocument(plan)
         if json {
             Output.print(String(decoding: document.encoded(), as: UTF8.self))
         } else {
+            Output.print("\(desired.count) spec\(desired.count == 1 ? "" : "s") loaded from \(specsFolder).")
             Output.print(PlanRenderer(useColor: Output.useColor, showUnmanaged: showUnmanaged).text(plan))
         }
         if let out, plan.errors.isEmpty {

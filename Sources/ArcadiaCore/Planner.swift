@@ -2,7 +2,23 @@ import ArcadiaSpecs
 
 /// Turns the diff into sagas. Pure.
 public enum Planner {
-    public static func plan(_ diff: Differ.Result, fingerprint: String) -> Plan {
+    /// - Parameter emptySpecs: where the specs were looked for, when none were found. A plan that would
+    ///   then destroy every resource this state applied is refused (`empty_specs`): an empty or wrongly
+    ///   named folder is far likelier than a wish to delete everything. Nil allows it (`--allow-empty`).
+    public static func plan(_ diff: Differ.Result, fingerprint: String, appliedCount: Int = 0, emptySpecs: String? = nil) -> Plan {
+        var plan = planned(diff, fingerprint: fingerprint)
+        let destroys = plan.changes.filter { $0.change.action == .destroy }.count
+        if let folder = emptySpecs, appliedCount > 0, destroys == appliedCount {
+            plan.errors.append(Diagnostic(
+                code: "empty_specs", location: SourceLocation(path: folder, line: 1, column: 1),
+                message: "no specs were found here, so this plan would destroy every resource Arcadia manages (\(destroys)); "
+                    + "check --specs, or pass --allow-empty if destroying them all is what you want"
+            ))
+        }
+        return plan
+    }
+
+    private static func planned(_ diff: Differ.Result, fingerprint: String) -> Plan {
         Plan(
             changes: diff.changes.map(planned),
             drift: diff.drift,

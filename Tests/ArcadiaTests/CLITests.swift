@@ -194,3 +194,33 @@ import Testing
         }
     }
 }
+
+/// An empty specs folder once planned the destruction of everything, without a word.
+@Suite struct EmptySpecsTests {
+    @Test func anEmptyFolderDestroysNothingWithoutAllowEmpty() async throws {
+        try await withTemporaryDirectory { directory in
+            let cli = try CommandRunner()
+            let specs = directory.appendingPathComponent("specs")
+            try writeSpecs(["a.yaml": dropletSpec(name: "a"), "b.yaml": dropletSpec(name: "b")], to: specs)
+            #expect(try await cli.run(["apply", "--sim", "--specs", specs.path, "--auto-approve"], in: directory).status == 0)
+            let empty = directory.appendingPathComponent("empty")
+            try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+
+            let plan = try await cli.run(["plan", "--sim", "--specs", empty.path], in: directory)
+            #expect(plan.status == 1)
+            #expect(plan.stdout.contains("0 specs loaded from \(empty.path)."))
+            #expect(plan.stdout.contains("\(empty.path):1:1: no specs were found here, so this plan would destroy every resource Arcadia manages (2)"))
+            let apply = try await cli.run(["apply", "--sim", "--specs", empty.path, "--auto-approve"], in: directory)
+            #expect(apply.status == 1)
+            #expect(apply.stderr.contains("nothing was applied"))
+            #expect(try CancelCommandTests.dropletNames(in: directory) == ["a", "b"])
+
+            let allowed = try await cli.run(["plan", "--sim", "--specs", empty.path, "--allow-empty", "--detailed-exitcode"], in: directory)
+            #expect(allowed.status == 2)
+            #expect(allowed.stdout.contains("Plan: 0 to create, 0 to update, 0 to replace, 2 to destroy."))
+            // One spec left is a choice, not an accident: its siblings' destroys are planned as usual.
+            try FileManager.default.removeItem(at: specs.appendingPathComponent("b.yaml"))
+            #expect(try await cli.run(["plan", "--sim", "--specs", specs.path, "--detailed-exitcode"], in: directory).status == 2)
+        }
+    }
+}

@@ -16,7 +16,9 @@ public struct Reconciler: Sendable {
 
     /// Makes a plan for `desired`. Records drift: new findings open a record, open records no longer
     /// found become `stale`.
-    public func plan(desired: [DesiredResource]) async throws -> Plan {
+    /// - Parameter specsFolder: where `desired` was loaded from; with `allowEmpty` false, a plan from no
+    ///   specs that would destroy everything this state applied is refused.
+    public func plan(desired: [DesiredResource], specsFolder: String = "specs", allowEmpty: Bool = false) async throws -> Plan {
         let live = try await InventorySync(client: client, store: store).syncDroplets()
         let applied = try await appliedDroplets()
         let unfinished = try await store.unfinishedSagas().map {
@@ -29,7 +31,10 @@ public struct Reconciler: Sendable {
             diff = catalogue.withoutImpossibleReverts(diff, live: live)
             problems = catalogue.problems(for: diff.changes, live: live)
         }
-        var plan = Planner.plan(diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live, unfinished: unfinished))
+        var plan = Planner.plan(
+            diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live, unfinished: unfinished),
+            appliedCount: applied.count, emptySpecs: desired.isEmpty && !allowEmpty ? specsFolder : nil
+        )
         plan.errors += problems
         try await recordDrift(plan.drift)
         return plan
