@@ -15,7 +15,8 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
 
             Apply holds the state's lock from planning to the end (a file lock for SQLite, an advisory lock for \
             PostgreSQL lease); a second apply exits at once, naming the holder. Independent sagas run --parallelism at a \
-            time. If apply is killed, `arcadia sagas resume` finishes or rolls back what it left. A resource with an \
+            time. If apply is killed, `arcadia sagas resume` finishes or rolls back what it left; on Ctrl-C it \
+            says which sagas it left unfinished first. A resource with an \
             unfinished saga, or a droplet that lost its managed-by-arcadia tag, is left alone and named.
 
             Exit status: 0 when every saga completed (or nothing needed doing), 1 otherwise (including when a \
@@ -46,36 +47,38 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
         let (specsFolder, allowEmpty) = (specOptions.specs, emptySpecs.allowEmpty)
         let (autoApprove, parallelism) = (autoApprove, parallelism)
         try await runReporting {
-            try await Session.with(connection) { session in
-                try await session.store.withApplyLock(
-                    holder: "arcadia apply, pid \(getpid()) on \(WorkerSettings.identity.host)", owner: WorkerSettings.identity.description,
-                    tookOver: { Output.standardError("note: \($0)") }
-                ) {
-                    let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty)
-                    if let saved, saved.fingerprint != plan.fingerprint {
-                        Output.error(
-                            "the saved plan no longer matches: specs, state or DigitalOcean changed since it was made. "
-                                + "Nothing was applied; run `arcadia plan --out FILE` again."
-                        )
-                        throw ExitCode.failure
+            try await Interrupt.reportingUnfinishedSagas {
+                try await Session.with(connection) { session in
+                    try await session.store.withApplyLock(
+                        holder: "arcadia apply, pid \(getpid()) on \(WorkerSettings.identity.host)", owner: WorkerSettings.identity.description,
+                        tookOver: { Output.standardError("note: \($0)") }
+                    ) {
+                        let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty)
+                        if let saved, saved.fingerprint != plan.fingerprint {
+                            Output.error(
+                                "the saved plan no longer matches: specs, state or DigitalOcean changed since it was made. "
+                                    + "Nothing was applied; run `arcadia plan --out FILE` again."
+                            )
+                            throw ExitCode.failure
+                        }
+                        Output.print("\(desired.count) spec\(desired.count == 1 ? "" : "s") loaded from \(specsFolder).")
+                        Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
+                        guard plan.errors.isEmpty else {
+                            Output.error("the plan has \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s"); nothing was applied")
+                            throw ExitCode.failure
+                        }
+                        guard plan.hasChanges else {
+                            try Self.reportBlocked(plan.blocked)
+                            return
+                        }
+                        if saved == nil && !autoApprove && !Self.confirm() {
+                            Output.print("Apply cancelled; nothing was changed.")
+                            throw ExitCode.failure
+                        }
+                        Output.print("")
+                        let outcome = try await PlanExecutor(runner: session.runner(), parallelism: parallelism, applyLockOwner: WorkerSettings.identity.description).apply(plan)
+                        try Self.report(outcome, blocked: plan.blocked)
                     }
-                    Output.print("\(desired.count) spec\(desired.count == 1 ? "" : "s") loaded from \(specsFolder).")
-                    Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
-                    guard plan.errors.isEmpty else {
-                        Output.error("the plan has \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s"); nothing was applied")
-                        throw ExitCode.failure
-                    }
-                    guard plan.hasChanges else {
-                        try Self.reportBlocked(plan.blocked)
-                        return
-                    }
-                    if saved == nil && !autoApprove && !Self.confirm() {
-                        Output.print("Apply cancelled; nothing was changed.")
-                        throw ExitCode.failure
-                    }
-                    Output.print("")
-                    let outcome = try await PlanExecutor(runner: session.runner(), parallelism: parallelism, applyLockOwner: WorkerSettings.identity.description).apply(plan)
-                    try Self.report(outcome, blocked: plan.blocked)
                 }
             }
         }

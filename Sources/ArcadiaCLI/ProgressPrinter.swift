@@ -1,10 +1,23 @@
 import ArcadiaSagas
 import ArcadiaState
 import Foundation
+import NIOConcurrencyHelpers
 
 /// One line per saga step as it happens.
 enum ProgressPrinter {
+    /// Saga id → what it is doing now, for the message an interrupt prints.
+    private static let inFlight = NIOLockedValueBox<[String: String]>([:])
+
+    /// One line per saga caught unfinished: which step it was at, and how to go on.
+    static func interruptedSummary() -> [String] {
+        inFlight.withLockedValue { $0 }.sorted { $0.key < $1.key }.map { id, doing in
+            "saga \(id.prefix(8)) (\(doing)) was left unfinished; nothing was rolled back. `arcadia sagas resume` continues it, "
+                + "`arcadia sagas cancel \(id.prefix(8))` undoes it (until its point of no return); until then its resource is left alone"
+        }
+    }
+
     @Sendable static func print(_ progress: SagaProgress) {
+        track(progress)
         switch progress {
         case .stepStarted(let saga, let step, let attempt):
             if attempt > 1 { Output.print("  \(prefix(saga)) \(step): attempt \(attempt)") }
@@ -19,6 +32,23 @@ enum ProgressPrinter {
         case .sagaFinished(let saga, let status):
             let reason = status == .failed ? saga.error.map { ": \($0)" } ?? "" : ""
             Output.print("  \(prefix(saga)) \(status == .completed ? "done" : status.rawValue)\(reason)")
+        }
+    }
+
+    private static func track(_ progress: SagaProgress) {
+        inFlight.withLockedValue { running in
+            switch progress {
+            case .stepStarted(let saga, let step, _):
+                running[saga.id] = "\(saga.kind) \(saga.resourceName), at \(step)"
+            case .stepCompleted(let saga, let step, _):
+                running[saga.id] = "\(saga.kind) \(saga.resourceName), after \(step)"
+            case .stepCompensated(let saga, let step):
+                running[saga.id] = "\(saga.kind) \(saga.resourceName), compensating past \(step)"
+            case .sagaFinished(let saga, _):
+                running[saga.id] = nil
+            default:
+                break
+            }
         }
     }
 

@@ -134,18 +134,20 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
         let recheck = SagaRecheck(desired: try specOptions.loadOrExit())
         let (parallelism, leaseSeconds, wait) = (parallelism, leaseSeconds ?? WorkerSettings.leaseSeconds, wait)
         try await runReporting {
-            try await Session.with(connection) { session in
-                let runner = session.runner(leaseSeconds: leaseSeconds, recheck: recheck)
-                let results = try await runner.resume(parallelism: parallelism, waitForOthers: wait)
-                let completed = results.filter { $0.status == .completed }.count
-                let superseded = results.filter { $0.status == .superseded }
-                var summary = results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed"
-                if !superseded.isEmpty { summary += ", \(superseded.count) superseded by the specs (`arcadia plan` shows what they want now)" }
-                Output.print(results.isEmpty ? summary : summary + ".")
-                for result in results where ![.completed, .superseded].contains(result.status) {
-                    Output.error(ProgressPrinter.notCompleted(id: result.id, status: result.status))
+            try await Interrupt.reportingUnfinishedSagas {
+                try await Session.with(connection) { session in
+                    let runner = session.runner(leaseSeconds: leaseSeconds, recheck: recheck)
+                    let results = try await runner.resume(parallelism: parallelism, waitForOthers: wait)
+                    let completed = results.filter { $0.status == .completed }.count
+                    let superseded = results.filter { $0.status == .superseded }
+                    var summary = results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed"
+                    if !superseded.isEmpty { summary += ", \(superseded.count) superseded by the specs (`arcadia plan` shows what they want now)" }
+                    Output.print(results.isEmpty ? summary : summary + ".")
+                    for result in results where ![.completed, .superseded].contains(result.status) {
+                        Output.error(ProgressPrinter.notCompleted(id: result.id, status: result.status))
+                    }
+                    if results.contains(where: { ![.completed, .superseded].contains($0.status) }) { throw ExitCode.failure }
                 }
-                if results.contains(where: { ![.completed, .superseded].contains($0.status) }) { throw ExitCode.failure }
             }
         }
     }

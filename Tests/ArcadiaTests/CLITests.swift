@@ -224,3 +224,49 @@ import Testing
         }
     }
 }
+
+/// Issue 18: Ctrl-C during an apply printed nothing and left a saga running unseen.
+@Suite struct InterruptTests {
+    @Test func ctrlCSaysWhatWasLeftUnfinishedAndHowToGoOn() async throws {
+        try await withTemporaryDirectory { directory in
+            try writeSpecs(["w1.yaml": dropletSpec(name: "w1")], to: directory.appendingPathComponent("specs"))
+            let process = Process()
+            process.executableURL = try CommandRunner().executable
+            process.arguments = ["apply", "--sim", "--auto-approve"]
+            process.currentDirectoryURL = directory
+            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARCADIA_") && !$0.key.hasPrefix("DIGITALOCEAN_") }
+            environment["NO_COLOR"] = "1"
+            environment["ARCADIA_SIM_TIME_SCALE"] = "0.5"  // a 40 s boot takes 20 s: the saga is surely waiting
+            process.environment = environment
+            let (output, errors) = (Pipe(), Pipe())
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            // Once CreateDroplet is done the saga waits for the boot: interrupt it there.
+            let reached = try await Self.readUntil("✓ CreateDroplet", from: output.fileHandleForReading)
+            #expect(reached)
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 130)
+            #expect(stderr.contains("interrupted:"), "\(stderr)")
+            #expect(stderr.contains("(create w1, "), "names the saga and where it stopped")
+            #expect(stderr.contains(") was left unfinished; nothing was rolled back. `arcadia sagas resume` continues it"))
+        }
+    }
+
+    /// Reads lines until one contains `marker` (true) or the stream ends (false), on a thread of its own.
+    static func readUntil(_ marker: String, from handle: FileHandle) async throws -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var seen = ""
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { return continuation.resume(returning: false) }
+                    seen += String(decoding: chunk, as: UTF8.self)
+                    if seen.contains(marker) { return continuation.resume(returning: true) }
+                }
+            }
+        }
+    }
+}

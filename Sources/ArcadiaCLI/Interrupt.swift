@@ -1,0 +1,35 @@
+import Foundation
+import UnixSignals
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Ctrl-C (SIGINT) or SIGTERM during `apply` or `sagas resume`: the process stops as a kill would,
+/// which the ledger is built for, but first says which sagas it left unfinished and how to go on,
+/// instead of exiting in silence with a droplet perhaps powered off.
+enum Interrupt {
+    /// Runs `body`; on SIGINT or SIGTERM meanwhile, prints the unfinished sagas and exits (130 or 143).
+    static func reportingUnfinishedSagas<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                for await signal in signals {
+                    let lines = ProgressPrinter.interruptedSummary()
+                    let text = lines.isEmpty
+                        ? "interrupted; no saga was running\n"
+                        : "interrupted:\n" + lines.map { "  \($0)\n" }.joined()
+                    // Straight to the descriptor: the output queue may be the thing that is stuck.
+                    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+                    exit(signal == .sigint ? 130 : 143)
+                }
+                return nil
+            }
+            group.addTask { try await body() }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+}
