@@ -1,5 +1,7 @@
 import ArgumentParser
+import ArcadiaCore
 import Foundation
+import Logging
 
 /// `arcadia`: keeps DigitalOcean equal to the specs in git.
 public struct Arcadia: AsyncParsableCommand {
@@ -14,11 +16,29 @@ public struct Arcadia: AsyncParsableCommand {
             DigitalOcean: DIGITALOCEAN_TOKEN (and DIGITALOCEAN_API_URL for another endpoint), or --sim for a local \
             simulator kept under .arcadia/. State: --database or ARCADIA_DATABASE_URL, default sqlite:.arcadia/state.sqlite.
             """,
+        version: "arcadia \(Arcadia.version) (state schema 0003, plan format \(PlanDocument.currentFormat))",
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, SagasCommand.self,
             SimCommand.self, MigrateCommand.self,
         ]
     )
+
+    public static let version = "0.3.0"
+
+    /// Settings read from the environment, checked before anything runs: a typo must not be ignored.
+    static func checkEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let levels = Logger.Level.allCases.map(\.rawValue)
+        if let level = environment["ARCADIA_LOG_LEVEL"], Logger.Level(rawValue: level) == nil {
+            Output.error("ARCADIA_LOG_LEVEL=\(level) is not a log level; use one of \(levels.joined(separator: ", ")), or unset it (warning)")
+            throw ExitCode.failure
+        }
+        for (name, example) in [("ARCADIA_POLL_INTERVAL", "3"), ("ARCADIA_LEASE_SECONDS", "30"), ("ARCADIA_SIM_TIME_SCALE", "0.05")] {
+            if let text = environment[name], !(Double(text).map { $0 > 0 && $0.isFinite } ?? false) {
+                Output.error("\(name)=\(text) is not a positive number; give e.g. \(example), or unset it")
+                throw ExitCode.failure
+            }
+        }
+    }
 
     public init() {}
 }
@@ -38,6 +58,7 @@ extension Arcadia {
     public static func runMain() async -> Never {
         do {
             let command = try parseAsRoot()
+            try checkEnvironment()
             if let runnable = command as? any RunnableCommand {
                 try await runnable.execute()
             } else {

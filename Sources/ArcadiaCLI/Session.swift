@@ -48,6 +48,9 @@ struct Session: Sendable {
             }
         }
         let environment = ProcessInfo.processInfo.environment
+        if let other = environment["DIGITALOCEAN_API_URL"] {
+            Output.standardError("note: --sim talks to the embedded simulator; DIGITALOCEAN_API_URL (\(other)) is ignored")
+        }
         let timeScale = environment["ARCADIA_SIM_TIME_SCALE"].flatMap(Double.init) ?? embeddedTimeScale
         try FileManager.default.createDirectory(atPath: ".arcadia", withIntermediateDirectories: true)
         let token = "embedded-sim"

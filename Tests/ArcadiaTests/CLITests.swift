@@ -270,3 +270,22 @@ import Testing
         }
     }
 }
+
+/// Issue 18: settings from the environment are checked, and --version answers.
+@Suite struct SettingsTests {
+    @Test func malformedEnvironmentSettingsAreRefused() async throws {
+        try await withTemporaryDirectory { directory in
+            let cli = try CommandRunner()
+            let quickstart = CLITests.root.appendingPathComponent("examples/quickstart").path
+            let level = try await cli.run(["validate", "--specs", quickstart], in: directory, environment: ["ARCADIA_LOG_LEVEL": "verbose"])
+            #expect(level.status == 1)
+            #expect(level.stderr.contains("ARCADIA_LOG_LEVEL=verbose is not a log level; use one of trace, debug"))
+            let poll = try await cli.run(["validate", "--specs", quickstart], in: directory, environment: ["ARCADIA_POLL_INTERVAL": "abc"])
+            #expect(poll.status == 1)
+            #expect(poll.stderr.contains("ARCADIA_POLL_INTERVAL=abc is not a positive number"))
+            let version = try await cli.run(["--version"], in: directory)
+            #expect(version.status == 0)
+            #expect(version.stdout.hasPrefix("arcadia 0.3.0"))
+        }
+    }
+}
