@@ -87,11 +87,7 @@ import Testing
     @Test(arguments: StoreEngine.allCases, ["after-post", "polling"])
     func cancelDuringAnInFlightSnapshotLeavesNoSnapshot(engine: StoreEngine, moment: String) async throws {
         try await ReconcileLoop.with(engine: engine) { loop in
-            let policy = "policy:\n  snapshotBeforeResize: true\n"
-            try loop.write(["app.yaml": dropletSpec(name: "app", policy: policy)])
-            #expect(try await loop.planAndApply())
-            try loop.write(["app.yaml": dropletSpec(name: "app", size: "s-1vcpu-2gb", policy: policy)])
-            let outcome = try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: "resize:SnapshotDroplet:\(moment)"))
+            let outcome = try await resizeWithSnapshot(loop, dyingAt: moment)
             let id = try #require(outcome.sagas.first?.id)
             let droplet = try #require(try await loop.droplets(named: "app").first)
             #expect(droplet.locked, "the snapshot is still being taken")
@@ -109,15 +105,21 @@ import Testing
     @Test(arguments: StoreEngine.allCases, ["after-post", "polling"])
     func resumeDuringAnInFlightSnapshotTakesNoSecond(engine: StoreEngine, moment: String) async throws {
         try await ReconcileLoop.with(engine: engine) { loop in
-            let policy = "policy:\n  snapshotBeforeResize: true\n"
-            try loop.write(["app.yaml": dropletSpec(name: "app", policy: policy)])
-            #expect(try await loop.planAndApply())
-            try loop.write(["app.yaml": dropletSpec(name: "app", size: "s-1vcpu-2gb", policy: policy)])
-            _ = try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: "resize:SnapshotDroplet:\(moment)"))
+            _ = try await resizeWithSnapshot(loop, dyingAt: moment)
             #expect(try await loop.runner(rechecking: true).resume(parallelism: 2).map(\.status) == [.completed])
             let droplet = try #require(try await loop.droplets(named: "app").first)
             #expect(try await loop.sim.client.listDropletSnapshots(dropletID: droplet.id).count == 1)
         }
+    }
+
+    /// A droplet applied with `snapshotBeforeResize`, then resized by a worker that dies at
+    /// `SnapshotDroplet:<moment>`, while the snapshot action is in flight.
+    private func resizeWithSnapshot(_ loop: ReconcileLoop, dyingAt moment: String) async throws -> PlanExecutor.Outcome {
+        let policy = "policy:\n  snapshotBeforeResize: true\n"
+        try loop.write(["app.yaml": dropletSpec(name: "app", policy: policy)])
+        #expect(try await loop.planAndApply())
+        try loop.write(["app.yaml": dropletSpec(name: "app", size: "s-1vcpu-2gb", policy: policy)])
+        return try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: "resize:SnapshotDroplet:\(moment)"))
     }
 
     private func setFaults(_ sim: SimulatorHarness, _ plan: String) async throws {
