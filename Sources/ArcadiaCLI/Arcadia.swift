@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArcadiaCore
+import ArcadiaSagas
 import Foundation
 import Logging
 
@@ -30,6 +31,10 @@ public struct Arcadia: AsyncParsableCommand {
         let levels = Logger.Level.allCases.map(\.rawValue)
         if let level = environment["ARCADIA_LOG_LEVEL"], Logger.Level(rawValue: level) == nil {
             Output.error("ARCADIA_LOG_LEVEL=\(level) is not a log level; use one of \(levels.joined(separator: ", ")), or unset it (warning)")
+            throw ExitCode.failure
+        }
+        if let point = environment["ARCADIA_CRASH_AT"], SagaPoint(parsing: point) == nil {
+            Output.error("ARCADIA_CRASH_AT=\(point) is not <saga-kind>:<step>:<moment> (a test hook); unset it")
             throw ExitCode.failure
         }
         for (name, example) in [("ARCADIA_POLL_INTERVAL", "3"), ("ARCADIA_LEASE_SECONDS", "30"), ("ARCADIA_SIM_TIME_SCALE", "0.05")] {

@@ -15,9 +15,11 @@ enum Interrupt {
             group.addTask {
                 for await signal in signals {
                     let lines = ProgressPrinter.interruptedSummary()
+                    let rest = "`arcadia sagas list` shows every unfinished saga, including any that had not started yet; "
+                        + "`arcadia sagas resume` continues them all\n"
                     let text = lines.isEmpty
-                        ? "interrupted; no saga was running\n"
-                        : "interrupted:\n" + lines.map { "  \($0)\n" }.joined()
+                        ? "interrupted; no saga was running. " + rest
+                        : "interrupted:\n" + lines.map { "  \($0)\n" }.joined() + rest
                     // Straight to the descriptor: the output queue may be the thing that is stuck.
                     _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
                     exit(signal == .sigint ? 130 : 143)

@@ -190,8 +190,8 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
                     throw ExitCode.failure
                 case .refused(let step):
                     Output.error(
-                        "saga \(short) cannot be cancelled: its point of no return, \(step), has started, and undoing the steps before it "
-                            + "would leave nothing in place. Nothing was changed. `arcadia sagas resume` finishes it"
+                        "saga \(short) cannot be cancelled: its point of no return, \(step), has started (it may already have acted), "
+                            + "so the saga can only go forward. Nothing was changed. `arcadia sagas resume` finishes it"
                             + (saga.status == .failed ? " once the cause of its failure is fixed (see `arcadia sagas show \(short)`)" : "")
                     )
                     throw ExitCode.failure

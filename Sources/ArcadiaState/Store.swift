@@ -61,7 +61,13 @@ public final class Store: Sendable {
                 throw StoreError("cannot connect to the state database at \(url): \(String(reflecting: error))")
             }
             let store = Store(database: connection.sql(queryLogLevel: .trace), engine: .postgres, location: url.description)
-            return try await store.serve(logger: logger, prepare: { _ in }, close: { try await connection.close() }, body)
+            // A worker frozen inside a transaction (SIGSTOP, a paused VM) would hold its rows locked, and
+            // `SKIP LOCKED` would hide its sagas from every other worker: the server ends such a
+            // transaction after 10 s, and the frozen worker's next write then fails and stops it.
+            let prepare: @Sendable (Store) async throws -> Void = { store in
+                try await store.database.raw("SET idle_in_transaction_session_timeout = '10s'").run()
+            }
+            return try await store.serve(logger: logger, prepare: prepare, close: { try await connection.close() }, body)
         }
     }
 
