@@ -17,7 +17,7 @@ public struct Arcadia: AsyncParsableCommand {
             DigitalOcean: DIGITALOCEAN_TOKEN (and DIGITALOCEAN_API_URL for another endpoint), or --sim for a local \
             simulator kept under .arcadia/. State: --database or ARCADIA_DATABASE_URL, default sqlite:.arcadia/state.sqlite.
             """,
-        version: "arcadia \(Arcadia.version) (state schema 0003, plan format \(PlanDocument.currentFormat))",
+        version: "arcadia \(Arcadia.version) (plan format \(PlanDocument.currentFormat))",
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, SagasCommand.self,
             SimCommand.self, MigrateCommand.self,

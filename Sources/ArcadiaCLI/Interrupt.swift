@@ -1,3 +1,4 @@
+import ArcadiaState
 import Foundation
 import UnixSignals
 #if canImport(Glibc)
@@ -11,27 +12,18 @@ enum Interrupt {
     /// Runs `body`; on SIGINT or SIGTERM meanwhile, prints the unfinished sagas and exits (130 or 143).
     static func reportingUnfinishedSagas<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                for await signal in signals {
-                    let lines = ProgressPrinter.interruptedSummary()
-                    let rest = "`arcadia sagas list` shows every unfinished saga, including any that had not started yet; "
-                        + "`arcadia sagas resume` continues them all\n"
-                    let text = lines.isEmpty
-                        ? "interrupted; no saga was running. " + rest
-                        : "interrupted:\n" + lines.map { "  \($0)\n" }.joined() + rest
-                    // Straight to the descriptor: the output queue may be the thing that is stuck.
-                    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-                    exit(signal == .sigint ? 130 : 143)
-                }
-                return nil
+        return try await withWatcher({
+            for await signal in signals {
+                let lines = ProgressPrinter.interruptedSummary()
+                let rest = "`arcadia sagas list` shows every unfinished saga, including any that had not started yet; "
+                    + "`arcadia sagas resume` continues them all\n"
+                let text = lines.isEmpty
+                    ? "interrupted; no saga was running. " + rest
+                    : "interrupted:\n" + lines.map { "  \($0)\n" }.joined() + rest
+                // Straight to the descriptor: the output queue may be the thing that is stuck.
+                _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+                exit(signal == .sigint ? 130 : 143)
             }
-            group.addTask { try await body() }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            throw CancellationError()
-        }
+        }, running: body)
     }
 }

@@ -38,22 +38,14 @@ extension Store {
         case .postgres:
             if let previous = try await takeLeasedLock(holder: holder, owner: owner) { tookOver(previous) }
             do {
-                let result = try await withThrowingTaskGroup(of: T?.self) { group in
-                    group.addTask { try await body() }
-                    group.addTask {
-                        while true {
-                            try await Task.sleep(for: .seconds(Self.applyLockSeconds / 3))
-                            guard try await self.renewLeasedLock(owner: owner) else {
-                                throw StoreError("the apply lock on \(self.location) was taken over while this apply held it (its lease ran out); stopping")
-                            }
+                let result = try await withWatcher({
+                    while true {
+                        try await Task.sleep(for: .seconds(Self.applyLockSeconds / 3))
+                        guard try await self.renewLeasedLock(owner: owner) else {
+                            throw StoreError("the apply lock on \(self.location) was taken over while this apply held it (its lease ran out); stopping")
                         }
                     }
-                    defer { group.cancelAll() }
-                    while let result = try await group.next() {
-                        if let result { return result }
-                    }
-                    throw CancellationError()
-                }
+                }, running: body)
                 try await run("DELETE FROM arcadia_locks WHERE name = 'apply' AND owner = \(bind: owner)")
                 return result
             } catch {

@@ -129,10 +129,18 @@ public final class Store: Sendable {
         return Date(timeIntervalSince1970: seconds)
     }
 
-    static func timestamp(_ date: Date = Date()) -> String {
+    /// The ledger's timestamp form: ISO 8601 with milliseconds, UTC, so text order is time order.
+    public static func timestamp(_ date: Date = Date()) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
+    }
+
+    /// A timestamp the ledger wrote, read back.
+    public static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 }
 

@@ -76,7 +76,7 @@ extension SagaRunner {
                 saga.steps[index] = record
                 onProgress(.stepFailed(saga: saga, step: record.name, error: failure.message))
                 if steps[index].isPointOfNoReturn, !failure.changedNothing,
-                   try await ledger({ try await hasActed(saga, step: steps[index], position: index, context: context, actions: actions) }) {
+                   try await hasActed(saga, step: steps[index], position: index, context: context, actions: actions) {
                     passed = passed ?? steps[index].name
                 }
                 if let passed {

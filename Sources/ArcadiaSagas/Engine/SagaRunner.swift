@@ -65,7 +65,8 @@ public struct SagaRunner: Sendable {
     /// that died), `parallelism` at a time, until none is left that this worker can claim. With
     /// `waitForOthers`, it then keeps looking, once a second, until no saga is unfinished at all: sagas
     /// other workers hold are taken over if their leases run out. Each saga is tried once per call: one
-    /// that stops without a final status (its lease lost, its database gone) is left for the next resume.
+    /// that stops without a final status (its lease lost, its database gone) is left for the next resume,
+    /// or, with `waitForOthers`, tried again after the one-second pause.
     public func resume(parallelism: Int, waitForOthers: Bool = false) async throws -> [(id: String, status: SagaStatus)] {
         try await withThrowingTaskGroup(of: (String, SagaStatus).self) { group in
             var results: [(id: String, status: SagaStatus)] = []
@@ -127,24 +128,16 @@ public struct SagaRunner: Sendable {
         let (owner, leaseSeconds) = (owner, leaseSeconds)
         let fence = RequestFence(until: claimedAt + .milliseconds(Int(leaseSeconds * 1000)))
         do {
-            return try await withThrowingTaskGroup(of: SagaStatus?.self) { group in
-                group.addTask { try await RequestFence.$current.withValue(fence) { try await runClaimed(sagaID: sagaID) } }
-                group.addTask {
-                    while true {
-                        try await Task.sleep(for: .milliseconds(Int(leaseSeconds * 1000 / 3)))
-                        let renewing = ContinuousClock.now
-                        guard try await store.renewLease(id: sagaID, owner: owner, leaseSeconds: leaseSeconds) else {
-                            throw StoreError.leaseLost(sagaID: sagaID, owner: owner)
-                        }
-                        fence.extend(to: renewing + .milliseconds(Int(leaseSeconds * 1000)))
+            return try await withWatcher({
+                while true {
+                    try await Task.sleep(for: .milliseconds(Int(leaseSeconds * 1000 / 3)))
+                    let renewing = ContinuousClock.now
+                    guard try await store.renewLease(id: sagaID, owner: owner, leaseSeconds: leaseSeconds) else {
+                        throw StoreError.leaseLost(sagaID: sagaID, owner: owner)
                     }
+                    fence.extend(to: renewing + .milliseconds(Int(leaseSeconds * 1000)))
                 }
-                defer { group.cancelAll() }
-                while let result = try await group.next() {
-                    if let status = result { return status }
-                }
-                throw CancellationError()
-            }
+            }, running: { try await RequestFence.$current.withValue(fence) { try await runClaimed(sagaID: sagaID) } })
         } catch {
             try? await store.releaseLease(id: sagaID, owner: owner)
             throw error
@@ -181,20 +174,15 @@ public struct SagaRunner: Sendable {
     }
 
     static func now() -> String {
-        timestamp(Date())
+        Store.timestamp()
     }
 
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        Store.timestamp(date)
     }
 
     static func date(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        text.flatMap(Store.date)
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

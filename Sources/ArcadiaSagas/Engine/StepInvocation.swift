@@ -51,9 +51,6 @@ public struct StepInvocation: Sendable {
         ledger.all.filter { $0.position == position && $0.phase == .execute }
     }
 
-    /// Ids the saga has used: never adopted as the answer to another POST.
-    public var usedActionIDs: Set<Int> { Set(ledger.all.map(\.actionID)) }
-
     func at(_ moment: SagaPoint.Moment) async throws {
         try await hooks.at(SagaPoint(sagaKind: sagaKind, step: step, moment: moment))
     }

@@ -39,7 +39,7 @@ extension StepEnvironment {
     /// - A re-run first waits for the action of this type that the ledger says this step started.
     /// - When an earlier attempt may have posted without the ledger knowing (it was killed between the
     ///   POST and the ledger write, or the answer was lost), an action of the same type on the droplet
-    ///   that started since that attempt and that the saga has not used is adopted instead of posting.
+    ///   that started since that attempt and is newer than any recorded one is adopted instead of posting.
     /// - Otherwise it posts, once the droplet is unlocked, and records the action's id at once.
     func perform(_ request: DropletActionRequest, dropletID: Int) async throws {
         if let action = try await startedEarlier(request.type, dropletID: dropletID) {
@@ -80,16 +80,14 @@ extension StepEnvironment {
     }
 
     /// An action of `type` on the droplet that started at `since` or later (DigitalOcean's clock may
-    /// run a few seconds apart from ours) and that this saga has not already used.
+    /// run a few seconds apart from ours) and is newer than every action any saga of this state has
+    /// recorded on the droplet, this one's included: action ids grow, so an older one was another
+    /// POST's answer, never this one's.
     private func unusedAction(_ type: String, dropletID: Int, since: Date) async throws -> Action? {
         let earliest = since.addingTimeInterval(-Self.clockSkewAllowance)
-        // Not one this saga used, and newer than any action any saga recorded on the droplet: action
-        // ids grow, so an older one was someone else's answer, never this POST's.
-        let recorded = try await store.recordedActionIDs(resourceID: String(dropletID))
-        let newest = recorded.max() ?? 0
-        let used = (invocation?.usedActionIDs ?? []).union(recorded)
+        let newest = try await store.recordedActionIDs(resourceID: String(dropletID)).max() ?? 0
         return try await client.recentDropletActions(dropletID: dropletID).first { action in
-            guard action.type == type, !used.contains(action.id), action.id > newest,
+            guard action.type == type, action.id > newest,
                   let started = action.startedAt.flatMap({ try? Date($0, strategy: .iso8601) })
             else { return false }
             return started >= earliest
@@ -102,18 +100,19 @@ extension StepEnvironment {
     /// Records, before it is sent, a request that acts without a DigitalOcean action (a `DELETE`):
     /// once recorded, the step counts as possibly having acted.
     func recordSending(_ type: String, dropletID: Int) async throws {
-        guard let invocation else { return }
-        let record = SagaActionRecord(position: invocation.position, phase: invocation.phase, actionID: -dropletID, actionType: type, resourceID: String(dropletID))
-        try await store.recordAction(sagaID: invocation.sagaID, record, owner: invocation.owner)
-        invocation.ledger.append(record)
-        try await invocation.at(.sending)
+        try await record(actionID: -dropletID, type: type, dropletID: dropletID)
+        try await invocation?.at(.sending)
     }
 
-    /// Writes the action to the saga's ledger, fenced by the lease.
     private func record(_ action: Action, dropletID: Int) async throws {
+        try await record(actionID: action.id, type: action.type, dropletID: dropletID)
+    }
+
+    /// Writes to the saga's ledger, fenced by the lease, what this step started on the droplet.
+    private func record(actionID: Int, type: String, dropletID: Int) async throws {
         guard let invocation else { return }
         let record = SagaActionRecord(
-            position: invocation.position, phase: invocation.phase, actionID: action.id, actionType: action.type, resourceID: String(dropletID)
+            position: invocation.position, phase: invocation.phase, actionID: actionID, actionType: type, resourceID: String(dropletID)
         )
         try await store.recordAction(sagaID: invocation.sagaID, record, owner: invocation.owner)
         invocation.ledger.append(record)
