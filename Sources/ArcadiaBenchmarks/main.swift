@@ -37,7 +37,7 @@ func requestTotal(_ sim: SimulatorHarness) async throws -> Int {
 
 try await SimulatorHarness.with(timeScale: 0.001, configure: { $0.rateLimitPerMinute = 0; $0.rateLimitPerHour = 0 }) { harness in
     let client = DigitalOceanClient(apiURL: harness.baseURL, token: APIToken(harness.token), pacer: RequestPacer(perMinute: 1_000_000))
-    let sim = SimulatorHarness(baseURL: harness.baseURL, token: harness.token, client: client)
+    let sim = SimulatorHarness(baseURL: harness.baseURL, token: harness.token, client: client, clock: harness.clock, timeScale: harness.timeScale)
     try await withTemporaryStore { store, directory in
         // Setup, not timed: N droplets at DigitalOcean, N spec files on disk.
         _ = try await sim.json("POST", "/_sim/seed", body: #"{"droplets": \#(count), "prefix": "live"}"#)

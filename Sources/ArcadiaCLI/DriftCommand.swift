@@ -51,7 +51,7 @@ struct DriftList: AsyncParsableCommand, RunnableCommand {
         }
         Output.print(Table.render(
             header: ["ID", "STATUS", "KIND", "NAME", "FIELD", "EXPECTED", "ACTUAL", "DETECTED"],
-            rows: records.map { [String($0.id), $0.status.rawValue, $0.kind, $0.name, $0.field, $0.expected, $0.actual, $0.detectedAt] }
+            rows: records.map { [String($0.id), $0.status.rawValue, $0.kind, $0.name, $0.field, $0.expected, $0.actual, Store.timestamp($0.detectedAt)] }
         ))
     }
 }

@@ -1,3 +1,4 @@
+import ArcadiaState
 import Foundation
 
 /// Writing for people: stdout for results, stderr for errors; colour only on a terminal without NO_COLOR.
@@ -36,6 +37,10 @@ enum Output {
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Store.timestamp(date))
+        }
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -43,7 +43,7 @@ struct SagasList: AsyncParsableCommand, RunnableCommand {
         } else {
             Output.print(Table.render(
                 header: ["ID", "KIND", "RESOURCE", "STATUS", "UPDATED"],
-                rows: sagas.map { [String($0.id.prefix(8)), $0.kind, "\($0.resourceKind)/\($0.resourceName)", $0.status.rawValue, $0.updatedAt] }
+                rows: sagas.map { [String($0.id.prefix(8)), $0.kind, "\($0.resourceKind)/\($0.resourceName)", $0.status.rawValue, Store.timestamp($0.updatedAt)] }
             ))
         }
     }
@@ -76,7 +76,7 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
         Output.print("saga \(saga.id)\n  kind: \(saga.kind)\n  resource: \(saga.resourceKind)/\(saga.resourceName)\n  status: \(saga.status.rawValue)")
         if let error = saga.error { Output.print("  \(saga.status == .completed ? "note" : "error"): \(error)") }
         if saga.status == .failed { Output.print("  halted: `arcadia sagas resume` carries on once the cause is fixed") }
-        if let owner = saga.owner { Output.print("  worker: \(owner), lease until \(saga.leaseExpiresAt ?? "?")") }
+        if let owner = saga.owner { Output.print("  worker: \(owner), lease until \(saga.leaseExpiresAt.map { Store.timestamp($0) } ?? "?")") }
         if saga.cancelRequested && !saga.status.isFinal { Output.print("  cancel requested: its worker compensates at the next step") }
         Output.print("")
         Output.print(Table.render(

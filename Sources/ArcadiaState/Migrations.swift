@@ -40,50 +40,50 @@ enum Migrations {
         return statements
     }
 
-    /// Runs the migrations not yet applied; each in its own transaction.
-    static func run(on store: Store, engine: DatabaseEngine, logger: Logger) async throws -> [String] {
-        // PostgreSQL: processes starting together migrate one at a time.
-        guard engine == .postgres else { return try await runUnlocked(on: store, engine: engine, logger: logger) }
-        try await store.database.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(migrationLockKey)))").run()
-        do {
-            let ran = try await runUnlocked(on: store, engine: engine, logger: logger)
-            try await store.database.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
-            return ran
-        } catch {
-            try? await store.database.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
-            throw error
+    /// Runs the migrations not yet applied, on one connection, in one transaction: a migration that
+    /// fails leaves the schema as it was. Processes opening a new database together migrate one at a
+    /// time (SQLite: the write lock taken at BEGIN; PostgreSQL: an advisory lock held to COMMIT), and
+    /// the second finds the work done.
+    @discardableResult
+    static func run(on database: any SQLDatabase, engine: DatabaseEngine, logger: Logger) async throws -> [String] {
+        let migrations = try load(engine: engine)
+        // The common case, every migration applied, takes no write lock.
+        if let applied = try? await appliedVersions(database), migrations.allSatisfy({ applied.contains($0.version) }) {
+            return []
         }
-    }
-
-    /// Advisory lock keys are arbitrary 64-bit numbers; these spell "ARCADIA" + a purpose.
-    static let migrationLockKey: Int64 = 0x4152_4341_4449_4101
-
-    private static func runUnlocked(on store: Store, engine: DatabaseEngine, logger: Logger) async throws -> [String] {
-        try await store.database.raw(
-            "CREATE TABLE IF NOT EXISTS arcadia_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-        ).run()
-        let applied = Set(try await store.database.raw("SELECT version FROM arcadia_migrations").all().map {
-            try $0.decode(column: "version", as: String.self)
-        })
-        var ran: [String] = []
-        for migration in try load(engine: engine) where !applied.contains(migration.version) {
-            let didRun = try await store.withTransaction { database -> Bool in
-                // Another process opening the same new database may have run it meanwhile: on SQLite
-                // the transaction holds the write lock, so this second look is the one that counts.
-                let done = try await database.raw("SELECT version FROM arcadia_migrations WHERE version = \(bind: migration.version)").first()
-                guard done == nil else { return false }
+        let begin: SQLQueryString = engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        let ran = try await Store.transaction(on: database, begin: begin) { database -> [String] in
+            if engine == .postgres {
+                try await database.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(migrationLockKey)))").run()
+            }
+            try await database.raw(
+                "CREATE TABLE IF NOT EXISTS arcadia_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            ).run()
+            let applied = try await appliedVersions(database)
+            var ran: [String] = []
+            for migration in migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
                 try await database.raw(
                     "INSERT INTO arcadia_migrations (version, applied_at) VALUES (\(bind: migration.version), \(bind: Store.timestamp()))"
                 ).run()
-                return true
+                ran.append(migration.version)
             }
-            guard didRun else { continue }
-            logger.debug("applied migration", metadata: ["arcadia.migration": "\(migration.version)"])
-            ran.append(migration.version)
+            return ran
+        }
+        for version in ran {
+            logger.debug("applied migration", metadata: ["arcadia.migration": "\(version)"])
         }
         return ran
     }
+
+    private static func appliedVersions(_ database: any SQLDatabase) async throws -> Set<String> {
+        Set(try await database.raw("SELECT version FROM arcadia_migrations").all().map {
+            try $0.decode(column: "version", as: String.self)
+        })
+    }
+
+    /// Advisory lock keys are arbitrary 64-bit numbers; these spell "ARCADIA" + a purpose.
+    static let migrationLockKey: Int64 = 0x4152_4341_4449_4101
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A saga's lifecycle, as persisted.
 ///
 /// `failed` is not final: the saga halted with work left (a compensation that kept failing, or a step
@@ -26,13 +28,13 @@ public struct SagaStepRecord: Sendable, Hashable, Codable {
     public var status: StepStatus
     public var attempts: Int
     public var error: String?
-    public var startedAt: String?
-    public var finishedAt: String?
+    public var startedAt: Date?
+    public var finishedAt: Date?
     /// When the current attempt, forward or compensating, began: before the step acted.
-    public var attemptStartedAt: String?
+    public var attemptStartedAt: Date?
 
     public init(position: Int, name: String, status: StepStatus = .pending, attempts: Int = 0, error: String? = nil,
-                startedAt: String? = nil, finishedAt: String? = nil, attemptStartedAt: String? = nil) {
+                startedAt: Date? = nil, finishedAt: Date? = nil, attemptStartedAt: Date? = nil) {
         self.position = position
         self.name = name
         self.status = status
@@ -54,18 +56,18 @@ public struct SagaRecord: Sendable, Hashable, Codable {
     public var status: SagaStatus
     public var context: String
     public var error: String?
-    public var createdAt: String
-    public var updatedAt: String
+    public var createdAt: Date
+    public var updatedAt: Date
     public var steps: [SagaStepRecord]
     /// The worker holding the saga's lease, `host:pid:nonce`, and until when.
     public var owner: String?
-    public var leaseExpiresAt: String?
+    public var leaseExpiresAt: Date?
     /// An operator asked for it to be cancelled (`arcadia sagas cancel`).
     public var cancelRequested: Bool
 
     public init(id: String, kind: String, resourceKind: String, resourceName: String, status: SagaStatus = .pending,
-                context: String, error: String? = nil, createdAt: String = "", updatedAt: String = "", steps: [SagaStepRecord],
-                owner: String? = nil, leaseExpiresAt: String? = nil, cancelRequested: Bool = false) {
+                context: String, error: String? = nil, createdAt: Date = Date(), updatedAt: Date = Date(), steps: [SagaStepRecord],
+                owner: String? = nil, leaseExpiresAt: Date? = nil, cancelRequested: Bool = false) {
         self.id = id
         self.kind = kind
         self.resourceKind = resourceKind

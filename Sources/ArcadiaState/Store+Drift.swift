@@ -15,8 +15,8 @@ public struct DriftRecord: Sendable, Hashable, Codable {
     public var expected: String
     public var actual: String
     public var status: Status
-    public var detectedAt: String
-    public var resolvedAt: String?
+    public var detectedAt: Date
+    public var resolvedAt: Date?
 }
 
 extension Store {
@@ -66,8 +66,8 @@ extension Store {
                 expected: try row.decode(column: "expected", as: String.self),
                 actual: try row.decode(column: "actual", as: String.self),
                 status: DriftRecord.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
-                detectedAt: try row.decode(column: "detected_at", as: String.self),
-                resolvedAt: try row.decode(column: "resolved_at", as: String?.self)
+                detectedAt: try Store.date(row, "detected_at"),
+                resolvedAt: try Store.optionalDate(row, "resolved_at")
             )
         }
     }

@@ -4,7 +4,7 @@ import SQLKit
 /// One line of a resource's history.
 public struct EventRecord: Sendable, Hashable, Codable {
     public var id: Int
-    public var at: String
+    public var at: Date
     public var kind: String
     public var name: String
     public var type: String
@@ -24,7 +24,7 @@ extension Store {
         try await rows("SELECT * FROM events WHERE kind = \(bind: kind) AND name = \(bind: name) ORDER BY id").map { row in
             EventRecord(
                 id: try row.decode(column: "id", as: Int.self),
-                at: try row.decode(column: "at", as: String.self),
+                at: try Store.date(row, "at"),
                 kind: try row.decode(column: "kind", as: String.self),
                 name: try row.decode(column: "name", as: String.self),
                 type: try row.decode(column: "type", as: String.self),

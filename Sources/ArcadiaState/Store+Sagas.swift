@@ -26,8 +26,8 @@ extension Store {
                     try await database.raw("""
                         INSERT INTO saga_steps (saga_id, position, name, status, attempts, error, started_at, finished_at, attempt_started_at)
                         VALUES (\(bind: saga.id), \(bind: step.position), \(bind: step.name), \(bind: step.status.rawValue),
-                                \(bind: step.attempts), \(bind: step.error), \(bind: step.startedAt), \(bind: step.finishedAt),
-                                \(bind: step.attemptStartedAt))
+                                \(bind: step.attempts), \(bind: step.error), \(bind: step.startedAt.map(Store.timestamp)), \(bind: step.finishedAt.map(Store.timestamp)),
+                                \(bind: step.attemptStartedAt.map(Store.timestamp)))
                         """).run()
                 }
             }
@@ -69,8 +69,8 @@ extension Store {
     private static func updateStep(_ database: any SQLDatabase, sagaID: String, step: SagaStepRecord) async throws {
         try await database.raw("""
             UPDATE saga_steps SET status = \(bind: step.status.rawValue), attempts = \(bind: step.attempts),
-                error = \(bind: step.error), started_at = \(bind: step.startedAt), finished_at = \(bind: step.finishedAt),
-                attempt_started_at = \(bind: step.attemptStartedAt)
+                error = \(bind: step.error), started_at = \(bind: step.startedAt.map(Store.timestamp)), finished_at = \(bind: step.finishedAt.map(Store.timestamp)),
+                attempt_started_at = \(bind: step.attemptStartedAt.map(Store.timestamp))
             WHERE saga_id = \(bind: sagaID) AND position = \(bind: step.position)
             """).run()
     }
@@ -114,9 +114,9 @@ extension Store {
                 status: try Self.decodeStatus(StepStatus.self, row, "status"),
                 attempts: try row.decode(column: "attempts", as: Int.self),
                 error: try row.decode(column: "error", as: String?.self),
-                startedAt: try row.decode(column: "started_at", as: String?.self),
-                finishedAt: try row.decode(column: "finished_at", as: String?.self),
-                attemptStartedAt: try row.decode(column: "attempt_started_at", as: String?.self)
+                startedAt: try Store.optionalDate(row, "started_at"),
+                finishedAt: try Store.optionalDate(row, "finished_at"),
+                attemptStartedAt: try Store.optionalDate(row, "attempt_started_at")
             )
         }
         return saga
@@ -155,11 +155,11 @@ extension Store {
             status: try decodeStatus(SagaStatus.self, row, "status"),
             context: try row.decode(column: "context", as: String.self),
             error: try row.decode(column: "error", as: String?.self),
-            createdAt: try row.decode(column: "created_at", as: String.self),
-            updatedAt: try row.decode(column: "updated_at", as: String.self),
+            createdAt: try Store.date(row, "created_at"),
+            updatedAt: try Store.date(row, "updated_at"),
             steps: [],
             owner: try row.decode(column: "owner", as: String?.self),
-            leaseExpiresAt: try row.decode(column: "lease_expires_at", as: String?.self),
+            leaseExpiresAt: try Store.optionalDate(row, "lease_expires_at"),
             cancelRequested: (try row.decode(column: "cancel_requested", as: Int.self)) != 0
         )
     }

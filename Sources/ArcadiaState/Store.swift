@@ -6,21 +6,36 @@ import SQLKit
 import SQLiteKit
 
 /// Arcadia's persistent state through SQLKit, on SQLite or PostgreSQL. Open it with
-/// ``withStore(_:logger:_:)``; migrations run on open. One connection per store: its transactions
-/// are serialised in-process, and several processes share the database through its own locking.
+/// ``withStore(_:logger:busyTimeout:clock:_:)``; migrations run on open.
+///
+/// SQLite: one connection per store, its transactions serialised in-process; several processes share
+/// the file through SQLite's own locking. PostgreSQL: a pool of connections (PostgresNIO's
+/// `PostgresClient`, run as a service for the store's lifetime), so a lease heartbeat never waits
+/// behind the writes of other sagas.
 public final class Store: Sendable {
-    let database: any SQLDatabase
+    private let backend: Backend
     /// Which engine: the migrations folder, and the few statements that differ.
     public let engine: DatabaseEngine
     /// Where it lives, without credentials (for messages).
     public let location: String
-    private let transactionLock = AsyncSerialLock()
+    /// What leases and locks are measured by (see ``leaseClock(_:)``); tests move it forward.
+    public let clock: StoreClock
 
-    init(database: any SQLDatabase, engine: DatabaseEngine, location: String) {
-        self.database = database
+    enum Backend: Sendable {
+        case single(any SQLDatabase, AsyncSerialLock)
+        case pool(PostgresClient)
+    }
+
+    init(backend: Backend, engine: DatabaseEngine, location: String, clock: StoreClock) {
+        self.backend = backend
         self.engine = engine
         self.location = location
+        self.clock = clock
     }
+
+    /// The most PostgreSQL connections one process holds: enough for parallel sagas and their
+    /// heartbeats, few enough that a fleet of workers stays under the server's `max_connections`.
+    public static let maximumPostgresConnections = 8
 
     /// Opens the store (creating the SQLite file and its directory on demand), migrates it, runs `body`, closes it.
     ///
@@ -30,6 +45,7 @@ public final class Store: Sendable {
         _ url: DatabaseURL,
         logger: Logger,
         busyTimeout: Duration = Store.defaultBusyTimeout,
+        clock: StoreClock = StoreClock(),
         _ body: @Sendable (Store) async throws -> T
     ) async throws -> T {
         switch url {
@@ -44,74 +60,114 @@ public final class Store: Sendable {
             } catch {
                 throw StoreError("cannot open the state database at \(path): \(error)")
             }
-            let store = Store(database: connection.sql(), engine: .sqlite, location: url.description)
-            let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
-            let prepare: @Sendable (Store) async throws -> Void = { store in
-                try await store.database.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
-                try await store.database.raw("PRAGMA journal_mode = WAL").run()
-                try await store.database.raw("PRAGMA foreign_keys = ON").run()
-            }
-            return try await store.serve(logger: logger, prepare: prepare, close: { try await connection.close() }, body)
-        case .postgres(let text):
-            let connection: PostgresConnection
             do {
-                let configuration = try SQLPostgresConfiguration(url: text)
-                connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 1, logger: logger)
+                let database = connection.sql()
+                let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+                try await database.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
+                try await database.raw("PRAGMA journal_mode = WAL").run()
+                try await database.raw("PRAGMA foreign_keys = ON").run()
+                try await Migrations.run(on: database, engine: .sqlite, logger: logger)
+                let store = Store(backend: .single(database, AsyncSerialLock()), engine: .sqlite, location: url.description, clock: clock)
+                let result = try await body(store)
+                try await connection.close()
+                return result
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        case .postgres(let text):
+            let configuration: PostgresConnection.Configuration
+            do {
+                configuration = try SQLPostgresConfiguration(url: text).coreConfiguration
             } catch {
                 throw StoreError("cannot connect to the state database at \(url): \(String(reflecting: error))")
             }
-            let store = Store(database: connection.sql(queryLogLevel: .trace), engine: .postgres, location: url.description)
-            // A worker frozen inside a transaction (SIGSTOP, a paused VM) would hold its rows locked, and
-            // `SKIP LOCKED` would hide its sagas from every other worker: the server ends such a
-            // transaction after 10 s, and the frozen worker's next write then fails and stops it.
-            let prepare: @Sendable (Store) async throws -> Void = { store in
-                try await store.database.raw("SET idle_in_transaction_session_timeout = '10s'").run()
+            // Migrate on one connection of its own first: a server that is down or refuses the
+            // credentials fails here at once, with its own words, not after the pool's retries.
+            try await migrate(configuration, url: url, logger: logger)
+            let client = PostgresClient(configuration: poolConfiguration(configuration), backgroundLogger: logger)
+            let store = Store(backend: .pool(client), engine: .postgres, location: url.description, clock: clock)
+            return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                return try await body(store)
             }
-            return try await store.serve(logger: logger, prepare: prepare, close: { try await connection.close() }, body)
         }
     }
 
-    /// Prepares the connection, migrates, runs `body`, and closes the connection whatever happens.
-    private func serve<T: Sendable>(
-        logger: Logger, prepare: (Store) async throws -> Void, close: () async throws -> Void,
-        _ body: @Sendable (Store) async throws -> T
-    ) async throws -> T {
+    private static func migrate(_ configuration: PostgresConnection.Configuration, url: DatabaseURL, logger: Logger) async throws {
+        let connection: PostgresConnection
         do {
-            try await prepare(self)
-            _ = try await Migrations.run(on: self, engine: engine, logger: logger)
-            let result = try await body(self)
-            try await close()
-            return result
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch {
-            try? await close()
+            throw StoreError("cannot connect to the state database at \(url): \(String(reflecting: error))")
+        }
+        do {
+            try await Migrations.run(on: connection.sql(queryLogLevel: .trace), engine: .postgres, logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
             throw error
         }
     }
 
-    /// Runs one statement alone on the connection: never inside another caller's transaction, which
-    /// on one shared connection would make it part of that transaction.
-    func run(_ statement: SQLQueryString) async throws {
-        try await transactionLock.withLock { try await database.raw(statement).run() }
+    private static func poolConfiguration(_ connection: PostgresConnection.Configuration) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = connection.tls.isEnforced ? .require(.makeClientConfiguration())
+            : connection.tls.isAllowed ? .prefer(.makeClientConfiguration()) : .disable
+        var configuration = PostgresClient.Configuration(
+            host: connection.host ?? "localhost", port: connection.port ?? 5432, username: connection.username,
+            password: connection.password, database: connection.database, tls: tls
+        )
+        configuration.options.maximumConnections = maximumPostgresConnections
+        // A worker frozen inside a transaction (SIGSTOP, a paused VM) would hold its rows locked, and
+        // `SKIP LOCKED` would hide its sagas from every other worker: the server ends such a
+        // transaction after 10 s, and the frozen worker's next write then fails and stops it.
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "10s")]
+        return configuration
     }
 
-    /// The rows of one query (or of a statement with `RETURNING`), run alone on the connection.
+    /// Runs `body` with a connection of its own: SQLite's one connection, taken in turn; a pooled
+    /// PostgreSQL connection, leased for the call.
+    func withDatabase<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .single(let database, let lock):
+            return try await lock.withLock { try await body(database) }
+        case .pool(let client):
+            return try await client.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: .trace))
+            }
+        }
+    }
+
+    /// Runs one statement alone on a connection: never inside another caller's transaction.
+    func run(_ statement: SQLQueryString) async throws {
+        try await withDatabase { try await $0.raw(statement).run() }
+    }
+
+    /// The rows of one query (or of a statement with `RETURNING`), run alone on a connection.
     func rows(_ query: SQLQueryString) async throws -> [any SQLRow] {
-        try await transactionLock.withLock { try await database.raw(query).all() }
+        try await withDatabase { try await $0.raw(query).all() }
     }
 
     /// Runs `body` inside one transaction: all of its writes land, or none do.
     public func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await transactionLock.withLock {
-            // SQLite: take the write lock at BEGIN, so two processes never deadlock upgrading read locks.
-            try await database.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+        let begin: SQLQueryString = engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await withDatabase { database in try await Self.transaction(on: database, begin: begin, body) }
+    }
+
+    /// BEGIN, `body`, COMMIT; ROLLBACK when `body` throws. SQLite takes the write lock at BEGIN, so
+    /// two processes never deadlock upgrading read locks.
+    static func transaction<T: Sendable>(
+        on database: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await database.raw(begin).run()
+        do {
+            let result = try await body(database)
+            try await database.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await database.raw("ROLLBACK").run()
+            throw error
         }
     }
 
@@ -123,10 +179,10 @@ public final class Store: Sendable {
     /// on hosts whose clocks disagree still agree on when a lease runs out; this machine's for SQLite,
     /// whose file only this machine's processes share.
     func leaseClock(_ database: any SQLDatabase) async throws -> Date {
-        guard engine == .postgres else { return Date() }
+        guard engine == .postgres else { return clock.now(from: Date()) }
         let row = try await database.raw("SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS now").first()
         guard let seconds = try row?.decode(column: "now", as: Double.self) else { throw StoreError("the database did not say what time it is") }
-        return Date(timeIntervalSince1970: seconds)
+        return clock.now(from: Date(timeIntervalSince1970: seconds))
     }
 
     /// The ledger's timestamp form: ISO 8601 with milliseconds, UTC, so text order is time order.
@@ -142,40 +198,15 @@ public final class Store: Sendable {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: text)
     }
-}
 
-/// Serialises transactions on the single connection, so two callers never interleave inside one.
-final class AsyncSerialLock: Sendable {
-    private let state = NIOLockedValueBox<(busy: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        await acquire()
-        defer { release() }
-        return try await body()
+    /// A row's timestamp column; a value that is no timestamp is an error, not a guess.
+    static func date(_ row: any SQLRow, _ column: String) throws -> Date {
+        let text = try row.decode(column: column, as: String.self)
+        guard let date = date(text) else { throw StoreError("the state database holds \(column) = \"\(text)\", which is no timestamp") }
+        return date
     }
 
-    private func acquire() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLockedValue { state -> Bool in
-                if state.busy {
-                    state.waiters.append(continuation)
-                    return false
-                }
-                state.busy = true
-                return true
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    private func release() {
-        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
-            if state.waiters.isEmpty {
-                state.busy = false
-                return nil
-            }
-            return state.waiters.removeFirst()
-        }
-        next?.resume()
+    static func optionalDate(_ row: any SQLRow, _ column: String) throws -> Date? {
+        try row.decode(column: column, as: String?.self) == nil ? nil : try date(row, column)
     }
 }

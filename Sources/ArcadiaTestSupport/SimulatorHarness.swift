@@ -19,13 +19,28 @@ public struct SimulatorHarness: Sendable {
     /// When set, ``request(_:_:body:token:sendsToken:)`` sends bodies as generated clients do: with every
     /// optional string or list field of the contract present, empty where the caller left it out.
     public let generatedClient: GeneratedClientLog?
+    /// The simulated account's time: tests move it forward instead of sleeping.
+    public let clock: SimulatorClock
+    /// The simulator's time scale: DigitalOcean's seconds times this are the clock's seconds.
+    public let timeScale: Double
 
     /// A harness for a simulator already running at `baseURL`, with a client of the caller's choosing.
-    public init(baseURL: String, token: String, client: DigitalOceanClient, generatedClient: GeneratedClientLog? = nil) {
+    public init(
+        baseURL: String, token: String, client: DigitalOceanClient, clock: SimulatorClock, timeScale: Double,
+        generatedClient: GeneratedClientLog? = nil
+    ) {
         self.baseURL = baseURL
         self.token = token
         self.client = client
+        self.clock = clock
+        self.timeScale = timeScale
         self.generatedClient = generatedClient
+    }
+
+    /// Moves the simulated account forward by `seconds` of DigitalOcean's time (before the time scale):
+    /// actions that would have finished by then have finished.
+    public func advance(byDigitalOceanSeconds seconds: Double) {
+        clock.advance(by: seconds * timeScale)
     }
 
     /// Starts a simulator (fast clock by default; DigitalOcean's real rate limits), runs `body`, stops it.
@@ -49,9 +64,12 @@ public struct SimulatorHarness: Sendable {
         configure(&configuration)
         let simulator = try DigitalOceanSimulator(configuration: configuration, logger: logger)
         let log = sendingEmptyOptionalFields ? GeneratedClientLog(contract: try ContractBodies.load()) : nil
+        let (clock, scale) = (configuration.clock, configuration.timeScale)
         return try await simulator.withRunning { url in
             let client = DigitalOceanClient(apiURL: url, token: APIToken(token), retryPolicy: RetryPolicy(maxAttempts: 5, baseDelay: 0.01))
-            return try await body(SimulatorHarness(baseURL: url, token: token, client: client, generatedClient: log))
+            return try await body(SimulatorHarness(
+                baseURL: url, token: token, client: client, clock: clock, timeScale: scale, generatedClient: log
+            ))
         }
     }
 
@@ -109,20 +127,17 @@ public struct SimulatorHarness: Sendable {
         }
     }
 
-    /// Waits until the droplet has no action in progress (a new droplet's 404s count as not yet).
-    /// Polls from every 5 ms up to every 100 ms, so slow clocks do not spend the rate budget.
+    /// Waits until the droplet has no action in progress (a new droplet's 404s count as not yet), by
+    /// moving the simulated clock forward five of DigitalOcean's seconds at a time: no real waiting.
     public func waitUntilIdle(dropletID: Int) async throws -> Droplet {
-        var pause = 5.0
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        for _ in 0..<2_000 {
             do {
                 let droplet = try await client.getDroplet(id: dropletID)
                 if !droplet.locked { return droplet }
             } catch let error as DigitalOceanError where error.isNotFound {}
-            try await Task.sleep(for: .milliseconds(pause))
-            pause = min(100, pause * 1.5)
+            advance(byDigitalOceanSeconds: 5)
         }
-        throw DigitalOceanError(code: .transport, message: "droplet \(dropletID) stayed locked", request: "test")
+        throw DigitalOceanError(code: .transport, message: "droplet \(dropletID) stayed locked for 10,000 simulated seconds", request: "test")
     }
 
     /// Runs a droplet action "by hand", as an operator using the API directly would, and waits for it.

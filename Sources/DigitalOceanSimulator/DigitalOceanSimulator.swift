@@ -17,7 +17,7 @@ public struct DigitalOceanSimulator: Sendable {
     public init(configuration: SimulatorConfiguration, logger: Logger = Logger(label: "arcadia.sim")) throws {
         self.configuration = configuration
         self.faults = FaultInjector(plan: configuration.faults)
-        let timings = SimulatorTimings(timeScale: configuration.timeScale, newDropletNotFoundSeconds: configuration.newDropletNotFoundSeconds)
+        let timings = SimulatorTimings(timeScale: configuration.timeScale, newDropletNotFoundSeconds: configuration.newDropletNotFoundSeconds, clock: configuration.clock)
         self.world = try World(timings: timings, statePath: configuration.statePath, faults: faults)
         self.recorder = try configuration.recordPath.map(TrafficRecorder.init(path:))
         self.logger = logger

@@ -13,19 +13,19 @@ struct NetworkRoutes {
 
     private func registerFirewalls(on book: RouteBook) {
         book.get("/v2/firewalls") { request, _ in
-            try Pagination.page(await world.firewalls(), key: "firewalls", request: request, object: { Render.firewall($0) })
+            try Pagination.page(await world.firewalls(), key: "firewalls", request: request, object: { Render.firewall($0, now: world.now) })
         }
         book.post("/v2/firewalls") { request, _ in
             let firewall = try await world.createFirewall(try await JSONBody.decode(FirewallBody.self, from: request).request)
-            return JSONResponse.make(status: 202, ["firewall": Render.firewall(firewall)])
+            return JSONResponse.make(status: 202, ["firewall": Render.firewall(firewall, now: world.now)])
         }
         book.get("/v2/firewalls/{firewall_id}") { _, context in
-            JSONResponse.make(status: 200, ["firewall": Render.firewall(try await world.firewall(id: try context.parameters.string("firewall_id")))])
+            JSONResponse.make(status: 200, ["firewall": Render.firewall(try await world.firewall(id: try context.parameters.string("firewall_id")), now: world.now)])
         }
         book.put("/v2/firewalls/{firewall_id}") { request, context in
             let body = try await JSONBody.decode(FirewallBody.self, from: request)
             let firewall = try await world.updateFirewall(id: try context.parameters.string("firewall_id"), body.request)
-            return JSONResponse.make(status: 200, ["firewall": Render.firewall(firewall)])
+            return JSONResponse.make(status: 200, ["firewall": Render.firewall(firewall, now: world.now)])
         }
         book.delete("/v2/firewalls/{firewall_id}") { _, context in
             try await world.deleteFirewall(id: try context.parameters.string("firewall_id"))

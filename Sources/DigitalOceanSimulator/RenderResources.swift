@@ -42,7 +42,7 @@ extension Render {
         ]
     }
 
-    static func firewall(_ firewall: SimFirewall, now: Date = Date()) -> [String: Any] {
+    static func firewall(_ firewall: SimFirewall, now: Date) -> [String: Any] {
         [
             "id": firewall.id, "name": firewall.name, "status": now < firewall.settledAt ? "waiting" : "succeeded",
             "created_at": timestamp(firewall.createdAt), "pending_changes": [[String: Any]](),

@@ -19,11 +19,14 @@ public struct SimulatorConfiguration: Sendable {
     /// For this many real seconds (before the time scale) after a create, `GET /v2/droplets/{id}` answers 404,
     /// as DigitalOcean's eventually consistent reads sometimes do.
     public var newDropletNotFoundSeconds: Double
+    /// The account's time: the wall clock unless a test brings its own.
+    public var clock: SimulatorClock
 
     public init(
         host: String = "127.0.0.1", port: Int = 8089, timeScale: Double = 1, token: String = "sim-token",
         statePath: String? = nil, rateLimitPerMinute: Int = 250, rateLimitPerHour: Int = 5_000,
-        faults: FaultPlan = .none, recordPath: String? = nil, newDropletNotFoundSeconds: Double = 2
+        faults: FaultPlan = .none, recordPath: String? = nil, newDropletNotFoundSeconds: Double = 2,
+        clock: SimulatorClock = SimulatorClock()
     ) {
         self.host = host
         self.port = port
@@ -35,5 +38,6 @@ public struct SimulatorConfiguration: Sendable {
         self.faults = faults
         self.recordPath = recordPath
         self.newDropletNotFoundSeconds = newDropletNotFoundSeconds
+        self.clock = clock
     }
 }

@@ -1,8 +1,13 @@
+import Foundation
+
 /// How long DigitalOcean takes, in real seconds, before the simulator's time scale applies.
 struct SimulatorTimings: Sendable {
     var timeScale: Double
     /// After a create, `GET /v2/droplets/{id}` answers 404 for this long (real seconds, before scaling).
     var newDropletNotFoundSeconds: Double = 0
+    /// What "now" is in the simulated account.
+    var clock = SimulatorClock()
+    var now: Date { clock.now }
 
     static let baseSeconds: [String: Double] = [
         "create": 40,

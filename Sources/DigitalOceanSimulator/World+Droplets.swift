@@ -47,7 +47,7 @@ extension World {
             let droplet = SimDroplet(
                 id: id, name: name, region: region.slug, size: size.slug, image: image,
                 disk: size.disk, status: "new", tags: tags, features: features,
-                vpcUUID: request.vpcUUID ?? defaultVPC(for: region.slug), createdAt: Date(), snapshotIDs: [], backupIDs: [],
+                vpcUUID: request.vpcUUID ?? defaultVPC(for: region.slug), createdAt: timings.now, snapshotIDs: [], backupIDs: [],
                 publicIPv4: addresses.public, privateIPv4: addresses.private, ipv6: request.ipv6 ? addresses.v6 : nil
             )
             state.droplets[id] = droplet
@@ -74,7 +74,7 @@ extension World {
     func droplet(id: Int, fresh: Bool = false) throws -> SimDroplet {
         advance()
         guard let droplet = state.droplets[id] else { throw SimulatorError.notFound() }
-        if fresh, Date().timeIntervalSince(droplet.createdAt) < timings.newDropletNotFound { throw SimulatorError.notFound() }
+        if fresh, timings.now.timeIntervalSince(droplet.createdAt) < timings.newDropletNotFound { throw SimulatorError.notFound() }
         return droplet
     }
 
@@ -83,7 +83,7 @@ extension World {
         guard state.droplets.removeValue(forKey: id) != nil else { throw SimulatorError.notFound() }
         for (actionID, action) in state.actions where action.dropletID == id && action.status == "in-progress" {
             state.actions[actionID]?.status = "errored"
-            state.actions[actionID]?.completedAt = Date()
+            state.actions[actionID]?.completedAt = timings.now
         }
         for (volumeID, volume) in state.volumes where volume.dropletIDs.contains(id) {
             state.volumes[volumeID]?.dropletIDs.removeAll { $0 == id }
@@ -112,7 +112,7 @@ extension World {
     func seedDroplets(count: Int, prefix: String, tags: [String]) throws -> Int {
         let region = "nyc3"
         let tags = try canonicalTags(tags)
-        let createdAt = Date().addingTimeInterval(-3_600)
+        let createdAt = timings.now.addingTimeInterval(-3_600)
         for index in 0..<count {
             let id = state.nextDropletID
             state.nextDropletID += 1

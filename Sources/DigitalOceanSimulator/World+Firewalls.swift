@@ -13,7 +13,7 @@ extension World {
 
     func createFirewall(_ request: FirewallRequest) throws -> SimFirewall {
         advance()
-        let now = Date()
+        let now = timings.now
         var firewall = SimFirewall(
             id: nextUUID(0xf1), name: "", createdAt: now, settledAt: now, dropletIDs: [], tags: [], inboundRules: [], outboundRules: []
         )
@@ -45,7 +45,7 @@ extension World {
         firewall.outboundRules = request.outboundRules
         firewall.dropletIDs = unique(request.dropletIDs)
         firewall.tags = try canonicalTags(request.tags)
-        firewall.settledAt = Date().addingTimeInterval(timings.duration(of: "firewall"))
+        firewall.settledAt = timings.now.addingTimeInterval(timings.duration(of: "firewall"))
     }
 
     func firewalls() -> [SimFirewall] {
@@ -80,7 +80,7 @@ extension World {
             firewall.inboundRules.removeAll { inbound.contains($0) }
             firewall.outboundRules.removeAll { outbound.contains($0) }
         }
-        firewall.settledAt = Date().addingTimeInterval(timings.duration(of: "firewall"))
+        firewall.settledAt = timings.now.addingTimeInterval(timings.duration(of: "firewall"))
         state.firewalls[id] = firewall
     }
 

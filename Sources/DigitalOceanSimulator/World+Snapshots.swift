@@ -4,7 +4,7 @@ extension World {
     /// Droplet snapshots visible in listings now, oldest first.
     func snapshots(dropletID: Int? = nil) -> [SimSnapshot] {
         advance()
-        let now = Date()
+        let now = timings.now
         return state.snapshots.values
             .filter { $0.type == "snapshot" && $0.visibleAt <= now }
             .filter { snapshot in dropletID.map { snapshot.dropletID == $0 } ?? true }
@@ -14,7 +14,7 @@ extension World {
     /// The account's images (snapshots and backups), visible now, oldest first.
     func accountImages() -> [SimSnapshot] {
         advance()
-        let now = Date()
+        let now = timings.now
         return state.snapshots.values.filter { $0.visibleAt <= now }.sorted { $0.id < $1.id }
     }
 
@@ -54,7 +54,7 @@ extension World {
         guard let volume = state.volumes[volumeID] else { throw SimulatorError.notFound() }
         guard !name.isEmpty else { throw SimulatorError.badRequest("A snapshot name is required.") }
         let snapshot = SimVolumeSnapshot(
-            id: nextUUID(0x5e), name: name, createdAt: Date(), volumeID: volumeID, region: volume.region,
+            id: nextUUID(0x5e), name: name, createdAt: timings.now, volumeID: volumeID, region: volume.region,
             minDiskSize: volume.sizeGigabytes, tags: try canonicalTags(tags)
         )
         state.volumeSnapshots[snapshot.id] = snapshot

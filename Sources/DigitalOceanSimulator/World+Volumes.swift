@@ -42,7 +42,7 @@ extension World {
         }
         let volume = SimVolume(
             id: nextUUID(0x7a), name: request.name, description: request.description, region: region, sizeGigabytes: size,
-            createdAt: Date(), dropletIDs: [], tags: try canonicalTags(request.tags),
+            createdAt: timings.now, dropletIDs: [], tags: try canonicalTags(request.tags),
             filesystemType: request.filesystemType, filesystemLabel: request.filesystemLabel
         )
         state.volumes[volume.id] = volume

@@ -8,6 +8,9 @@ actor World {
     let statePath: String?
     let faults: FaultInjector
 
+    /// The simulated account's time.
+    nonisolated var now: Date { timings.now }
+
     init(timings: SimulatorTimings, statePath: String?, faults: FaultInjector) throws {
         self.timings = timings
         self.statePath = statePath
@@ -36,7 +39,8 @@ actor World {
     }
 
     /// Completes every action whose time has come, applying its effect, in start order.
-    func advance(to now: Date = Date()) {
+    func advance() {
+        let now = timings.now
         let due = state.actions.values
             .filter { $0.status == "in-progress" && $0.completesAt <= now }
             .sorted { ($0.completesAt, $0.id) < ($1.completesAt, $1.id) }
@@ -72,7 +76,7 @@ actor World {
         type: String, resourceType: String = "droplet", key: String, region: String,
         parameters: [String: String] = [:], duration: Double? = nil
     ) -> SimAction {
-        let now = Date()
+        let now = timings.now
         let id = state.nextActionID
         state.nextActionID += 1
         var action = SimAction(

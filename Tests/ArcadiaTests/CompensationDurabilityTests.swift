@@ -96,7 +96,7 @@ import Testing
             #expect(try await loop.runner().cancel(sagaID: id) == .ended(.cancelled))
             // Long past the moment the snapshot would list: none does.
             _ = try await loop.sim.waitUntilIdle(dropletID: droplet.id)
-            try await Task.sleep(for: .milliseconds(100))
+            loop.sim.advance(byDigitalOceanSeconds: 60)
             #expect(try await loop.sim.client.listDropletSnapshots(dropletID: droplet.id).isEmpty)
             #expect(try await loop.sim.waitUntilIdle(dropletID: droplet.id).status == "active")
         }

@@ -77,7 +77,7 @@ import Testing
             #expect(try await faults(loop.sim)["lose_response"] == 1)
             let droplet = try #require(try await loop.sim.client.listDroplets().first)
             #expect(droplet.sizeSlug == "s-1vcpu-2gb")
-            try await Task.sleep(for: .milliseconds(30))
+            loop.sim.advance(byDigitalOceanSeconds: 10)
             #expect(try await loop.sim.client.listDropletSnapshots(dropletID: droplet.id).count == 1, "one snapshot, not two")
         }
     }

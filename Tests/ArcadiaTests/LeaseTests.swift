@@ -3,6 +3,7 @@ import ArcadiaState
 import ArcadiaTestSupport
 import Foundation
 import Logging
+import SQLKit
 import Testing
 
 /// Workers, leases, resume, cancel and the apply lock, on both engines.
@@ -20,6 +21,23 @@ import Testing
         StepRegistry(names.map { SagaRunnerTests.ScriptedStep(name: $0, journal: journal) })
     }
 
+    /// PostgreSQL serves each caller from a pool: a lease heartbeat goes through while another saga's
+    /// transaction is open, instead of queueing behind it (one connection made it wait, and a slow
+    /// write could let a live worker's lease run out).
+    @Test(.timeLimit(.minutes(1))) func aHeartbeatDoesNotWaitBehindAnOpenTransaction() async throws {
+        try await withTemporaryStore(engine: .postgres) { store, _ in
+            let busy = try await insertSaga(store, steps: ["A"]), beating = try await insertSaga(store, steps: ["A"])
+            let owner = "elsewhere:101:aaaa1111"
+            #expect(try await store.claimSaga(id: beating, owner: owner, leaseSeconds: 30) == .claimed)
+            let renewed = try await store.withTransaction { database in
+                try await database.raw("UPDATE sagas SET error = 'busy' WHERE id = \(bind: busy)").run()
+                // Still inside the open transaction: the heartbeat takes another connection.
+                return try await store.renewLease(id: beating, owner: owner, leaseSeconds: 30)
+            }
+            #expect(renewed)
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases) func aLeaseKeepsOtherWorkersOutUntilItRunsOut(engine: StoreEngine) async throws {
         try await withTemporaryStore(engine: engine) { store, _ in
             let id = try await insertSaga(store, steps: ["A"])
@@ -31,7 +49,7 @@ import Testing
             }
             #expect(holder == first)
             #expect(try await store.claimNextRunnable(owner: second, leaseSeconds: 3) == nil, "nothing else is runnable")
-            try await Task.sleep(for: .milliseconds(3_100))
+            store.clock.advance(by: .milliseconds(3_100))
             #expect(try await store.claimNextRunnable(owner: second, leaseSeconds: 30) == id, "taken over once the lease ran out")
             // The first worker's writes are now fenced off.
             let fenced = await #expect(throws: StoreError.self) {

@@ -31,8 +31,10 @@ import Testing
                         #expect(try await loop.planAndApply())
                         try loop.write(["app.yaml": dropletSpec(name: "app", image: "debian-12-x64")])
 
-                        // Once the DELETE is done, another process takes the write lock for 400 ms:
-                        // longer than the 250 ms a write waits, shorter than two such waits.
+                        // Once the DELETE is done, another process takes the write lock and keeps it
+                        // until the apply has returned: every ledger write of that apply meets a busy
+                        // database (250 ms each), whatever the worker then tries.
+                        let (applied, applyReturned) = AsyncStream<Void>.makeStream()
                         let holder = Recorded<Task<Void, any Error>>()
                         let busy = try loop.runner { point in
                             guard point.description == "replace:DestroyDroplet:after-call" else { return }
@@ -40,12 +42,13 @@ import Testing
                             await holder.set(Task {
                                 try await other.withTransaction { _ in
                                     signal.yield()
-                                    try await Task.sleep(for: .milliseconds(400))
+                                    for await _ in applied { break }
                                 }
                             })
                             for await _ in locked { break }
                         }
                         let outcome = try await loop.apply(try await loop.plan(), runner: busy)
+                        applyReturned.yield()
                         try await #require(await holder.value).value
                         let id = try #require(outcome.sagas.first?.id)
                         let saga = try #require(try await store.saga(id: id))
@@ -70,12 +73,15 @@ import Testing
                 let path = directory.appendingPathComponent("state.sqlite").path
                 try await Store.withStore(.sqlite(path: path), logger: Self.logger, busyTimeout: .milliseconds(100)) { store in
                     try await Store.withStore(.sqlite(path: path), logger: Self.logger) { reader in
-                        try await reader.database.raw("BEGIN").run()
-                        _ = try await reader.database.raw("SELECT count(*) AS n FROM sagas").all()
                         let loop = ReconcileLoop(sim: sim, store: store, specs: directory.appendingPathComponent("specs"))
                         try loop.write(["web.yaml": dropletSpec(name: "web")])
-                        let outcome = try await loop.apply(try await loop.plan())
-                        try await reader.database.raw("COMMIT").run()
+                        let outcome = try await reader.withDatabase { database in
+                            try await database.raw("BEGIN").run()
+                            _ = try await database.raw("SELECT count(*) AS n FROM sagas").all()
+                            let outcome = try await loop.apply(try await loop.plan())
+                            try await database.raw("COMMIT").run()
+                            return outcome
+                        }
                         #expect(outcome.sagas.map(\.status) == [.completed])
                     }
                 }

@@ -88,16 +88,16 @@ import Testing
         }
     }
 
-    private func intervals(_ store: Store) async throws -> [(id: String, start: String, end: String)] {
-        var result: [(id: String, start: String, end: String)] = []
+    private func intervals(_ store: Store) async throws -> [(id: String, start: Date, end: Date)] {
+        var result: [(id: String, start: Date, end: Date)] = []
         for saga in try await store.sagas() {
             let steps = try #require(try await store.saga(id: saga.id)).steps
-            result.append((saga.id, steps.compactMap(\.startedAt).min() ?? "", steps.compactMap(\.finishedAt).max() ?? ""))
+            result.append((saga.id, steps.compactMap(\.startedAt).min() ?? .distantPast, steps.compactMap(\.finishedAt).max() ?? .distantFuture))
         }
         return result
     }
 
-    private func overlaps(_ intervals: [(id: String, start: String, end: String)]) -> Bool {
+    private func overlaps(_ intervals: [(id: String, start: Date, end: Date)]) -> Bool {
         let sorted = intervals.sorted { $0.start < $1.start }
         return zip(sorted, sorted.dropFirst()).contains { $1.start < $0.end }
     }

@@ -16,7 +16,7 @@ import Testing
             let response = try await sim.json("GET", path)
             let status = (response.object["action"] as? [String: Any])?["status"] as? String
             if status != "in-progress" { return status ?? "missing (\(response.status))" }
-            try await Task.sleep(for: .milliseconds(5))
+            sim.advance(byDigitalOceanSeconds: 5)
         }
         return "still in progress"
     }
@@ -199,7 +199,7 @@ import Testing
             #expect(after["name"] as? String == "web-2")
             #expect((after["droplet_ids"] as? [Int])?.isEmpty == true)
             #expect((after["outbound_rules"] as? [Any])?.isEmpty == true)
-            try await Task.sleep(for: .milliseconds(50))
+            sim.advance(byDigitalOceanSeconds: 10)
             let settled = try await sim.json("GET", "/v2/firewalls/\(firewallID)")
             #expect((settled.object["firewall"] as? [String: Any])?["status"] as? String == "succeeded")
             #expect(((try await sim.json("GET", "/v2/firewalls")).object["firewalls"] as? [Any])?.count == 1)
@@ -281,7 +281,7 @@ import Testing
             let droplet = try await activeDroplet(sim, "img")
             _ = try await sim.client.performDropletAction(dropletID: droplet, .snapshot(named: "img-golden"))
             _ = try await sim.waitUntilIdle(dropletID: droplet)
-            try await Task.sleep(for: .milliseconds(30))
+            sim.advance(byDigitalOceanSeconds: 10)
             let mine = try await sim.json("GET", "/v2/images?private=true")
             let image = try #require((mine.object["images"] as? [[String: Any]])?.first)
             #expect(image["type"] as? String == "snapshot")
@@ -355,7 +355,7 @@ import Testing
         _ = try await settle(sim, "/v2/droplets/\(droplet)/actions/\(id(action.object, "action"))")
         _ = try await sim.json("GET", "/v2/actions/\(id(action.object, "action"))")
         _ = try await sim.json("GET", "/v2/droplets/\(droplet)/actions")
-        try await Task.sleep(for: .milliseconds(30))
+        sim.advance(byDigitalOceanSeconds: 10)
         let snapshotID = try #require(try await sim.client.listSnapshots().first?.id)
         _ = try await sim.json("GET", "/v2/snapshots/\(snapshotID)")
         _ = try await sim.json("GET", "/v2/images")

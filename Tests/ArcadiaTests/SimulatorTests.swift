@@ -1,5 +1,6 @@
 import ArcadiaTestSupport
 import DigitalOceanAPI
+import DigitalOceanSimulator
 import Foundation
 import Testing
 
@@ -101,20 +102,17 @@ import Testing
     }
 
     @Test func snapshotsListOnlyAMomentAfterTheirActionCompletes() async throws {
-        // A slower clock, so "just completed" and "listed" can be told apart.
-        try await SimulatorHarness.with(timeScale: 0.05, configure: { $0.newDropletNotFoundSeconds = 0 }) { sim in
+        // A clock that moves only when told, so "just completed" and "listed" are told apart exactly.
+        try await SimulatorHarness.with(configure: { $0.newDropletNotFoundSeconds = 0; $0.clock = SimulatorClock(manual: true) }) { sim in
             let droplet = try await create(sim, "web")
             _ = try await sim.waitUntilIdle(dropletID: droplet.id)
             let action = try await sim.client.performDropletAction(dropletID: droplet.id, .snapshot(named: "web-before"))
-            var done = try await sim.client.getAction(id: action.id)
-            while !done.isDone {
-                // Gently: a tight loop would spend the client's rate budget and be paced.
-                try await Task.sleep(for: .milliseconds(100))
-                done = try await sim.client.getAction(id: action.id)
-            }
-            #expect(done.status == "completed")
+            sim.advance(byDigitalOceanSeconds: 149)
+            #expect(try await sim.client.getAction(id: action.id).status == "in-progress", "a snapshot takes 150 s")
+            sim.advance(byDigitalOceanSeconds: 2)
+            #expect(try await sim.client.getAction(id: action.id).status == "completed")
             #expect(try await sim.client.listSnapshots().isEmpty, "not listed the instant the action completes")
-            try await Task.sleep(for: .milliseconds(700))
+            sim.advance(byDigitalOceanSeconds: 5)
             let snapshots = try await sim.client.listDropletSnapshots(dropletID: droplet.id)
             #expect(snapshots.map(\.name) == ["web-before"])
             let all = try await sim.client.listSnapshots(resourceType: "droplet")

@@ -72,7 +72,7 @@ import Testing
             )
             try await store.insertSaga(saga)
             var step = SagaStepRecord(position: 0, name: "CreateDroplet", status: .completed, attempts: 1)
-            step.finishedAt = "t"
+            step.finishedAt = Date()
             try await store.recordStep(sagaID: saga.id, step: step, sagaStatus: .running, context: #"{"dropletID":"7"}"#)
             let loaded = try #require(try await store.saga(id: "abcdef12"))
             #expect(loaded.status == .running)

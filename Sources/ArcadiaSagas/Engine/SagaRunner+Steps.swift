@@ -72,7 +72,7 @@ extension SagaRunner {
                 let failure = failed.failure
                 record.status = .failed
                 record.error = failure.message
-                record.finishedAt = Self.now()
+                record.finishedAt = Date()
                 saga.steps[index] = record
                 onProgress(.stepFailed(saga: saga, step: record.name, error: failure.message))
                 if steps[index].isPointOfNoReturn, !failure.changedNothing,
@@ -144,7 +144,7 @@ extension SagaRunner {
         let deadline = ContinuousClock.now + environment.stepDeadline
         // Caught running (or halted failed): an earlier attempt may have acted unrecorded.
         var mayHaveActed = [.running, .failed].contains(record.status)
-        var adoptSince = mayHaveActed ? (Self.date(record.attemptStartedAt) ?? Date()) : Date()
+        var adoptSince = mayHaveActed ? (record.attemptStartedAt ?? Date()) : Date()
         var attempt = 0
         while true {
             attempt += 1
@@ -152,8 +152,8 @@ extension SagaRunner {
             let isFirstStart = record.status == .pending
             record.status = .running
             record.attempts += 1
-            record.startedAt = record.startedAt ?? Self.timestamp(begun)
-            record.attemptStartedAt = Self.timestamp(begun)
+            record.startedAt = record.startedAt ?? begun
+            record.attemptStartedAt = begun
             let snapshot = record
             if step.isPointOfNoReturn && guardsCancel && isFirstStart {
                 guard try await ledger({ try await store.beginPivotStep(sagaID: saga.id, step: snapshot, context: context.encoded(), owner: owner) }) else {
@@ -185,7 +185,7 @@ extension SagaRunner {
             try await hooks.at(SagaPoint(sagaKind: saga.kind, step: step.name, moment: .afterCall))
             record.status = .completed
             record.error = nil
-            record.finishedAt = Self.now()
+            record.finishedAt = Date()
             let completed = record
             try await ledger { try await store.recordStep(sagaID: saga.id, step: completed, sagaStatus: .running, context: output.encoded(), owner: owner) }
             try await hooks.at(SagaPoint(sagaKind: saga.kind, step: step.name, moment: .afterLedger))
@@ -216,14 +216,14 @@ extension SagaRunner {
             guard [.completed, .failed, .running, .compensating, .compensationFailed].contains(record.status) else { continue }
             let keepsFailed = record.status == .failed
             var mayHaveActed = [.compensating, .compensationFailed].contains(record.status)
-            var adoptSince = mayHaveActed ? (Self.date(record.attemptStartedAt) ?? Date()) : Date()
+            var adoptSince = mayHaveActed ? (record.attemptStartedAt ?? Date()) : Date()
             let deadline = ContinuousClock.now + environment.stepDeadline
             var attempt = 0
             while true {
                 attempt += 1
                 let begun = Date()
                 if !keepsFailed { record.status = .compensating }
-                record.attemptStartedAt = Self.timestamp(begun)
+                record.attemptStartedAt = begun
                 let snapshot = record
                 try await ledger { try await store.recordStep(sagaID: saga.id, step: snapshot, sagaStatus: .compensating, context: encoded, error: cause, owner: owner) }
                 var environment = self.environment
@@ -257,7 +257,7 @@ extension SagaRunner {
             }
             if !keepsFailed {
                 record.status = .compensated
-                record.finishedAt = Self.now()
+                record.finishedAt = Date()
             }
             let done = record
             try await ledger { try await store.recordStep(sagaID: saga.id, step: done, sagaStatus: .compensating, context: encoded, error: cause, owner: owner) }
@@ -287,7 +287,7 @@ extension SagaRunner {
     ) -> StepInvocation {
         StepInvocation(
             sagaID: saga.id, sagaKind: saga.kind, step: step.name, position: position, phase: phase, mayHaveActed: mayHaveActed,
-            adoptSince: adoptSince, forwardSince: Self.date(saga.steps[position].startedAt), owner: owner, ledger: actions, hooks: hooks
+            adoptSince: adoptSince, forwardSince: saga.steps[position].startedAt, owner: owner, ledger: actions, hooks: hooks
         )
     }
 }

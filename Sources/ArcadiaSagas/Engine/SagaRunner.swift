@@ -173,18 +173,6 @@ public struct SagaRunner: Sendable {
         return RetryPolicy(baseDelay: base).delay(afterAttempt: attempt, retryAfter: retryAfter)
     }
 
-    static func now() -> String {
-        Store.timestamp()
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        Store.timestamp(date)
-    }
-
-    static func date(_ text: String?) -> Date? {
-        text.flatMap(Store.date)
-    }
-
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = start.duration(to: .now)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
