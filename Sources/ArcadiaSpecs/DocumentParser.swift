@@ -13,15 +13,24 @@ enum DocumentParser {
             reader.report(node, "unknown apiVersion '\(version)'; use '\(arcadiaAPIVersion)'")
         }
         var kind: ResourceKind?
+        var kindText: String?
         if let node = envelope["kind"]?.value, let text = reader.string(node, field: "kind") {
+            kindText = text
             kind = ResourceKind(rawValue: text)
             if kind == nil {
                 let known = ResourceKind.allCases.map(\.rawValue)
-                let hint = closestMatch(to: text, in: known).map { "; did you mean '\($0)'?" } ?? " (known kinds: \(known.joined(separator: ", ")))"
+                let suggestion = closestMatch(to: text, in: known)
+                let hint = suggestion.map { "; did you mean '\($0)'?" } ?? " (known kinds: \(known.joined(separator: ", ")))"
                 reader.report(node, "unknown kind '\(text)'\(hint)")
+                // A misspelt kind: the rest is checked as the kind it was probably meant to be, so one
+                // run reports every problem (the document is refused anyway).
+                kind = suggestion.flatMap(ResourceKind.init(rawValue:))
             }
         }
         let metadata = envelope["metadata"].flatMap { self.metadata(from: $0.value, reader: &reader) }
+        if let kindText, let metadata {
+            reader.identity = (kind?.rawValue ?? kindText, metadata.name, reader.location(of: root))
+        }
         let policy = envelope["policy"].map { self.policy(from: $0.value, reader: &reader) } ?? ResourcePolicy()
 
         var spec: ResourceSpec?

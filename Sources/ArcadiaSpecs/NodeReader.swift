@@ -5,6 +5,9 @@ import Yams
 struct NodeReader {
     let path: String
     private(set) var diagnostics: [SpecDiagnostic] = []
+    /// The document's kind (as written) and name, once both are read: duplicates are found among
+    /// documents with other problems too, so one run reports everything.
+    var identity: (kind: String, name: String, source: SourceLocation)?
 
     init(path: String) {
         self.path = path

@@ -38,12 +38,14 @@ public enum SpecLoader {
     public static func parse(documents: [(path: String, text: String)]) throws -> [DesiredResource] {
         var diagnostics: [SpecDiagnostic] = []
         var resources: [DesiredResource] = []
+        var identities: [(kind: String, name: String, source: SourceLocation)] = []
         for document in documents {
-            let (resource, problems) = parseDocument(document.text, path: document.path)
+            let (resource, problems, identity) = parseDocument(document.text, path: document.path)
             diagnostics += problems
             if let resource { resources.append(resource) }
+            if let identity { identities.append(identity) }
         }
-        diagnostics += duplicateNames(in: resources)
+        diagnostics += duplicateNames(in: identities)
         guard diagnostics.isEmpty else {
             let ordered = diagnostics.sorted { ($0.location.path, $0.location.line, $0.location.column) < ($1.location.path, $1.location.line, $1.location.column) }
             throw SpecLoadError(diagnostics: ordered)
@@ -64,38 +66,40 @@ public enum SpecLoader {
         return paths.sorted()
     }
 
-    private static func duplicateNames(in resources: [DesiredResource]) -> [SpecDiagnostic] {
-        var first: [String: DesiredResource] = [:]
+    private static func duplicateNames(in identities: [(kind: String, name: String, source: SourceLocation)]) -> [SpecDiagnostic] {
+        var first: [String: SourceLocation] = [:]
         var diagnostics: [SpecDiagnostic] = []
-        for resource in resources {
-            let key = "\(resource.kind.rawValue)/\(resource.name)"
+        for identity in identities {
+            let key = "\(identity.kind)/\(identity.name)"
             if let earlier = first[key] {
                 diagnostics.append(SpecDiagnostic(
-                    resource.source,
-                    "duplicate \(resource.kind.rawValue) name '\(resource.name)': also defined at \(earlier.source); names must be unique per kind"
+                    identity.source,
+                    "duplicate \(identity.kind) name '\(identity.name)': also defined at \(earlier); names must be unique per kind"
                 ))
             } else {
-                first[key] = resource
+                first[key] = identity.source
             }
         }
         return diagnostics
     }
 
-    static func parseDocument(_ text: String, path: String) -> (DesiredResource?, [SpecDiagnostic]) {
+    static func parseDocument(
+        _ text: String, path: String
+    ) -> (DesiredResource?, [SpecDiagnostic], (kind: String, name: String, source: SourceLocation)?) {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
-                return (nil, [SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "file is empty; it must describe one resource")])
+                return (nil, [SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "file is empty; it must describe one resource")], nil)
             }
             root = node
         } catch let error as YamlError {
-            return (nil, [syntaxDiagnostic(error, path: path)])
+            return (nil, [syntaxDiagnostic(error, path: path)], nil)
         } catch {
-            return (nil, [SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "cannot parse YAML: \(error)")])
+            return (nil, [SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "cannot parse YAML: \(error)")], nil)
         }
         var reader = NodeReader(path: path)
         let resource = DocumentParser.resource(from: root, reader: &reader)
-        return (reader.diagnostics.isEmpty ? resource : nil, reader.diagnostics)
+        return (reader.diagnostics.isEmpty ? resource : nil, reader.diagnostics, reader.identity)
     }
 
     private static func syntaxDiagnostic(_ error: YamlError, path: String) -> SpecDiagnostic {

@@ -18,6 +18,9 @@ import Testing
             "dup-b.yaml:1:1: duplicate Droplet name 'web': also defined at \(directory)/dup-a.yaml:1:1; names must be unique per kind",
             "kind.yaml:1:13: unknown apiVersion 'arcadia/v2'; use 'arcadia/v1'",
             "kind.yaml:2:7: unknown kind 'Dropplet'; did you mean 'Droplet'?",
+            // A misspelt kind's spec is still checked, as the kind it was probably meant to be.
+            "kind.yaml:6:3: missing required field 'image' in spec",
+            "kind.yaml:6:3: missing required field 'size' in spec",
             "missing.yaml:6:3: missing required field 'region' in spec",
             "missing.yaml:4:9: invalid droplet name 'web_1!': use 1-255 letters, digits, '.' or '-', starting and ending with a letter or digit",
             "syntax.yaml:6:1: YAML syntax error: did not find expected ',' or ']'",
@@ -31,6 +34,30 @@ import Testing
         ]
         #expect(Set(found) == Set(expected), "\(found.joined(separator: "\n"))")
         #expect(found.count == expected.count)
+    }
+
+    /// One run reports every problem: a duplicate name among documents that have problems of their
+    /// own, and the fields of a document whose kind is misspelt.
+    @Test func aDuplicateIsReportedBesideOtherProblems() async throws {
+        try await withTemporaryDirectory { directory in
+            let spec = """
+                apiVersion: arcadia/v1
+                kind: KIND
+                metadata: {name: web}
+                spec: {region: nyc3, size: s-1vcpu-1gb, image: ubuntu-24-04-x64, tags: ["bad tag!"]}
+
+                """
+            try spec.replacingOccurrences(of: "KIND", with: "Droplett").write(to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+            try spec.replacingOccurrences(of: "KIND", with: "Droplet").write(to: directory.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+            let error = try #require(throws: SpecLoadError.self) { try SpecLoader.load(directory: directory.path) }
+            let found = error.diagnostics.map { "\(URL(fileURLWithPath: $0.location.path).lastPathComponent):\($0.location.line): \($0.message)" }
+            #expect(found == [
+                "a.yaml:2: unknown kind 'Droplett'; did you mean 'Droplet'?",
+                "a.yaml:4: invalid tag 'bad tag!': use 1-255 letters, digits, '_', '-' or ':'",
+                "b.yaml:1: duplicate Droplet name 'web': also defined at \(directory.path)/a.yaml:1:1; names must be unique per kind",
+                "b.yaml:4: invalid tag 'bad tag!': use 1-255 letters, digits, '_', '-' or ':'",
+            ])
+        }
     }
 
     /// Strings are strings: a scalar YAML reads as a number, boolean or date, an explicit tag, a
