@@ -37,7 +37,7 @@ struct SagasList: AsyncParsableCommand, RunnableCommand {
             try await Session.withStore(stateOptions) { store in try await store.sagas(status: filter) }
         }
         if json {
-            Output.print(try Output.json(sagas))
+            Output.print(try Output.json(sagas.map(SagaJSON.init)))
         } else if sagas.isEmpty {
             Output.print("No sagas.")
         } else {
@@ -70,7 +70,7 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
             throw ExitCode.failure
         }
         if json {
-            Output.print(try Output.json(saga))
+            Output.print(try Output.json(SagaJSON(saga: saga)))
             return
         }
         Output.print("saga \(saga.id)\n  kind: \(saga.kind)\n  resource: \(saga.resourceKind)/\(saga.resourceName)\n  status: \(saga.status.rawValue)")

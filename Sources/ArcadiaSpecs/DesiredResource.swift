@@ -7,6 +7,28 @@ public enum ResourceSpec: Sendable, Hashable, Codable {
         case .droplet: .droplet
         }
     }
+
+    private enum CodingKeys: String, CodingKey { case droplet }
+    private enum LegacyKeys: String, CodingKey { case payload = "_0" }
+
+    /// Encoded as `{"droplet": {…the spec…}}`: stable names, for the ledger and for `--json`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .droplet(let spec): try container.encode(spec, forKey: .droplet)
+        }
+    }
+
+    /// Also reads the older form that state may still hold, `{"droplet": {"_0": {…}}}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let spec = try? container.decode(DropletSpec.self, forKey: .droplet) {
+            self = .droplet(spec)
+            return
+        }
+        let legacy = try container.nestedContainer(keyedBy: LegacyKeys.self, forKey: .droplet)
+        self = .droplet(try legacy.decode(DropletSpec.self, forKey: .payload))
+    }
 }
 
 /// One resource as the operator wrote it, with where it was written.

@@ -46,6 +46,15 @@ import Testing
             let list = try #require(try JSONSerialization.jsonObject(with: Data(sagas.stdout.utf8)) as? [[String: Any]])
             #expect(list.count == 3)
             #expect(list.allSatisfy { $0["status"] as? String == "completed" })
+            // The context is an object with stable names, the spec inside it too: no escaped JSON, no "_0".
+            let id = try #require(list.first?["id"] as? String)
+            let shown = try await cli.run(["sagas", "show", id, "--json"], in: directory)
+            #expect(!shown.stdout.contains("_0") && !shown.stdout.contains("\\\""), "\(shown.stdout)")
+            let saga = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+            let context = try #require(saga["context"] as? [String: Any])
+            let desired = try #require(context["desired"] as? [String: Any])
+            let spec = try #require((desired["spec"] as? [String: Any])?["droplet"] as? [String: Any])
+            #expect((spec["region"] as? String)?.isEmpty == false, "the spec's fields by name")
         }
     }
 

@@ -36,6 +36,17 @@ import Testing
         #expect(found.count == expected.count)
     }
 
+    /// A spec is kept as `{"droplet": {…}}`; the older `{"droplet": {"_0": {…}}}` that state may still
+    /// hold reads back the same.
+    @Test func aSpecEncodesWithStableNamesAndReadsTheOlderForm() throws {
+        let spec = ResourceSpec.droplet(DropletSpec(region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64"))
+        let encoded = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        #expect(encoded.contains(#"{"droplet":{"#) && !encoded.contains("_0"))
+        #expect(try JSONDecoder().decode(ResourceSpec.self, from: Data(encoded.utf8)) == spec)
+        let older = encoded.replacingOccurrences(of: #"{"droplet":"#, with: #"{"droplet":{"_0":"#) + "}"
+        #expect(try JSONDecoder().decode(ResourceSpec.self, from: Data(older.utf8)) == spec)
+    }
+
     /// One run reports every problem: a duplicate name among documents that have problems of their
     /// own, and the fields of a document whose kind is misspelt.
     @Test func aDuplicateIsReportedBesideOtherProblems() async throws {
