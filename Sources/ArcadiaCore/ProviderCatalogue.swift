@@ -21,11 +21,21 @@ public struct ProviderCatalogue: Sendable, Hashable {
     public var sizes: [String: SizeOffer]
     /// Image slugs (distribution, application and the account's own).
     public var images: Set<String>
+    /// Region slug → its name ("Sydney 1"), for suggestions.
+    public var regionNames: [String: String]
+    /// The account's SSH keys, by id and by lower-case fingerprint; nil when no change names one (the
+    /// list then costs no request).
+    public var sshKeys: Set<String>?
 
-    public init(regions: [String: Bool], sizes: [String: SizeOffer], images: Set<String>) {
+    public init(
+        regions: [String: Bool], sizes: [String: SizeOffer], images: Set<String>,
+        regionNames: [String: String] = [:], sshKeys: Set<String>? = nil
+    ) {
         self.regions = regions
         self.sizes = sizes
         self.images = images
+        self.regionNames = regionNames
+        self.sshKeys = sshKeys
     }
 
     /// Drops drift reverts DigitalOcean would refuse (a resize below a disk that grew): the drift stays
@@ -55,6 +65,15 @@ public struct ProviderCatalogue: Sendable, Hashable {
         return result
     }
 
+    /// Whether any of these changes creates a droplet with SSH keys, which must be in the account.
+    public static func needsSSHKeys(for changes: [Change]) -> Bool {
+        changes.contains { change in
+            guard change.action == .create || change.action == .replace, let resource = change.desired,
+                  case .droplet(let spec) = resource.spec else { return false }
+            return !spec.sshKeys.isEmpty
+        }
+    }
+
     /// Whether any of these changes depends on the catalogue.
     public static func isNeeded(for changes: [Change]) -> Bool {
         changes.contains { $0.action == .create || $0.action == .replace || $0.fields.contains { $0.field == "size" && !$0.isAlreadyLive } }
@@ -77,7 +96,16 @@ public struct ProviderCatalogue: Sendable, Hashable {
                         problem("region_closed", "region", "region '\(spec.region)' takes no new droplets; choose another region")
                     }
                 } else {
-                    problem("unknown_region", "region", "region '\(spec.region)' does not exist at DigitalOcean\(hint(spec.region, regions.keys))")
+                    problem("unknown_region", "region", "region '\(spec.region)' does not exist at DigitalOcean\(regionHint(spec.region))")
+                }
+                if let known = sshKeys {
+                    for (index, key) in spec.sshKeys.enumerated() where !known.contains(key.lowercased()) {
+                        problems.append(.error(
+                            "unknown_ssh_key", resource, at: resource.location(of: "sshKeys[\(index)]"),
+                            "SSH key '\(key)' is not in this DigitalOcean account; add it first (control panel, or "
+                                + "`doctl compute ssh-key import`), or name one of the account's keys by id or fingerprint"
+                        ))
+                    }
                 }
                 if !spec.image.allSatisfy(\.isNumber) && !images.contains(spec.image) {
                     problem("unknown_image", "image", "image '\(spec.image)' is not a DigitalOcean image or one of this account's\(hint(spec.image, images))")
@@ -101,6 +129,25 @@ public struct ProviderCatalogue: Sendable, Hashable {
             }
         }
         return problems
+    }
+
+    /// Regions are suggested by slug prefix ("syd" → syd1), by name ("sydney", "new york" → nyc1, nyc3)
+    /// and, failing those, by spelling; only regions that take new droplets.
+    private func regionHint(_ value: String) -> String {
+        let wanted = value.lowercased().replacingOccurrences(of: "-", with: " ")
+        let letters = String(wanted.prefix { $0.isLetter })
+        let open = regions.filter(\.value).keys.sorted()
+        let matches = open.filter { slug in
+            let name = (regionNames[slug] ?? "").lowercased()
+            let slugLetters = String(slug.prefix { $0.isLetter })
+            return slug.hasPrefix(wanted) || (!wanted.isEmpty && name.hasPrefix(wanted))
+                || (letters.count >= 3 && (slugLetters.hasPrefix(letters) || letters.hasPrefix(slugLetters)) && slugLetters.count >= 3)
+        }
+        switch matches.count {
+        case 0: return hint(value, regions.keys)
+        case 1: return "; did you mean '\(matches[0])'?"
+        default: return "; did you mean one of \(matches.map { "'\($0)'" }.joined(separator: ", "))?"
+        }
     }
 
     private func hint(_ value: String, _ candidates: some Collection<String>) -> String {

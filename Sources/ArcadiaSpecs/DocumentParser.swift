@@ -38,7 +38,12 @@ enum DocumentParser {
         if let kind, let node = envelope["spec"]?.value {
             if case .mapping(let mapping) = node {
                 for (key, value) in mapping {
-                    if let name = key.scalar?.string { fieldLocations[name] = reader.location(of: value) }
+                    guard let name = key.scalar?.string else { continue }
+                    fieldLocations[name] = reader.location(of: value)
+                    // A list's items too, as `field[index]`, so a problem with one item points at it.
+                    if case .sequence(let items) = value {
+                        for (index, item) in items.enumerated() { fieldLocations["\(name)[\(index)]"] = reader.location(of: item) }
+                    }
                 }
             }
             switch kind {

@@ -7,6 +7,8 @@ enum DropletSpecParser {
     static let maximumUserDataBytes = 64 * 1024
     /// Tags Arcadia sets itself; an operator writing them would confuse ownership.
     static let reservedTagPrefixes = ["managed-by-arcadia", "arcadia-saga-"]
+    /// A VPC is named by its UUID.
+    static let vpcPattern = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
     static func spec(from node: Node, reader: inout NodeReader) -> DropletSpec? {
         guard let entries = reader.entries(of: node, section: "spec", allowedKeys: DropletSpec.fieldNames) else { return nil }
@@ -29,6 +31,9 @@ enum DropletSpecParser {
             reader.report(userDataNode, "userData is \(userData.utf8.count) bytes; DigitalOcean accepts at most 64 KiB")
         }
         let vpc = reader.string(entries["vpc"]?.value, field: "vpc")
+        if let vpc, let vpcNode = entries["vpc"]?.value, !vpc.wholly(matches: vpcPattern) {
+            reader.report(vpcNode, "'vpc' must be a VPC's UUID such as '760e09ef-dc84-11e8-981e-3cfdfeaae000', not '\(vpc.shown)'; leave it out for the region's default VPC")
+        }
 
         guard let region, let size, let image else { return nil }
         return DropletSpec(

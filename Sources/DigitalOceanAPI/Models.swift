@@ -85,6 +85,13 @@ public struct Size: Sendable, Codable, Hashable {
     public var available: Bool
 }
 
+/// An SSH public key of the account, as droplets name it: by id or by MD5 fingerprint.
+public struct SSHKey: Sendable, Codable, Hashable {
+    public var id: Int
+    public var fingerprint: String
+    public var name: String
+}
+
 public struct Region: Sendable, Codable, Hashable {
     public var slug: String
     public var name: String

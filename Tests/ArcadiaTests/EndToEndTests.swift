@@ -128,6 +128,32 @@ import Testing
         }
     }
 
+    /// SSH keys a new droplet names must be in the account, checked at plan time with the item's
+    /// position (at apply they rolled the saga back with a 422 and no position); a region written as
+    /// its city gets a suggestion. The key list costs one request, and only when a key is named.
+    @Test func planChecksSSHKeysAndSuggestsRegionsByName() async throws {
+        try await ReconcileLoop.with { loop in
+            let added = try await loop.sim.json("POST", "/v2/account/keys", body: #"{"name": "deploy", "public_key": "\#(SimulatorCoverageTests.publicKey)"}"#)
+            let fingerprint = try #require((added.object["ssh_key"] as? [String: Any])?["fingerprint"] as? String)
+            let missing = "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa"
+            let withKeys = dropletSpec(name: "a").replacingOccurrences(of: "tags: [web]", with: "tags: [web]\n  sshKeys: [\"\(fingerprint)\", \"\(missing)\"]")
+            try loop.write(["a.yaml": withKeys, "b.yaml": dropletSpec(name: "b", region: "sydney")])
+            let before = try await loop.sim.json("GET", "/_sim/stats").object["total"] as? Int ?? 0
+            let specs = loop.specs.path
+            let errors = try await loop.plan().errors.map(\.description)
+            #expect(errors == [
+                "\(specs)/a.yaml:10:64: SSH key '\(missing)' is not in this DigitalOcean account; add it first (control panel, or "
+                    + "`doctl compute ssh-key import`), or name one of the account's keys by id or fingerprint",
+                "\(specs)/b.yaml:6:11: region 'sydney' does not exist at DigitalOcean; did you mean 'syd1'?",
+            ], "\(errors)")
+            let after = try await loop.sim.json("GET", "/_sim/stats").object["total"] as? Int ?? 0
+            #expect(after - before == 5, "droplets, regions, sizes, images and the account's keys")
+
+            try loop.write(["a.yaml": withKeys.replacingOccurrences(of: ", \"\(missing)\"", with: ""), "b.yaml": dropletSpec(name: "b", region: "syd1")])
+            #expect(try await loop.plan().errors.isEmpty)
+        }
+    }
+
     /// After the disk grew (here by hand), plan does not propose a revert DigitalOcean would refuse: the drift
     /// is reported with how to settle it; and a resize the operator asks for below that disk fails the plan.
     @Test(arguments: StoreEngine.allCases) func planKnowsADiskThatGrewCannotShrink(engine: StoreEngine) async throws {

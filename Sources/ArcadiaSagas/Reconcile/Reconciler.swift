@@ -27,7 +27,7 @@ public struct Reconciler: Sendable {
         var diff = Differ.diff(desired: desired, applied: applied, live: live, unfinishedSagas: unfinished)
         var problems: [Diagnostic] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
-            let catalogue = try await catalogue()
+            let catalogue = try await catalogue(withSSHKeys: ProviderCatalogue.needsSSHKeys(for: diff.changes))
             diff = catalogue.withoutImpossibleReverts(diff, live: live)
             problems = catalogue.problems(for: diff.changes, live: live)
         }
@@ -40,18 +40,23 @@ public struct Reconciler: Sendable {
         return plan
     }
 
-    /// Regions, sizes and images: three list calls, made only when a plan creates or resizes something.
-    public func catalogue() async throws -> ProviderCatalogue {
+    /// Regions, sizes and images: three list calls, made only when a plan creates or resizes something;
+    /// a fourth for the account's SSH keys when a droplet to create names some.
+    public func catalogue(withSSHKeys: Bool = false) async throws -> ProviderCatalogue {
         async let regions = client.listRegions()
         async let sizes = client.listSizes()
         async let images = client.listImages()
+        let keys = withSSHKeys ? Set(try await client.listSSHKeys().flatMap { [String($0.id), $0.fingerprint.lowercased()] }) : nil
+        let regionList = try await regions
         return ProviderCatalogue(
-            regions: Dictionary(try await regions.map { ($0.slug, $0.available) }, uniquingKeysWith: { $0 || $1 }),
+            regions: Dictionary(regionList.map { ($0.slug, $0.available) }, uniquingKeysWith: { $0 || $1 }),
             sizes: Dictionary(
                 try await sizes.filter(\.available).map { ($0.slug, ProviderCatalogue.SizeOffer(regions: Set($0.regions), disk: $0.disk)) },
                 uniquingKeysWith: { first, _ in first }
             ),
-            images: Set(try await images.compactMap(\.slug))
+            images: Set(try await images.compactMap(\.slug)),
+            regionNames: Dictionary(regionList.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first }),
+            sshKeys: keys
         )
     }
 
