@@ -30,6 +30,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
     @OptionGroup var specOptions: SpecOptions
     @OptionGroup var emptySpecs: EmptySpecsOption
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var targetOptions: TargetOptions
 
     @Flag(name: .long, help: "Do not ask for confirmation.")
     var autoApprove = false
@@ -39,6 +40,9 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
 
     func validate() throws {
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be 1 or more") }
+        if planFile != nil && !targetOptions.target.isEmpty {
+            throw ValidationError("a saved plan keeps the --target it was made with; give PLANFILE or --target, not both")
+        }
     }
 
     func execute() async throws {
@@ -46,6 +50,8 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
         let desired = try specOptions.loadOrExit()
         let (specsFolder, allowEmpty) = (specOptions.specs, emptySpecs.allowEmpty)
         let (autoApprove, parallelism) = (autoApprove, parallelism)
+        // A saved plan is planned again with the targets it was made with, so it applies no more than it showed.
+        let targets = saved.map { Set(($0.targets ?? []).compactMap { try? ResourceTarget(parsing: $0) }) } ?? targetOptions.targets
         try await runReporting {
             try await Interrupt.reportingUnfinishedSagas {
                 try await Session.with(connection) { session in
@@ -53,7 +59,9 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                         holder: "arcadia apply, pid \(getpid()) on \(WorkerSettings.identity.host)", owner: WorkerSettings.identity.description,
                         tookOver: { Output.standardError("note: \($0)") }
                     ) {
-                        let plan = try await Reconciler(client: session.client, store: session.store).plan(desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty)
+                        let plan = try await Reconciler(client: session.client, store: session.store).plan(
+                            desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty, targets: targets
+                        )
                         if let saved, saved.fingerprint != plan.fingerprint {
                             Output.error(
                                 "the saved plan no longer matches: specs, state or DigitalOcean changed since it was made. "

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArcadiaCore
 import ArcadiaState
 import Foundation
 
@@ -12,6 +13,26 @@ struct SpecOptions: ParsableArguments {
 struct EmptySpecsOption: ParsableArguments {
     @Flag(name: .long, help: "Allow a plan from an empty specs directory to destroy every resource Arcadia manages (refused otherwise).")
     var allowEmpty = false
+}
+
+/// Which resources a plan is limited to.
+struct TargetOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Limit the plan to this resource (repeatable), e.g. --target Droplet/web-1; others are left as they are.",
+            valueName: "KIND/NAME"
+        )
+    )
+    var target: [String] = []
+
+    func validate() throws {
+        for text in target {
+            do { _ = try ResourceTarget(parsing: text) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    var targets: Set<ResourceTarget> { Set(target.compactMap { try? ResourceTarget(parsing: $0) }) }
 }
 
 /// Where the state is.

@@ -22,6 +22,7 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
     @OptionGroup var specOptions: SpecOptions
     @OptionGroup var emptySpecs: EmptySpecsOption
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var targetOptions: TargetOptions
 
     @Option(name: .long, help: "Save the plan (JSON) for `arcadia apply FILE`, which refuses it if the world changes meanwhile.")
     var out: String?
@@ -37,10 +38,11 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
 
     func execute() async throws {
         let desired = try specOptions.loadOrExit()
-        let (specsFolder, allowEmpty) = (specOptions.specs, emptySpecs.allowEmpty)
+        let (specsFolder, allowEmpty, targets) = (specOptions.specs, emptySpecs.allowEmpty, targetOptions.targets)
         let plan = try await runReporting {
             try await Session.with(connection) { session in
-                try await Reconciler(client: session.client, store: session.store).plan(desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty)
+                try await Reconciler(client: session.client, store: session.store)
+                    .plan(desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty, targets: targets)
             }
         }
         let document = PlanDocument(plan)

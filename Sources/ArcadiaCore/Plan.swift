@@ -32,6 +32,8 @@ public struct Plan: Sendable, Hashable, Codable {
     public var blocked: [BlockedResource] = []
     /// SHA-256 of the specs, the applied state and the inventory the plan was made from.
     public var fingerprint: String
+    /// The `--target`s the plan is limited to, as `KIND/NAME`; empty for a whole plan.
+    public var targets: [String] = []
 
     public var hasChanges: Bool { !changes.isEmpty }
     /// True only when there is nothing to do and nothing in the way: DigitalOcean matches the specs.

@@ -55,10 +55,13 @@ public struct PlanDocument: Sendable, Codable, Hashable {
     public var unmanaged: Int
     /// Resources left alone.
     public var blocked: [BlockedEntry]
+    /// The `--target`s (`KIND/NAME`) the plan is limited to; absent for a whole plan. `apply FILE`
+    /// plans again with the same targets.
+    public var targets: [String]?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
-        case fingerprint, changes, drift, errors, warnings, unmanaged, blocked
+        case fingerprint, changes, drift, errors, warnings, unmanaged, blocked, targets
     }
 
     public init(_ plan: Plan) {
@@ -81,6 +84,7 @@ public struct PlanDocument: Sendable, Codable, Hashable {
         warnings = plan.warnings
         unmanaged = plan.unmanagedCount
         blocked = plan.blocked.map { BlockedEntry(kind: $0.kind.rawValue, name: $0.name, reason: $0.reason, sagaID: $0.sagaID) }
+        targets = plan.targets.isEmpty ? nil : plan.targets
     }
 
     public static let currentFormat = "2"

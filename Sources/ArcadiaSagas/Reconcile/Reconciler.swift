@@ -18,13 +18,17 @@ public struct Reconciler: Sendable {
     /// found become `stale`.
     /// - Parameter specsFolder: where `desired` was loaded from; with `allowEmpty` false, a plan from no
     ///   specs that would destroy everything this state applied is refused.
-    public func plan(desired: [DesiredResource], specsFolder: String = "specs", allowEmpty: Bool = false) async throws -> Plan {
+    /// - Parameter targets: when given, the plan holds only these resources' changes (`--target`).
+    public func plan(
+        desired: [DesiredResource], specsFolder: String = "specs", allowEmpty: Bool = false, targets: Set<ResourceTarget> = []
+    ) async throws -> Plan {
         let live = try await InventorySync(client: client, store: store).syncDroplets()
         let applied = try await appliedDroplets()
         let unfinished = try await store.unfinishedSagas().map {
             UnfinishedSaga(id: $0.id, kind: $0.kind, status: $0.status.rawValue, resourceKind: $0.resourceKind, resourceName: $0.resourceName)
         }
         var diff = Differ.diff(desired: desired, applied: applied, live: live, unfinishedSagas: unfinished)
+            .limited(to: targets, known: desired.map { ($0.kind, $0.name) } + applied.map { (ResourceKind.droplet, $0.name) })
         var problems: [Diagnostic] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
             let catalogue = try await catalogue(withSSHKeys: ProviderCatalogue.needsSSHKeys(for: diff.changes))
@@ -32,10 +36,13 @@ public struct Reconciler: Sendable {
             problems = catalogue.problems(for: diff.changes, live: live)
         }
         var plan = Planner.plan(
-            diff, fingerprint: Fingerprint.make(desired: desired, applied: applied, live: live, unfinished: unfinished),
+            diff, fingerprint: Fingerprint.make(
+                desired: desired, applied: applied, live: live, unfinished: unfinished, targets: targets.map(\.description)
+            ),
             appliedCount: applied.count, emptySpecs: desired.isEmpty && !allowEmpty ? specsFolder : nil
         )
         plan.errors += problems
+        plan.targets = targets.map(\.description).sorted()
         try await recordDrift(plan.drift)
         return plan
     }
