@@ -9,9 +9,11 @@ import Glibc
 /// which the ledger is built for, but first says which sagas it left unfinished and how to go on,
 /// instead of exiting in silence with a droplet perhaps powered off.
 enum Interrupt {
-    /// Runs `body`; on SIGINT or SIGTERM meanwhile, prints the unfinished sagas and exits (130 or 143).
+    /// Runs `body`, showing its running steps meanwhile (``ProgressPrinter/showRunningSteps()``); on
+    /// SIGINT or SIGTERM, prints the unfinished sagas and exits (130 or 143).
     static func reportingUnfinishedSagas<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let shown: @Sendable () async throws -> T = { try await withWatcher(ProgressPrinter.showRunningSteps, running: body) }
         return try await withWatcher({
             for await signal in signals {
                 let lines = ProgressPrinter.interruptedSummary()
@@ -20,10 +22,12 @@ enum Interrupt {
                 let text = lines.isEmpty
                     ? "interrupted; no saga was running. " + rest
                     : "interrupted:\n" + lines.map { "  \($0)\n" }.joined() + rest
-                // Straight to the descriptor: the output queue may be the thing that is stuck.
+                // Straight to the descriptor: the output queue may be the thing that is stuck. The live
+                // status line, if any, is wiped first so the report starts on a clean line.
+                if Output.isTerminal { _ = "\r\u{1B}[K".withCString { write(STDOUT_FILENO, $0, strlen($0)) } }
                 _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
                 exit(signal == .sigint ? 130 : 143)
             }
-        }, running: body)
+        }, running: shown)
     }
 }

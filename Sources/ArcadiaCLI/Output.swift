@@ -14,9 +14,37 @@ enum Output {
 
     static func print(_ text: String) {
         writer.async {
+            clearStatus()
             Swift.print(text)
+            drawStatus()
             fflush(nil)
         }
+    }
+
+    /// Whether standard output is a terminal: a live status line is drawn only there.
+    static let isTerminal = isatty(STDOUT_FILENO) != 0
+
+    /// The live line under the output on a terminal (what is running, for how long); written and
+    /// read on the writer queue only.
+    nonisolated(unsafe) private static var statusLine = ""
+
+    /// Shows `line` as the live status line on a terminal, replacing the last; nil removes it.
+    static func setStatus(_ line: String?) {
+        guard isTerminal else { return }
+        writer.async {
+            clearStatus()
+            statusLine = line ?? ""
+            drawStatus()
+            fflush(nil)
+        }
+    }
+
+    private static func clearStatus() {
+        if !statusLine.isEmpty { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    private static func drawStatus() {
+        if !statusLine.isEmpty { FileHandle.standardOutput.write(Data(statusLine.utf8)) }
     }
 
     /// Waits until every line written so far is out: before a prompt, and before the process exits.
@@ -30,7 +58,9 @@ enum Output {
 
     static func standardError(_ line: String) {
         writer.async {
+            clearStatus()
             FileHandle.standardError.write(Data("\(line)\n".utf8))
+            drawStatus()
         }
     }
 

@@ -7,6 +7,39 @@ import NIOConcurrencyHelpers
 enum ProgressPrinter {
     /// Saga id → what it is doing now, for the message an interrupt prints.
     private static let inFlight = NIOLockedValueBox<[String: String]>([:])
+    /// Saga id → the step running now and since when, for the live display.
+    private static let runningSteps = NIOLockedValueBox<[String: (label: String, since: ContinuousClock.Instant)]>([:])
+
+    /// While `apply` or `resume` runs: the running steps and their elapsed time, as a live status line
+    /// redrawn every second on a terminal, otherwise a line every 5 s per step still running, so a
+    /// slow snapshot is never silence.
+    static func showRunningSteps() async throws {
+        defer { Output.setStatus(nil) }
+        var reported: [String: Int] = [:]
+        while true {
+            try await Task.sleep(for: .seconds(1))
+            if Output.isTerminal {
+                drawStatus()
+                continue
+            }
+            for step in running() where step.seconds >= 5 && reported[step.label] != step.seconds / 5 {
+                reported[step.label] = step.seconds / 5
+                Output.print("  \(step.label) still running (\(step.seconds / 5 * 5)s)")
+            }
+        }
+    }
+
+    private static func running() -> [(label: String, seconds: Int)] {
+        let now = ContinuousClock.now
+        return runningSteps.withLockedValue { $0 }.sorted { $0.key < $1.key }
+            .map { ($0.value.label, Int($0.value.since.duration(to: now).components.seconds)) }
+    }
+
+    /// The live line: every step running for a second or more, with its elapsed time.
+    private static func drawStatus() {
+        let shown = running().filter { $0.seconds >= 1 }.map { "\($0.label) \($0.seconds)s" }
+        Output.setStatus(shown.isEmpty ? nil : "  … " + shown.joined(separator: " · "))
+    }
 
     /// One line per saga caught unfinished: which step it was at, and how to go on.
     static func interruptedSummary() -> [String] {
@@ -18,6 +51,8 @@ enum ProgressPrinter {
 
     @Sendable static func print(_ progress: SagaProgress) {
         track(progress)
+        // A step that ended leaves the live line at once, not at the next tick.
+        defer { if Output.isTerminal { drawStatus() } }
         switch progress {
         case .stepStarted(let saga, let step, let attempt):
             if attempt > 1 { Output.print("  \(prefix(saga)) \(step): attempt \(attempt)") }
@@ -36,6 +71,14 @@ enum ProgressPrinter {
     }
 
     private static func track(_ progress: SagaProgress) {
+        runningSteps.withLockedValue { running in
+            switch progress {
+            case .stepStarted(let saga, let step, _): running[saga.id] = ("\(prefix(saga)) \(step)", .now)
+            case .stepCompleted(let saga, _, _), .stepFailed(let saga, _, _), .stepCompensated(let saga, _), .sagaFinished(let saga, _):
+                running[saga.id] = nil
+            case .stepRetrying: break
+            }
+        }
         inFlight.withLockedValue { running in
             switch progress {
             case .stepStarted(let saga, let step, _):
