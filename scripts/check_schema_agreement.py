@@ -109,6 +109,9 @@ def variants(path, schema, root_schema, required):
                 cases.append((f"valid + {suffix}", with_leaf(path, wrap(f'"{good}{suffix}"'))))
             for digits in ["٣", "½", "１２"]:
                 cases.append((f"{digits!r}", with_leaf(path, wrap(f'"{digits}"'))))
+    if item.get("type") == "integer":
+        for raw in ['"3"', "1.5", "true", "null", "!!str 3", "0x10", "-1", str(item.get("minimum", 1) - 1)]:
+            cases.append((f"{raw!r}", with_leaf(path, wrap(raw))))
     if item.get("type") == "boolean":
         for raw in ['"true"', "1", "!!str true", "null", "yes"]:
             cases.append((f"{raw!r}", with_leaf(path, wrap(raw))))

@@ -55,6 +55,9 @@ public enum Planner {
                 return PlannedChange(change: change, sagaKind: "update", steps: ["RecordApplied"])
             }
             var steps = ["PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"]
+            if change.desired?.policy.snapshotBeforeResize == true, change.desired?.policy.keepSnapshots != nil {
+                steps.append("PruneSnapshots")
+            }
             if change.desired?.policy.snapshotBeforeResize == true { steps.insert("SnapshotDroplet", at: 0) }
             let irreversible = spec.resizeDisk
                 ? ["grows the disk to \(size.to ?? "?")'s size: disks never shrink, so this droplet can never be resized down"]

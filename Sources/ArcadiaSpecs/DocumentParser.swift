@@ -80,6 +80,9 @@ enum DocumentParser {
         if let value = reader.bool(entries["snapshotBeforeResize"]?.value, field: "snapshotBeforeResize") {
             policy.snapshotBeforeResize = value
         }
+        if let value = reader.positiveInteger(entries["keepSnapshots"]?.value, field: "keepSnapshots") {
+            policy.keepSnapshots = value
+        }
         if let node = entries["drift"]?.value, let text = reader.string(node, field: "drift") {
             if let action = ResourcePolicy.DriftAction(rawValue: text) {
                 policy.drift = action

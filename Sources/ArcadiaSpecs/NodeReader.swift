@@ -89,6 +89,16 @@ struct NodeReader {
         return value
     }
 
+    /// A whole number of 1 or more, written as a YAML integer (not a string, not 2.0).
+    mutating func positiveInteger(_ node: Node?, field: String) -> Int? {
+        guard let node else { return nil }
+        guard node.tag.description == Tag.Name.int.rawValue, let value = node.int, value >= 1 else {
+            report(node, "'\(field)' must be a whole number of 1 or more, not \(node.scalar.map { Self.describe(node.tag.description, $0.string) } ?? "a collection")")
+            return nil
+        }
+        return value
+    }
+
     /// What YAML made of a scalar, in words: `the number 42`, `the string 'true'`, `a value tagged !custom`.
     private static func describe(_ tag: String, _ text: String) -> String {
         switch tag {

@@ -13,19 +13,24 @@ public struct ResourcePolicy: Sendable, Hashable, Codable {
     public var ignore: [String]
     /// Take a snapshot before a resize, so the old disk can be restored by hand.
     public var snapshotBeforeResize: Bool
+    /// How many of Arcadia's resize snapshots of this droplet to keep, newest first; older ones are
+    /// deleted after each resize. nil keeps them all (nothing is deleted unless the spec says so).
+    public var keepSnapshots: Int?
 
     public init(
         protect: Bool = false,
         drift: DriftAction = .report,
         ignore: [String] = [],
-        snapshotBeforeResize: Bool = false
+        snapshotBeforeResize: Bool = false,
+        keepSnapshots: Int? = nil
     ) {
         self.protect = protect
         self.drift = drift
         self.ignore = ignore
         self.snapshotBeforeResize = snapshotBeforeResize
+        self.keepSnapshots = keepSnapshots
     }
 
     /// Spec keys accepted under `policy`.
-    public static let fieldNames = ["protect", "drift", "ignore", "snapshotBeforeResize"]
+    public static let fieldNames = ["protect", "drift", "ignore", "snapshotBeforeResize", "keepSnapshots"]
 }

@@ -19,6 +19,8 @@ public struct SagaContext: Sendable, Hashable, Codable {
         case resizeDisk
         case snapshotName
         case snapshotID
+        /// `policy.keepSnapshots`: how many resize snapshots PruneSnapshots keeps.
+        case keepSnapshots
         /// Comma-separated fields whose drift this saga reverts.
         case revertsDrift
         /// Set when compensation starts: the status it ends in (`rolled_back`, `cancelled`, `superseded`),

@@ -8,7 +8,7 @@ public struct StepRegistry: Sendable {
 
     public static let standard = StepRegistry([
         CreateDroplet(), WaitDropletActive(), RegisterDroplet(), PowerOff(), Resize(), PowerOn(),
-        SnapshotDroplet(), DestroyDroplet(), ForgetDroplet(), RecordApplied(),
+        SnapshotDroplet(), PruneSnapshots(), DestroyDroplet(), ForgetDroplet(), RecordApplied(),
     ])
 
     public func step(named name: String) throws -> any Step {

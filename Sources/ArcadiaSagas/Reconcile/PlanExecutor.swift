@@ -84,6 +84,7 @@ public struct PlanExecutor: Sendable {
                     context[.resizeDisk] = "true"
                 }
                 context[.snapshotName] = "\(change.name)-arcadia-\(sagaTag.dropFirst(Ownership.sagaTagPrefix.count))"
+                if let keep = change.desired?.policy.keepSnapshots { context[.keepSnapshots] = String(keep) }
             }
             let reverts = change.fields.filter(\.isDriftRevert).map(\.field)
             if !reverts.isEmpty { context[.revertsDrift] = reverts.joined(separator: ",") }

@@ -1,0 +1,47 @@
+import DigitalOceanAPI
+import Foundation
+
+/// After a resize, deletes Arcadia's older resize snapshots of the droplet beyond `policy.keepSnapshots`,
+/// newest kept. Only snapshots named as SnapshotDroplet names them (`<droplet>-arcadia-<8 hex>`) are
+/// candidates: an operator's own snapshots are never touched. Best effort: the resize is done and
+/// recorded by now, so a failure to prune is logged and left for the next resize, never rolled back.
+public struct PruneSnapshots: Step {
+    public let name = "PruneSnapshots"
+
+    public init() {}
+
+    public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
+        let dropletID = try context.requireInt(.dropletID, step: name)
+        let resourceName = try context.require(.resourceName, step: name)
+        guard let keep = context[.keepSnapshots].flatMap(Int.init), keep >= 1 else { return context }
+        do {
+            let ours = try await environment.client.listDropletSnapshots(dropletID: dropletID)
+                .filter { Self.isResizeSnapshot($0.name, of: resourceName) }
+                .sorted { (Self.date($0.createdAt), $0.name) > (Self.date($1.createdAt), $1.name) }
+            for snapshot in ours.dropFirst(keep) {
+                try await environment.client.deleteSnapshot(id: snapshot.id)
+                environment.logger.info("deleted an old resize snapshot", metadata: ["arcadia.snapshot": "\(snapshot.name)"])
+            }
+        } catch {
+            environment.logger.warning(
+                "could not prune old resize snapshots; the next resize tries again",
+                metadata: ["arcadia.droplet": "\(resourceName)", "arcadia.error": "\(error)"]
+            )
+        }
+        return context
+    }
+
+    /// Deleting is not undone; a later step never fails after this one, since it is the last.
+    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {}
+
+    static func isResizeSnapshot(_ name: String, of droplet: String) -> Bool {
+        let prefix = "\(droplet)-arcadia-"
+        guard name.hasPrefix(prefix) else { return false }
+        let tag = name.dropFirst(prefix.count)
+        return tag.count == 8 && tag.allSatisfy(\.isHexDigit)
+    }
+
+    private static func date(_ text: String) -> Date {
+        (try? Date(text, strategy: .iso8601)) ?? .distantPast
+    }
+}
