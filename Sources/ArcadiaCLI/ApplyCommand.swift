@@ -19,6 +19,9 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
             says which sagas it left unfinished first. A resource with an \
             unfinished saga, or a droplet that lost its managed-by-arcadia tag, is left alone and named.
 
+            The plan and each step go to standard output; warnings and errors go to standard error. A plan with \
+            errors applies nothing, and says so.
+
             Exit status: 0 when every saga completed (or nothing needed doing), 1 otherwise (including when a \
             resource was left alone).
             """
@@ -71,8 +74,12 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                         }
                         Output.print("\(desired.count) spec\(desired.count == 1 ? "" : "s") loaded from \(specsFolder).")
                         Output.print(PlanRenderer(useColor: Output.useColor).text(plan))
+                        PlanRenderer(useColor: Output.useColorOnStandardError).diagnostics(plan).forEach(Output.standardError)
                         guard plan.errors.isEmpty else {
-                            Output.error("the plan has \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s"); nothing was applied")
+                            Output.error(
+                                "nothing was applied: the plan has \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s") (above), "
+                                    + "and apply runs no saga while any remains; fix \(plan.errors.count == 1 ? "it" : "them") and apply again"
+                            )
                             throw ExitCode.failure
                         }
                         guard plan.hasChanges else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArcadiaSagas
 import ArcadiaState
+import Foundation
 
 struct DriftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,8 @@ struct DriftCommand: AsyncParsableCommand {
 struct DriftList: AsyncParsableCommand, RunnableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List drift records (open ones unless --all). `plan` records drift; --refresh detects it first."
+        abstract: "List drift records (open ones unless --all), as the last plan found them; --refresh detects drift first.",
+        discussion: "Drift is detected by `plan` (and `apply`), not by listing: the list says when it was last checked. --refresh syncs DigitalOcean's inventory and runs drift detection, as plan does (one list call per 200 droplets), then lists."
     )
 
     @OptionGroup var specOptions: SpecOptions
@@ -32,19 +34,24 @@ struct DriftList: AsyncParsableCommand, RunnableCommand {
     func execute() async throws {
         let desired = (refresh || connection.sim) ? try specOptions.loadOrExit() : nil
         let (refresh, all) = (refresh || connection.sim, all)
-        let records = try await runReporting {
+        let (records, checked) = try await runReporting {
             if refresh, let desired {
                 return try await Session.with(connection) { session in
                     _ = try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
-                    return try await session.store.drift(status: all ? nil : .open)
+                    return (try await session.store.drift(status: all ? nil : .open), try await session.store.lastDriftCheck())
                 }
             }
-            return try await Session.withStore(connection.state) { store in try await store.drift(status: all ? nil : .open) }
+            return try await Session.withStore(connection.state) { store in
+                (try await store.drift(status: all ? nil : .open), try await store.lastDriftCheck())
+            }
         }
+        let hint = Self.hint(checked: checked, refreshed: refresh)
         if json {
             Output.print(try Output.json(records))
+            Output.standardError("note: \(hint)")
             return
         }
+        defer { Output.print(hint) }
         guard !records.isEmpty else {
             Output.print(all ? "No drift recorded." : "No open drift.")
             return
@@ -53,5 +60,14 @@ struct DriftList: AsyncParsableCommand, RunnableCommand {
             header: ["ID", "STATUS", "KIND", "NAME", "FIELD", "EXPECTED", "ACTUAL", "DETECTED"],
             rows: records.map { [String($0.id), $0.status.rawValue, $0.kind, $0.name, $0.field, $0.expected, $0.actual, Store.timestamp($0.detectedAt)] }
         ))
+    }
+
+    /// How old the list is: drift is found by plan (and apply, and --refresh), not by listing.
+    static func hint(checked: Date?, refreshed: Bool) -> String {
+        guard let checked else {
+            return "Drift has never been checked in this state: run `arcadia plan`, or `arcadia drift list --refresh`."
+        }
+        if refreshed { return "Checked just now (\(Store.timestamp(checked)))." }
+        return "Last checked by a plan at \(Store.timestamp(checked)); `arcadia drift list --refresh` syncs inventory and checks again."
     }
 }

@@ -7,6 +7,10 @@ enum Output {
         isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
 
+    static var useColorOnStandardError: Bool {
+        isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
     /// Every line is written from this one serial queue, on a thread of its own: a stalled reader of
     /// standard output (a full pipe, a paused terminal) then blocks only this queue, never the tasks
     /// that renew saga leases. Order between standard output and standard error is kept.

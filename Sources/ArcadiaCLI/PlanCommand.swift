@@ -14,8 +14,12 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
             A resource with an unfinished saga (or whose droplet lost its managed-by-arcadia tag) gets no new change: \
             the plan lists it under "Left alone" with what to do.
 
+            The plan goes to standard output; its warnings and errors go to standard error.
+
             Exit status: 0 on success; with --detailed-exitcode, 0 when DigitalOcean matches the specs, 2 when there \
-            are changes or resources left alone; 1 on error (including a plan that would destroy a protected resource).
+            are changes, resources left alone, or drift open (also drift the plan only reports, such as tags or a \
+            droplet powered off under policy.drift: report), so a CI drift check sees it; 1 on error (including a \
+            plan that would destroy a protected resource).
             """
     )
 
@@ -27,10 +31,10 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
     @Option(name: .long, help: "Save the plan (JSON) for `arcadia apply FILE`, which refuses it if the world changes meanwhile.")
     var out: String?
 
-    @Flag(name: .long, help: "Print the plan as JSON (format_version 1).")
+    @Flag(name: .long, help: "Print the plan as JSON (format_version 2) on standard output.")
     var json = false
 
-    @Flag(name: .long, help: "Exit 2 when there are changes or resources left alone, 0 when in sync, 1 on error.")
+    @Flag(name: .long, help: "Exit 2 when there are changes, resources left alone or open drift, 0 when in sync, 1 on error.")
     var detailedExitcode = false
 
     @Flag(name: .long, help: "List the droplets Arcadia leaves alone (no managed-by-arcadia tag), not only their count.")
@@ -52,6 +56,8 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
             Output.print("\(desired.count) spec\(desired.count == 1 ? "" : "s") loaded from \(specsFolder).")
             Output.print(PlanRenderer(useColor: Output.useColor, showUnmanaged: showUnmanaged).text(plan))
         }
+        // Warnings and errors go to standard error, also with --json (whose document carries them too).
+        PlanRenderer(useColor: Output.useColorOnStandardError).diagnostics(plan).forEach(Output.standardError)
         if let out, plan.errors.isEmpty {
             try document.encoded().write(to: URL(fileURLWithPath: out))
             if !json { Output.print("Saved the plan to \(out); apply it with: arcadia apply \(out)") }

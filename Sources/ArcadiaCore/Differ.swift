@@ -16,6 +16,9 @@ public enum Differ {
         public var foreignManagedCount = 0
         /// Resources left alone although the specs may want them changed.
         public var blocked: [BlockedResource] = []
+        /// Fields whose spec now says what is live although Arcadia applied something else: drift the
+        /// operator accepted by editing the spec. `expected` is the old applied value, `actual` the live one.
+        public var acceptedInSpec: [DriftFinding] = []
     }
 
     /// - Parameter unfinishedSagas: this state's sagas that have not reached a final status. A resource
@@ -34,6 +37,8 @@ public enum Differ {
             live.filter { $0.isManaged && !ownedIDs.contains($0.id) }.map { ($0.name, $0) },
             uniquingKeysWith: { first, _ in first }
         )
+        // Droplets without `managed-by-arcadia`, by name: a create of the same name makes a second droplet.
+        let unmanagedByName = Dictionary(live.filter { !$0.isManaged }.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
         for resource in desired.sorted(by: { $0.name < $1.name }) {
             guard case .droplet(let spec) = resource.spec else { continue }
@@ -49,6 +54,15 @@ public enum Differ {
                             + "but this state did not create it; delete it, or rename the spec, before applying"
                     ))
                 } else {
+                    if let namesake = unmanagedByName[resource.name] {
+                        result.warnings.append(Diagnostic(
+                            code: "name_clash_unmanaged", severity: .warning, kind: resource.kind.rawValue, name: resource.name,
+                            location: resource.source,
+                            message: "a droplet named '\(resource.name)' already exists (id \(namesake.id)) without the tag \(Ownership.managedTag), "
+                                + "so Arcadia does not manage it and this plan creates a second droplet of that name; importing an existing "
+                                + "droplet is not supported yet (a future `arcadia import`): rename the spec, or rename or delete the existing droplet"
+                        ))
+                    }
                     result.changes.append(Change(action: .create, kind: .droplet, name: resource.name, desired: resource))
                 }
                 continue
@@ -113,6 +127,11 @@ public enum Differ {
             let now = field.live?(droplet)
             if want != had {
                 let isAlreadyLive = now != nil && now == want
+                if isAlreadyLive, let had, let want {
+                    result.acceptedInSpec.append(DriftFinding(
+                        kind: .droplet, name: resource.name, resourceID: droplet.id, field: field.name, expected: had, actual: want, isRevertPlanned: false
+                    ))
+                }
                 fields.append(FieldChange(field: field.name, from: isAlreadyLive ? had : (now ?? had), to: want, isAlreadyLive: isAlreadyLive))
                 modes.insert(isAlreadyLive ? .recordOnly : field.mode)
             } else if let now, now != had, let had {
@@ -132,6 +151,7 @@ public enum Differ {
                 }
             }
         }
+        diffPower(resource, droplet: droplet, fields: &fields, into: &result)
         if resource.policy != record.policy {
             fields.append(FieldChange(field: "policy", from: describe(record.policy), to: describe(resource.policy)))
             modes.insert(.recordOnly)
@@ -174,6 +194,26 @@ public enum Differ {
             result.changes.append(Change(
                 action: .update, kind: .droplet, name: resource.name, fields: fields, resourceID: droplet.id, desired: resource,
                 applied: AppliedDocument(spec: record.spec, policy: record.policy)
+            ))
+        }
+    }
+
+    /// A spec'd droplet is meant to run: one powered off outside Arcadia is drift of `status`. `new`
+    /// (still booting) is not, and a droplet an unfinished saga powered off never gets here (it is blocked).
+    /// Powering it on is planned only with `policy.drift: revert`; otherwise it is reported.
+    private static func diffPower(_ resource: DesiredResource, droplet: LiveDroplet, fields: inout [FieldChange], into result: inout Result) {
+        guard droplet.status == DropletPower.off else { return }
+        let revert = resource.policy.drift == .revert
+        result.drift.append(DriftFinding(
+            kind: .droplet, name: resource.name, resourceID: droplet.id, field: DropletPower.field,
+            expected: DropletPower.active, actual: DropletPower.off, isRevertPlanned: revert
+        ))
+        if revert {
+            fields.append(FieldChange(field: DropletPower.field, from: DropletPower.off, to: DropletPower.active, isDriftRevert: true))
+        } else {
+            result.warnings.append(warning(
+                "drift_not_reverted", resource, field: DropletPower.field,
+                "droplet '\(resource.name)' was powered off outside Arcadia; power it on, or set policy.drift: revert for apply to power it on"
             ))
         }
     }

@@ -36,6 +36,7 @@ public struct Plan: Sendable, Hashable, Codable {
     public var targets: [String] = []
 
     public var hasChanges: Bool { !changes.isEmpty }
-    /// True only when there is nothing to do and nothing in the way: DigitalOcean matches the specs.
-    public var isInSync: Bool { changes.isEmpty && blocked.isEmpty }
+    /// True only when there is nothing to do, nothing in the way and no drift open: DigitalOcean matches
+    /// the specs. Drift the plan only reports (not reverts) still counts: a CI drift check must see it.
+    public var isInSync: Bool { changes.isEmpty && blocked.isEmpty && drift.isEmpty }
 }

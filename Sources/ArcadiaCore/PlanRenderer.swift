@@ -12,14 +12,11 @@ public struct PlanRenderer: Sendable {
         self.showUnmanaged = showUnmanaged
     }
 
+    /// The plan for standard output: headline, changes, what is left alone, drift, the summary. Errors
+    /// and warnings are not in it: ``diagnostics(_:)`` gives them, for standard error.
     public func text(_ plan: Plan) -> String {
-        var lines: [String] = []
-        if plan.isInSync {
-            lines.append("No changes. DigitalOcean matches the specs.")
-        } else if plan.changes.isEmpty {
-            lines.append("No changes can be planned until what is in the way below is resolved.")
-        } else {
-            lines.append("Arcadia will make \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s"):")
+        var lines = [headline(plan)]
+        if !plan.changes.isEmpty {
             lines.append("")
             for planned in plan.changes {
                 lines.append(line(for: planned.change))
@@ -48,23 +45,53 @@ public struct PlanRenderer: Sendable {
             lines.append("Unmanaged droplets (no \(Ownership.managedTag) tag; never touched):")
             lines += plan.unmanaged.map { "  \($0)" }
         }
-        if !plan.warnings.isEmpty {
-            lines.append("")
-            lines += plan.warnings.map { "warning: \($0.description)" }
-        }
-        if !plan.errors.isEmpty {
-            lines.append("")
-            lines += plan.errors.map { paint("error: \($0.description)", "31") }
-        }
         lines.append("")
         lines.append(summary(plan))
         return lines.joined(separator: "\n")
     }
 
+    /// The plan's warnings, then its errors, one line each, for standard error.
+    public func diagnostics(_ plan: Plan) -> [String] {
+        plan.warnings.map { "warning: \($0.description)" } + plan.errors.map { paint("error: \($0.description)", "31") }
+    }
+
+    /// One line that says what apply would do, and what stands in its way.
+    public func headline(_ plan: Plan) -> String {
+        let changes = Self.count(plan.changes.count, "change")
+        if !plan.errors.isEmpty {
+            let errors = Self.count(plan.errors.count, "error")
+            let then = plan.changes.isEmpty ? "" : " Once they are fixed, Arcadia would make \(changes):"
+            return "This plan has \(errors) (on standard error); apply would change nothing.\(then)"
+        }
+        if !plan.changes.isEmpty {
+            return "Arcadia will make \(changes):"
+        }
+        if !plan.blocked.isEmpty {
+            return "No changes can be planned until what is in the way below is resolved."
+        }
+        if !plan.drift.isEmpty {
+            let fields = Self.count(plan.drift.count, "drifted field")
+            return "No changes to apply, but \(fields) \(plan.drift.count == 1 ? "is" : "are") open (see Drift below)."
+        }
+        if !plan.warnings.isEmpty {
+            return "No changes to apply, but DigitalOcean does not match the specs in full: see the \(Self.count(plan.warnings.count, "warning"))."
+        }
+        return "No changes. DigitalOcean matches the specs."
+    }
+
+    static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     public func summary(_ plan: Plan) -> String {
         let count = { (action: Change.Action) in plan.changes.filter { $0.change.action == action }.count }
-        var text = "Plan: \(count(.create)) to create, \(count(.update)) to update, \(count(.replace)) to replace, \(count(.destroy)) to destroy."
+        var text = plan.errors.isEmpty ? "Plan: " : "Plan (not applicable, \(Self.count(plan.errors.count, "error"))): "
+        text += "\(count(.create)) to create, \(count(.update)) to update, \(count(.replace)) to replace, \(count(.destroy)) to destroy."
         if !plan.blocked.isEmpty { text += " \(plan.blocked.count) left alone." }
+        if !plan.drift.isEmpty {
+            let reverted = plan.drift.filter(\.isRevertPlanned).count
+            text += " \(Self.count(plan.drift.count, "drifted field")) open (\(reverted) to revert)."
+        }
         text += " \(plan.unmanagedCount) unmanaged droplet\(plan.unmanagedCount == 1 ? "" : "s") left alone."
         if plan.foreignManagedCount > 0 {
             text += " \(plan.foreignManagedCount) droplet\(plan.foreignManagedCount == 1 ? "" : "s") managed by another Arcadia state left alone."
@@ -89,6 +116,9 @@ public struct PlanRenderer: Sendable {
                 let verb = size.isDriftRevert ? "revert" : "resize"
                 let note = size.isDriftRevert ? " (drift)" : ""
                 return paint("  ~ \(verb) \(change.name) \(size.from ?? "?") → \(size.to ?? "?")\(note)", "33")
+            }
+            if change.fields.count == 1, let power = change.fields.first, power.field == DropletPower.field, power.isDriftRevert {
+                return paint("  ~ power on \(change.name) (status: \(power.from ?? "?") → \(power.to ?? "?"), drift)", "33")
             }
             return paint("  ~ update \(change.name) (\(fieldList(change.fields)))", "33")
         }

@@ -52,6 +52,10 @@ public enum Planner {
             guard let size = change.fields.first(where: { $0.field == "size" && !$0.isAlreadyLive }),
                   let spec = change.desired.flatMap(dropletSpec)
             else {
+                // A droplet powered off outside Arcadia, reverted: a resize powers it on anyway.
+                if change.fields.contains(where: { $0.field == DropletPower.field && $0.isDriftRevert }) {
+                    return PlannedChange(change: change, sagaKind: "power-on", steps: ["PowerOn", "RecordApplied"])
+                }
                 return PlannedChange(change: change, sagaKind: "update", steps: ["RecordApplied"])
             }
             var steps = ["PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"]

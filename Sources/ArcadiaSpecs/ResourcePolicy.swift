@@ -1,6 +1,7 @@
 /// How Arcadia may treat a resource, from the spec's `policy` block.
 public struct ResourcePolicy: Sendable, Hashable, Codable {
-    /// What the controller does with drift; `arcadia apply` always proposes the revert.
+    /// What plan and the controller do with drift: `arcadia apply` always proposes a size revert; a
+    /// droplet powered off outside Arcadia is powered on only with `revert`.
     public enum DriftAction: String, Sendable, Hashable, Codable, CaseIterable {
         case report
         case revert

@@ -72,3 +72,20 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Notes that drift was checked now: inventory synced and diffed against the specs.
+    public func recordDriftCheck() async throws {
+        let now = Store.timestamp()
+        try await run("""
+            INSERT INTO drift_checks (id, checked_at) VALUES (1, \(bind: now))
+            ON CONFLICT (id) DO UPDATE SET checked_at = \(bind: now)
+            """)
+    }
+
+    /// When drift was last checked (by plan, apply or `drift list --refresh`); nil if never.
+    public func lastDriftCheck() async throws -> Date? {
+        guard let row = try await rows("SELECT checked_at FROM drift_checks WHERE id = 1").first else { return nil }
+        return try Store.date(row, "checked_at")
+    }
+}

@@ -43,7 +43,7 @@ public struct Reconciler: Sendable {
         )
         plan.errors += problems
         plan.targets = targets.map(\.description).sorted()
-        try await recordDrift(plan.drift)
+        try await recordDrift(plan.drift, acceptedInSpec: diff.acceptedInSpec)
         return plan
     }
 
@@ -77,7 +77,10 @@ public struct Reconciler: Sendable {
         }
     }
 
-    private func recordDrift(_ findings: [DriftFinding]) async throws {
+    /// Opens records for new findings and closes the open ones no longer found: `accepted` when the spec
+    /// now says the live value the record found (drift accepted by hand), `stale` otherwise. Then notes
+    /// when drift was last checked, for `arcadia drift list`.
+    private func recordDrift(_ findings: [DriftFinding], acceptedInSpec: [DriftFinding]) async throws {
         for finding in findings {
             try await store.openDrift(
                 kind: finding.kind.rawValue, name: finding.name, resourceID: finding.resourceID,
@@ -85,8 +88,15 @@ public struct Reconciler: Sendable {
             )
         }
         let current = Set(findings.map { "\($0.kind.rawValue)/\($0.name)/\($0.field)" })
-        for record in try await store.drift(status: .open) where !current.contains("\(record.kind)/\(record.name)/\(record.field)") {
-            try await store.resolveDrift(kind: record.kind, name: record.name, field: record.field, as: .stale)
+        let accepted = Dictionary(
+            acceptedInSpec.map { ("\($0.kind.rawValue)/\($0.name)/\($0.field)", $0.actual) }, uniquingKeysWith: { first, _ in first }
+        )
+        for record in try await store.drift(status: .open) {
+            let key = "\(record.kind)/\(record.name)/\(record.field)"
+            guard !current.contains(key) else { continue }
+            let status: DriftRecord.Status = accepted[key] == record.actual ? .accepted : .stale
+            try await store.resolveDrift(kind: record.kind, name: record.name, field: record.field, as: status)
         }
+        try await store.recordDriftCheck()
     }
 }
