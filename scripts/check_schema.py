@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks the spec files against the published JSON Schema (specs/*.schema.json).
+"""Checks the spec files against the published JSON Schema (schema/*.schema.json).
 
 Every YAML file under examples/ must pass; every file under Tests/Fixtures/schema-invalid/ must fail.
 Prints one line per file and ends with `N passed, M failed`; exits 1 on any failure.
@@ -14,7 +14,7 @@ import yaml
 
 root = pathlib.Path(__file__).resolve().parent.parent
 schemas = {}
-for path in sorted((root / "specs").glob("*.schema.json")):
+for path in sorted((root / "schema").glob("*.schema.json")):
     schema = json.loads(path.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     schemas[schema["properties"]["kind"]["const"]] = jsonschema.Draft202012Validator(schema)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks that `arcadia validate` and the published JSON Schema (specs/*.schema.json) agree.
+"""Checks that `arcadia validate` and the published JSON Schema (schema/*.schema.json) agree.
 
 Cases are derived from the schema itself, so the two cannot drift apart unnoticed: a valid base
 document, then for every field the schema declares, variants that change only that field:
@@ -146,7 +146,7 @@ def ecma_validator(schema):
 
 def main():
     binary = sys.argv[1]
-    schema = json.loads((root / "specs" / "droplet.schema.json").read_text())
+    schema = json.loads((root / "schema" / "droplet.schema.json").read_text())
     validator = ecma_validator(schema)
     cases = [("base", "valid", BASE)]
     for path, child, required in fields(schema, schema, []):

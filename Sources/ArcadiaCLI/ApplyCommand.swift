@@ -13,8 +13,8 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
             PLANFILE (from `arcadia plan --out`), applies that plan without asking, but only if specs, state and \
             DigitalOcean are still exactly as they were when it was made. A saga whose step fails rolls itself back.
 
-            Apply holds the state's lock from planning to the end (a file lock for SQLite, an advisory lock for \
-            PostgreSQL lease); a second apply exits at once, naming the holder. Independent sagas run --parallelism at a \
+            Apply holds the state's lock from planning to the end (a file lock for SQLite, a lease row on \
+            PostgreSQL, renewed every 10 s and void 30 s after its holder stops); a second apply exits at once, naming the holder. Independent sagas run --parallelism at a \
             time. If apply is killed, `arcadia sagas resume` finishes or rolls back what it left; on Ctrl-C it \
             says which sagas it left unfinished first. A resource with an \
             unfinished saga, or a droplet that lost its managed-by-arcadia tag, is left alone and named.
@@ -49,10 +49,11 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
     }
 
     func execute() async throws {
+        Hints.remember(connection, specs: specOptions)
         let saved = try planFile.map(Self.readPlan)
         let desired = try specOptions.loadOrExit()
         let (specsFolder, allowEmpty) = (specOptions.specs, emptySpecs.allowEmpty)
-        let (autoApprove, parallelism) = (autoApprove, parallelism)
+        let (autoApprove, parallelism, planFile) = (autoApprove, parallelism, planFile)
         // A saved plan is planned again with the targets it was made with, so it applies no more than it showed.
         let targets = saved.map { Set(($0.targets ?? []).compactMap { try? ResourceTarget(parsing: $0) }) } ?? targetOptions.targets
         try await runReporting {
@@ -65,10 +66,12 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                         let plan = try await Reconciler(client: session.client, store: session.store).plan(
                             desired: desired, specsFolder: specsFolder, allowEmpty: allowEmpty, targets: targets
                         )
-                        if let saved, saved.fingerprint != plan.fingerprint {
+                        if let saved, let planFile, saved.fingerprint != plan.fingerprint {
+                            let changed = saved.differences(from: PlanDocument(plan))
                             Output.error(
-                                "the saved plan no longer matches: specs, state or DigitalOcean changed since it was made. "
-                                    + "Nothing was applied; run `arcadia plan --out FILE` again."
+                                "the saved plan \(planFile) no longer matches: specs, state or DigitalOcean changed since it was made:\n"
+                                    + changed.map { "  \($0)\n" }.joined()
+                                    + "Nothing was applied; run \(Hints.command("plan --out \(planFile)", takesSpecs: true)) again and review it."
                             )
                             throw ExitCode.failure
                         }
@@ -111,7 +114,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
             guard version == PlanDocument.currentFormat else {
                 Output.error(
                     "\(path): plan format \(version) is not supported by this Arcadia (it reads format \(PlanDocument.currentFormat)); "
-                        + "run `arcadia plan --out \(path)` again"
+                        + "run \(Hints.command("plan --out \(path)", takesSpecs: true)) again"
                 )
                 throw ExitCode.failure
             }

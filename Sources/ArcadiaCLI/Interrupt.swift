@@ -17,8 +17,8 @@ enum Interrupt {
         return try await withWatcher({
             for await signal in signals {
                 let lines = ProgressPrinter.interruptedSummary()
-                let rest = "`arcadia sagas list` shows every unfinished saga, including any that had not started yet; "
-                    + "`arcadia sagas resume` continues them all\n"
+                let rest = "\(Hints.command("sagas list", talksToDigitalOcean: false)) shows every unfinished saga, including any that had not started yet; "
+                    + "\(Hints.command("sagas resume", takesSpecs: true)) continues them all\n"
                 let text = lines.isEmpty
                     ? "interrupted; no saga was running. " + rest
                     : "interrupted:\n" + lines.map { "  \($0)\n" }.joined() + rest

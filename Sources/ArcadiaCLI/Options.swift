@@ -5,8 +5,10 @@ import Foundation
 
 /// Where the specs are.
 struct SpecOptions: ParsableArguments {
+    static let defaultFolder = "specs"
+
     @Option(name: .long, help: "Directory of spec files (*.yaml, *.yml), searched recursively.")
-    var specs: String = "specs"
+    var specs: String = SpecOptions.defaultFolder
 }
 
 /// Whether a plan from no specs may destroy everything.

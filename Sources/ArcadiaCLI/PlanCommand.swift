@@ -31,7 +31,7 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
     @Option(name: .long, help: "Save the plan (JSON) for `arcadia apply FILE`, which refuses it if the world changes meanwhile.")
     var out: String?
 
-    @Flag(name: .long, help: "Print the plan as JSON (format_version 2) on standard output.")
+    @Flag(name: .long, help: "Print the plan as JSON (format_version 2; the README describes it) on standard output.")
     var json = false
 
     @Flag(name: .long, help: "Exit 2 when there are changes, resources left alone or open drift, 0 when in sync, 1 on error.")
@@ -41,6 +41,7 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
     var showUnmanaged = false
 
     func execute() async throws {
+        Hints.remember(connection, specs: specOptions)
         let desired = try specOptions.loadOrExit()
         let (specsFolder, allowEmpty, targets) = (specOptions.specs, emptySpecs.allowEmpty, targetOptions.targets)
         let plan = try await runReporting {
@@ -60,7 +61,7 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
         PlanRenderer(useColor: Output.useColorOnStandardError).diagnostics(plan).forEach(Output.standardError)
         if let out, plan.errors.isEmpty {
             try document.encoded().write(to: URL(fileURLWithPath: out))
-            if !json { Output.print("Saved the plan to \(out); apply it with: arcadia apply \(out)") }
+            if !json { Output.print("Saved the plan to \(out); apply it with: \(Hints.command("apply \(out)", takesSpecs: true))") }
         }
         if !plan.errors.isEmpty { throw ExitCode.failure }
         if detailedExitcode && !plan.isInSync { throw ExitCode(2) }

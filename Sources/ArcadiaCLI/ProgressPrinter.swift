@@ -44,8 +44,8 @@ enum ProgressPrinter {
     /// One line per saga caught unfinished: which step it was at, and how to go on.
     static func interruptedSummary() -> [String] {
         inFlight.withLockedValue { $0 }.sorted { $0.key < $1.key }.map { id, doing in
-            "saga \(id.prefix(8)) (\(doing)) was left unfinished; nothing was rolled back. `arcadia sagas resume` continues it, "
-                + "`arcadia sagas cancel \(id.prefix(8))` undoes it (until its point of no return); until then its resource is left alone"
+            "saga \(id.prefix(8)) (\(doing)) was left unfinished; nothing was rolled back. \(Hints.command("sagas resume", takesSpecs: true)) continues it, "
+                + "\(Hints.command("sagas cancel \(id.prefix(8))")) undoes it (until its point of no return); until then its resource is left alone"
         }
     }
 
@@ -100,13 +100,14 @@ enum ProgressPrinter {
     static func notCompleted(id: String, status: SagaStatus, name: String? = nil) -> String {
         let short = id.prefix(8)
         let subject = "saga \(short)" + (name.map { " for \($0)" } ?? "")
+        let show = Hints.command("sagas show \(short)", talksToDigitalOcean: false)
         if status == .failed {
-            return "\(subject) halted (failed): `arcadia sagas show \(short)` says why; fix the cause, then `arcadia sagas resume` carries on"
+            return "\(subject) halted (failed): \(show) says why; fix the cause, then \(Hints.command("sagas resume", takesSpecs: true)) carries on"
         }
         guard status.isFinal else {
-            return "\(subject) stopped unfinished (\(status.rawValue)); `arcadia sagas resume` continues it, `arcadia sagas show \(short)` shows where it stopped"
+            return "\(subject) stopped unfinished (\(status.rawValue)); \(Hints.command("sagas resume", takesSpecs: true)) continues it, \(show) shows where it stopped"
         }
-        return "\(subject) ended \(status.rawValue); see `arcadia sagas show \(short)`"
+        return "\(subject) ended \(status.rawValue); see \(show)"
     }
 
     private static func prefix(_ saga: SagaRecord) -> String {

@@ -24,6 +24,7 @@ struct SagasList: AsyncParsableCommand, RunnableCommand {
     var json = false
 
     func execute() async throws {
+        Hints.remember(stateOptions)
         var status: SagaStatus?
         if let state {
             guard let parsed = SagaStatus(rawValue: state) else {
@@ -61,12 +62,13 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
     var json = false
 
     func execute() async throws {
+        Hints.remember(stateOptions)
         let id = id
         let found = try await runReporting {
             try await Session.withStore(stateOptions) { store in try await store.saga(id: id) }
         }
         guard let saga = found else {
-            Output.error("no saga with id '\(id)'; `arcadia sagas list` shows them")
+            Output.error("no saga with id '\(id)'; \(Hints.command("sagas list", talksToDigitalOcean: false)) shows them")
             throw ExitCode.failure
         }
         if json {
@@ -75,7 +77,7 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
         }
         Output.print("saga \(saga.id)\n  kind: \(saga.kind)\n  resource: \(saga.resourceKind)/\(saga.resourceName)\n  status: \(saga.status.rawValue)")
         if let error = saga.error { Output.print("  \(saga.status == .completed ? "note" : "error"): \(error)") }
-        if saga.status == .failed { Output.print("  halted: `arcadia sagas resume` carries on once the cause is fixed") }
+        if saga.status == .failed { Output.print("  halted: \(Hints.command("sagas resume", takesSpecs: true)) carries on once the cause is fixed") }
         if let owner = saga.owner { Output.print("  worker: \(owner), lease until \(saga.leaseExpiresAt.map { Store.timestamp($0) } ?? "?")") }
         if saga.cancelRequested && !saga.status.isFinal { Output.print("  cancel requested: its worker compensates at the next step") }
         Output.print("")
@@ -124,6 +126,7 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
     }
 
     func execute() async throws {
+        Hints.remember(connection, specs: specOptions)
         guard FileManager.default.fileExists(atPath: specOptions.specs) else {
             Output.error(
                 "no specs directory at \(specOptions.specs): resume checks every saga against the current specs before it acts, "
@@ -141,7 +144,7 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
                     let completed = results.filter { $0.status == .completed }.count
                     let superseded = results.filter { $0.status == .superseded }
                     var summary = results.isEmpty ? "Nothing to resume." : "Resumed \(results.count) saga\(results.count == 1 ? "" : "s"): \(completed) completed"
-                    if !superseded.isEmpty { summary += ", \(superseded.count) superseded by the specs (`arcadia plan` shows what they want now)" }
+                    if !superseded.isEmpty { summary += ", \(superseded.count) superseded by the specs (\(Hints.command("plan", takesSpecs: true)) shows what they want now)" }
                     Output.print(results.isEmpty ? summary : summary + ".")
                     for result in results where ![.completed, .superseded].contains(result.status) {
                         Output.error(ProgressPrinter.notCompleted(id: result.id, status: result.status))
@@ -173,11 +176,12 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func execute() async throws {
+        Hints.remember(connection)
         let id = id
         try await runReporting {
             try await Session.with(connection) { session in
                 guard let saga = try await session.store.saga(id: id) else {
-                    Output.error("no saga with id '\(id)'; `arcadia sagas list` shows them")
+                    Output.error("no saga with id '\(id)'; \(Hints.command("sagas list", talksToDigitalOcean: false)) shows them")
                     throw ExitCode.failure
                 }
                 let short = saga.id.prefix(8)
@@ -191,8 +195,8 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
                 case .refused(let step):
                     Output.error(
                         "saga \(short) cannot be cancelled: its point of no return, \(step), has started (it may already have acted), "
-                            + "so the saga can only go forward. Nothing was changed. `arcadia sagas resume` finishes it"
-                            + (saga.status == .failed ? " once the cause of its failure is fixed (see `arcadia sagas show \(short)`)" : "")
+                            + "so the saga can only go forward. Nothing was changed. \(Hints.command("sagas resume", takesSpecs: true)) finishes it"
+                            + (saga.status == .failed ? " once the cause of its failure is fixed (see \(Hints.command("sagas show \(short)", talksToDigitalOcean: false)))" : "")
                     )
                     throw ExitCode.failure
                 case .requested(let holder):

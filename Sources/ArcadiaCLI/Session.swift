@@ -47,6 +47,20 @@ struct Session: Sendable {
                 try await body(Session(client: client, store: store, logger: logger, pollInterval: poll, retryBaseDelay: min(poll, .seconds(1))))
             }
         }
+        return try await withEmbeddedSimulator(logger: logger) { client, timeScale in
+            try await Store.withStore(databaseURL, logger: logger) { store in
+                // Poll in step with the simulator's clock: 3 s at DigitalOcean's pace, scaled.
+                let poll = Duration.milliseconds(max(10, Int(3000 * timeScale)))
+                return try await body(Session(client: client, store: store, logger: logger, pollInterval: poll, retryBaseDelay: poll))
+            }
+        }
+    }
+
+    /// Runs the embedded simulator on its world in `.arcadia/sim-world.json` (created if missing) for `body`,
+    /// with a client for it and its time scale.
+    static func withEmbeddedSimulator<T: Sendable>(
+        logger: Logger, _ body: @Sendable (DigitalOceanClient, Double) async throws -> T
+    ) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
         if let other = environment["DIGITALOCEAN_API_URL"] {
             Output.standardError("note: --sim talks to the embedded simulator; DIGITALOCEAN_API_URL (\(other)) is ignored")
@@ -63,11 +77,7 @@ struct Session: Sendable {
         )
         return try await simulator.withRunning { url in
             let client = DigitalOceanClient(apiURL: url, token: APIToken(token), logger: logger, onRetry: { Output.standardError($0) })
-            return try await Store.withStore(databaseURL, logger: logger) { store in
-                // Poll in step with the simulator's clock: 3 s at DigitalOcean's pace, scaled.
-                let poll = Duration.milliseconds(max(10, Int(3000 * timeScale)))
-                return try await body(Session(client: client, store: store, logger: logger, pollInterval: poll, retryBaseDelay: poll))
-            }
+            return try await body(client, timeScale)
         }
     }
 }

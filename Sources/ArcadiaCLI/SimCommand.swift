@@ -1,6 +1,8 @@
 import ArgumentParser
 import DigitalOceanSimulator
+import Foundation
 import Logging
+import NIOCore
 
 struct SimCommand: AsyncParsableCommand, RunnableCommand {
     static let configuration = CommandConfiguration(
@@ -70,13 +72,21 @@ struct SimCommand: AsyncParsableCommand, RunnableCommand {
         let simulator = try DigitalOceanSimulator(configuration: configuration, logger: Logger(label: "arcadia.sim"))
         let host = host
         let token = token
-        try await simulator.run { port in
-            Output.print("""
-                DigitalOcean simulator listening on http://\(host):\(port)
-                  export DIGITALOCEAN_API_URL=http://\(host):\(port)
-                  export DIGITALOCEAN_TOKEN=\(token)
-                Stop with Ctrl-C.
-                """)
+        do {
+            try await simulator.run { port in
+                Output.print("""
+                    DigitalOcean simulator listening on http://\(host):\(port)
+                      export DIGITALOCEAN_API_URL=http://\(host):\(port)
+                      export DIGITALOCEAN_TOKEN=\(token)
+                    Stop with Ctrl-C.
+                    """)
+            }
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            Output.error("port \(port) on \(host) is already in use (another `arcadia sim`?); choose another with --port N, or --port 0 for a free one")
+            throw ExitCode.failure
+        } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+            Output.error("cannot listen on \(host): no such address on this machine; give --host 127.0.0.1 or another local address")
+            throw ExitCode.failure
         }
     }
 }

@@ -47,8 +47,8 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         message = try container.decode(String.self, forKey: .message)
         if let file = try container.decodeIfPresent(String.self, forKey: .file) {
             location = SourceLocation(
-                path: file, line: try container.decodeIfPresent(Int.self, forKey: .line) ?? 1,
-                column: try container.decodeIfPresent(Int.self, forKey: .column) ?? 1
+                path: file, line: try container.decodeIfPresent(Int.self, forKey: .line) ?? 0,
+                column: try container.decodeIfPresent(Int.self, forKey: .column) ?? 0
             )
         }
     }
@@ -60,8 +60,9 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         try container.encodeIfPresent(kind, forKey: .kind)
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(location?.path, forKey: .file)
-        try container.encodeIfPresent(location?.line, forKey: .line)
-        try container.encodeIfPresent(location?.column, forKey: .column)
+        // A problem with the path itself (line 0) has no position to give.
+        try container.encodeIfPresent(location.flatMap { $0.line > 0 ? $0.line : nil }, forKey: .line)
+        try container.encodeIfPresent(location.flatMap { $0.line > 0 ? $0.column : nil }, forKey: .column)
         try container.encode(message, forKey: .message)
     }
 }

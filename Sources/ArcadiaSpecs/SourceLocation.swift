@@ -2,6 +2,7 @@
 public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The file's path as it was given to the loader.
     public var path: String
+    /// 1-based; 0 when the problem is the path itself (a missing directory), not a place in the file.
     public var line: Int
     public var column: Int
 
@@ -11,5 +12,6 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
         self.column = column
     }
 
-    public var description: String { "\(path):\(line):\(column)" }
+    /// `path:line:col`, or just `path` when the problem is the path itself (line 0).
+    public var description: String { line > 0 ? "\(path):\(line):\(column)" : path }
 }

@@ -8,11 +8,14 @@ public enum SpecLoader {
     /// - Throws: ``SpecLoadError`` with every problem in every file; nothing partial is returned.
     public static func load(directory: String) throws -> [DesiredResource] {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        guard exists, isDirectory.boolValue else {
+            // The whole path is at fault, not a position in a file: no line and column.
+            let what = exists ? "is a file, not a directory" : "no such directory"
             throw SpecLoadError(diagnostics: [
                 SpecDiagnostic(
-                    SourceLocation(path: directory, line: 1, column: 1),
-                    "no spec directory here; pass --specs DIR with your spec files"
+                    SourceLocation(path: directory, line: 0, column: 0),
+                    "\(what); --specs names the folder that holds your spec files (*.yaml; default specs/)"
                 )
             ])
         }

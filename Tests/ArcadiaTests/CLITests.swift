@@ -67,7 +67,7 @@ import Testing
             try writeSpecs(["web.yaml": dropletSpec(name: "web", size: "s-2vcpu-2gb")], to: specs)
             let stale = try await cli.run(["apply", "plan.json", "--sim", "--specs", specs.path], in: directory)
             #expect(stale.status == 1)
-            #expect(stale.stderr.contains("the saved plan no longer matches"))
+            #expect(stale.stderr.contains("no longer matches: specs, state or DigitalOcean changed"))
             #expect(try await cli.run(["sagas", "list"], in: directory).stdout.contains("No sagas."))
 
             // A fresh plan file applies without a prompt.
@@ -262,7 +262,7 @@ import Testing
             #expect(process.terminationStatus == 130)
             #expect(stderr.contains("interrupted:"), "\(stderr)")
             #expect(stderr.contains("(create w1, "), "names the saga and where it stopped")
-            #expect(stderr.contains(") was left unfinished; nothing was rolled back. `arcadia sagas resume` continues it"))
+            #expect(stderr.contains(") was left unfinished; nothing was rolled back. `arcadia sagas resume --sim` continues it"))
         }
     }
 

@@ -166,7 +166,7 @@ import Testing
 
     /// The published schema and the loader accept the same fields (scripts/check_schema.py checks the examples against it).
     @Test func schemaNamesTheFieldsTheLoaderAccepts() throws {
-        let data = try Data(contentsOf: Self.root.appendingPathComponent("specs/droplet.schema.json"))
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("schema/droplet.schema.json"))
         let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let properties = try #require(schema["properties"] as? [String: Any])
         let spec = try #require(properties["spec"] as? [String: Any])

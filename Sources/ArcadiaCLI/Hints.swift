@@ -1,0 +1,45 @@
+import ArcadiaState
+import Foundation
+import NIOConcurrencyHelpers
+
+/// The flags a suggested command must repeat to reach the same DigitalOcean, state and specs as the command that
+/// suggests it: `arcadia sagas resume` without `--sim` would talk to the real DigitalOcean. A command records its
+/// flags once; every hint it prints (including the interrupt report) reads them back.
+enum Hints {
+    private struct Flags {
+        var sim = false
+        var database: String?
+        var specs: String?
+    }
+
+    private static let flags = NIOLockedValueBox(Flags())
+
+    /// Records the flags of the running command. `--database` is repeated without its password; `--specs` only
+    /// when it is not the default.
+    static func remember(_ connection: ConnectionOptions, specs: SpecOptions? = nil) {
+        remember(connection.state, sim: connection.sim, specs: specs)
+    }
+
+    static func remember(_ state: StateOptions, sim: Bool = false, specs: SpecOptions? = nil) {
+        let database = state.database.flatMap { try? DatabaseURL(parsing: $0) }.map(\.description)
+        let folder = specs.map(\.specs).flatMap { $0 == SpecOptions.defaultFolder ? nil : $0 }
+        flags.withLockedValue { $0 = Flags(sim: sim, database: database, specs: folder) }
+    }
+
+    /// `arcadia SUBCOMMAND` with the remembered flags it takes, in backquotes.
+    /// - Parameters:
+    ///   - takesSpecs: the suggested command reads specs (`plan`, `apply`, `sagas resume`).
+    ///   - talksToDigitalOcean: it takes `--sim` (not `sagas list`/`show`, which read only the state).
+    static func command(_ subcommand: String, takesSpecs: Bool = false, talksToDigitalOcean: Bool = true) -> String {
+        let flags = flags.withLockedValue { $0 }
+        var words = ["arcadia", subcommand]
+        if takesSpecs, let specs = flags.specs { words += ["--specs", quoted(specs)] }
+        if talksToDigitalOcean && flags.sim { words.append("--sim") }
+        if let database = flags.database { words += ["--database", quoted(database)] }
+        return "`" + words.joined(separator: " ") + "`"
+    }
+
+    private static func quoted(_ word: String) -> String {
+        word.contains(where: { " '\"$&;|<>()*?".contains($0) }) ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" : word
+    }
+}
