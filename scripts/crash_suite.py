@@ -4,7 +4,8 @@ or change the specs under it, and check that nothing leaked, nothing was duplica
 agrees with DigitalOcean (the simulator).
 
 Kill points (`ARCADIA_CRASH_AT=<saga-kind>:<step>:<moment>`, a test-only hook that SIGKILLs the
-process). Every step of every saga kind (create, resize, resize with snapshot, destroy, replace) has
+process). Every step of every saga kind (create, resize, resize with snapshot, destroy, replace,
+power-on: a droplet powered off by hand under `policy.drift: revert`) has
 three moments: `before` the step acts, `after-call` when DigitalOcean has acted but the ledger does
 not know, `after-ledger` when the ledger says the step completed. The steps that post a droplet
 action (PowerOff, Resize, PowerOn, SnapshotDroplet) have two more, inside the step: `after-post` (the
@@ -20,10 +21,11 @@ Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh s
   apply-changed  kill as above, then write CHANGED specs that make the unfinished saga unwanted or
                  different (create: the spec removed; destroy: the spec restored with
                  `policy: protect: true`; resize: a third size; resize with snapshot: back to the
-                 starting size; replace: back to the starting image); `apply` (exit 0 or 1: the
+                 starting size; replace: back to the starting image; power-on: a resize); `apply` (exit 0 or 1: the
                  blocked resource is left alone; never killed, never a crash); `sagas resume --specs
                  specs`; `apply` again (exit 0); check against the changed specs.
-  cancel         kill as above, then `sagas cancel` the unfinished saga. Exit 0: the saga must end
+  cancel         (not power-on, whose start is out of step with its specs by design)
+                 kill as above, then `sagas cancel` the unfinished saga. Exit 0: the saga must end
                  `cancelled` and the world match the STARTING specs (kept in `start-specs/`), with no
                  snapshot left. Exit 1: stderr must name the point of no return; `sagas resume` then
                  finishes the saga and the world must match the target specs.
@@ -91,8 +93,9 @@ COMMAND_TIMEOUT = 120
 FINAL = ("completed", "rolled_back", "cancelled", "superseded")
 
 
-def spec(name, size="s-1vcpu-1gb", image="ubuntu-24-04-x64", snapshot=False, protect=False):
-    policy = ("  snapshotBeforeResize: true\n" if snapshot else "") + ("  protect: true\n" if protect else "")
+def spec(name, size="s-1vcpu-1gb", image="ubuntu-24-04-x64", snapshot=False, protect=False, revert=False):
+    policy = (("  snapshotBeforeResize: true\n" if snapshot else "") + ("  protect: true\n" if protect else "")
+              + ("  drift: revert\n" if revert else ""))
     return (f"apiVersion: arcadia/v1\nkind: Droplet\nmetadata:\n  name: {name}\nspec:\n  region: nyc3\n"
             f"  size: {size}\n  image: {image}\n  tags: [web]\n" + (f"policy:\n{policy}" if policy else ""))
 
@@ -112,10 +115,19 @@ SCENARIOS = {
                 {"old": spec("old", protect=True), "keep": spec("keep")}, "old"),
     "replace": ("replace", ["CreateDroplet", "WaitDropletActive", "DestroyDroplet", "RegisterDroplet"],
                 {"app": spec("app")}, {"app": spec("app", image="debian-12-x64")}, {"app": spec("app")}, "app"),
+    # The droplet is powered off by hand after setup (POWERED_OFF_AT_START); drift: revert powers it on.
+    "power-on": ("power-on", ["PowerOn", "RecordApplied"],
+                 {"app": spec("app", revert=True)}, {"app": spec("app", revert=True)},
+                 {"app": spec("app", size="s-1vcpu-2gb", revert=True)}, "app"),
 }
+# scenario -> the droplet powered off outside Arcadia once the starting specs are applied.
+POWERED_OFF_AT_START = {"power-on": "app"}
+# A cancel puts the world back as it started; a world that started out of step with its specs (a droplet
+# powered off by hand) cannot then pass the in-sync check, so these scenarios get no cancel trials.
+NO_CANCEL = {"power-on"}
 POINTS = ["before", "after-call", "after-ledger"]
 # Steps that post a droplet action have two more moments, inside the step.
-ACTION_STEPS = {"PowerOff", "Resize", "PowerOn", "SnapshotDroplet"}
+ACTION_STEPS = {"PowerOff", "Resize", "PowerOn", "SnapshotDroplet"}  # PowerOn also in power-on
 IN_STEP_POINTS = ["after-post", "polling"]
 # cancel-live: the step that is in flight when the cancel comes.
 LIVE_STEPS = [("create", "WaitDropletActive"), ("resize", "Resize"), ("resize-with-snapshot", "SnapshotDroplet"),
@@ -164,6 +176,29 @@ class Simulator:
             except Exception:
                 time.sleep(0.05)
         raise RuntimeError(f"GET {path} kept failing")
+
+    def post(self, path, body):
+        """A POST retried until it answers 2xx (faults may refuse it before any change)."""
+        for _ in range(50):
+            request = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method="POST",
+                                             headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return json.load(response)
+            except Exception:
+                time.sleep(0.05)
+        raise RuntimeError(f"POST {path} kept failing")
+
+    def power_off(self, name):
+        """Powers the droplet off as an operator would, outside Arcadia, and waits until it is off."""
+        droplet = next(d for d in self.listing("/v2/droplets", "droplets") if d["name"] == name)
+        self.post(f"/v2/droplets/{droplet['id']}/actions", {"type": "power_off"})
+        for _ in range(400):
+            current = self.get(f"/v2/droplets/{droplet['id']}")["droplet"]
+            if current["status"] == "off" and not current["locked"]:
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"droplet {name} did not power off")
 
     def listing(self, path, key):
         return self.get(f"{path}{'&' if '?' in path else '?'}per_page=200")[key]
@@ -259,14 +294,18 @@ class World:
     def apply(self, extra=None):
         return self.run(["apply", "--specs", "specs", "--auto-approve"], extra)
 
-    def setup(self, start):
-        """Applies the starting specs; returns a violation, or None."""
+    def setup(self, start, scenario=None):
+        """Applies the starting specs (then powers off what the scenario wants off); returns a violation, or None."""
         if not start:
             self.write_specs({})
             return None
         self.write_specs(start)
         result = self.apply()
-        return None if result.returncode == 0 else f"setting up failed: {tail(result)}"
+        if result.returncode != 0:
+            return f"setting up failed: {tail(result)}"
+        if scenario in POWERED_OFF_AT_START:
+            self.sim.power_off(POWERED_OFF_AT_START[scenario])
+        return None
 
     def sagas(self):
         result = self.run(["sagas", "list", "--json"])
@@ -337,7 +376,7 @@ def unfinished(sagas):
 def kill_trial(world, scenario, step, point):
     """Kill, resume, check against the target specs."""
     saga_kind, _, start, target, _, _ = SCENARIOS[scenario]
-    failure = world.setup(start)
+    failure = world.setup(start, scenario)
     if failure:
         return [failure], None
     world.write_specs(target)
@@ -351,7 +390,7 @@ def kill_trial(world, scenario, step, point):
 def apply_changed_trial(world, scenario, step, point):
     """Kill; apply CHANGED specs (the blocked resource is left alone); resume; apply; check against them."""
     saga_kind, _, start, target, changed, _ = SCENARIOS[scenario]
-    failure = world.setup(start)
+    failure = world.setup(start, scenario)
     if failure:
         return [failure], None
     world.write_specs(target)
@@ -379,7 +418,7 @@ def apply_changed_trial(world, scenario, step, point):
 def cancel_trial(world, scenario, step, point):
     """Kill; cancel the unfinished saga: cancelled and back at the start specs, or refused and resumed to the target."""
     saga_kind, _, start, target, _, _ = SCENARIOS[scenario]
-    failure = world.setup(start)
+    failure = world.setup(start, scenario)
     if failure:
         return [failure], None
     world.write_specs(start, "start-specs")
@@ -414,7 +453,7 @@ def cancel_trial(world, scenario, step, point):
 def cancel_live_trial(world, scenario, step):
     """Cancel while the step is in flight in a live apply; the apply's worker compensates or goes on."""
     saga_kind, _, start, target, _, resource = SCENARIOS[scenario]
-    failure = world.setup(start)
+    failure = world.setup(start, scenario)
     if failure:
         return [failure], None
     world.write_specs(start, "start-specs")
@@ -547,7 +586,8 @@ def plan_trials(mode, only, kinds, seed, samples):
         elif kind == "cancel-live":
             picked = [(scenario, step, "running") for scenario, step in LIVE_STEPS if not only or scenario == only]
         else:
-            picked = random.Random(f"{seed}/{mode}/{kind}").sample(population, min(samples, len(population)))
+            eligible = [trial for trial in population if not (kind == "cancel" and trial[0] in NO_CANCEL)]
+            picked = random.Random(f"{seed}/{mode}/{kind}").sample(eligible, min(samples, len(eligible)))
         trials += [(mode, kind, scenario, step, point) for scenario, step, point in picked]
     return trials
 
