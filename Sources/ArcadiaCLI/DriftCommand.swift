@@ -7,7 +7,7 @@ struct DriftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drift",
         abstract: "The drift inbox: live values changed outside Arcadia.",
-        subcommands: [DriftList.self],
+        subcommands: [DriftList.self, DriftShow.self, DriftRevert.self],
         defaultSubcommand: DriftList.self
     )
 }
@@ -25,40 +25,53 @@ struct DriftList: AsyncParsableCommand, RunnableCommand {
     @Flag(name: .long, help: "Sync inventory and detect drift before listing (implied by --sim).")
     var refresh = false
 
-    @Flag(name: .long, help: "Include resolved records (accepted, reverted, stale).")
+    @Flag(name: .long, help: "Include resolved records (accepted, reverted, stale, ignored).")
     var all = false
 
-    @Flag(name: .long, help: "Print JSON.")
+    @Option(name: .long, help: "Only records with this status: open, accepted, reverted, stale, ignored.")
+    var status: DriftRecord.Status?
+
+    @Option(name: .long, help: "Only this kind of resource, e.g. Droplet.")
+    var kind: String?
+
+    @Option(name: .long, help: "Only the resource with this name.")
+    var name: String?
+
+    @Flag(name: .long, help: "Print JSON: {id, resource_id, resource_name, resource_kind, field, expected, actual, status, detected_at, last_seen_at, resolved_at, resolved_by, cause}.")
     var json = false
 
     func execute() async throws {
         let desired = (refresh || connection.sim) ? try specOptions.loadOrExit() : nil
-        let (refresh, all) = (refresh || connection.sim, all)
+        let refresh = refresh || connection.sim
+        let filter = DriftFilter(status: status ?? (all ? nil : .open), kind: kind, name: name)
         let (records, checked) = try await runReporting {
             if refresh, let desired {
                 return try await Session.with(connection) { session in
                     _ = try await Reconciler(client: session.client, store: session.store).plan(desired: desired)
-                    return (try await session.store.drift(status: all ? nil : .open), try await session.store.lastDriftCheck())
+                    return (try await session.store.drift(filter), try await session.store.lastDriftCheck())
                 }
             }
             return try await Session.withStore(connection.state) { store in
-                (try await store.drift(status: all ? nil : .open), try await store.lastDriftCheck())
+                (try await store.drift(filter), try await store.lastDriftCheck())
             }
         }
         let hint = Self.hint(checked: checked, refreshed: refresh)
         if json {
-            Output.print(try Output.json(records))
+            Output.print(try Output.json(records.map(DriftJSON.init)))
             Output.standardError("note: \(hint)")
             return
         }
         defer { Output.print(hint) }
         guard !records.isEmpty else {
-            Output.print(all ? "No drift recorded." : "No open drift.")
+            Output.print(filter.status.map { "No \($0 == .open ? "open drift" : "drift records \($0.rawValue)")." } ?? "No drift recorded.")
             return
         }
         Output.print(Table.render(
-            header: ["ID", "STATUS", "KIND", "NAME", "FIELD", "EXPECTED", "ACTUAL", "DETECTED"],
-            rows: records.map { [String($0.id), $0.status.rawValue, $0.kind, $0.name, $0.field, $0.expected, $0.actual, Store.timestamp($0.detectedAt)] }
+            header: ["ID", "STATUS", "KIND", "NAME", "FIELD", "EXPECTED", "ACTUAL", "DETECTED", "CAUSE"],
+            rows: records.map {
+                [String($0.id), $0.status.rawValue, $0.kind, $0.name, $0.field, $0.expected, $0.actual, Store.timestamp($0.detectedAt),
+                 $0.cause.map { "\($0.type) action \($0.actionID)" } ?? "-"]
+            }
         ))
     }
 
@@ -71,3 +84,5 @@ struct DriftList: AsyncParsableCommand, RunnableCommand {
         return "Last checked by a plan at \(Store.timestamp(checked)); `arcadia drift list --refresh` syncs inventory and checks again."
     }
 }
+
+extension DriftRecord.Status: ExpressibleByArgument {}

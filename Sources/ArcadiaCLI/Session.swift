@@ -22,6 +22,12 @@ struct Session: Sendable {
     static let embeddedTimeScale = 0.05
     static let simulatorWorldPath = ".arcadia/sim-world.json"
 
+    /// Who is acting, for the event log and hand-closed drift: `$USER@host`.
+    static let actor: String = {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
+        return "\(user)@\(ProcessInfo.processInfo.hostName)"
+    }()
+
     /// For commands that read only the state: no DigitalOcean, no token.
     /// A read-only command never creates state: a SQLite file that does not exist is an error saying so.
     static func withStore<T: Sendable>(_ options: StateOptions, _ body: @Sendable (Store) async throws -> T) async throws -> T {
@@ -32,7 +38,7 @@ struct Session: Sendable {
                     + "or point at the state with --database or ARCADIA_DATABASE_URL"
             )
         }
-        return try await Store.withStore(url, logger: Logger(label: "arcadia"), body)
+        return try await Store.withStore(url, logger: Logger(label: "arcadia"), actor: actor, body)
     }
 
     static func with<T: Sendable>(_ options: ConnectionOptions, _ body: @Sendable (Session) async throws -> T) async throws -> T {
@@ -43,12 +49,12 @@ struct Session: Sendable {
             // ARCADIA_POLL_INTERVAL (seconds, default 3): how often waits poll DigitalOcean.
             let seconds = ProcessInfo.processInfo.environment["ARCADIA_POLL_INTERVAL"].flatMap(Double.init).map { max(0.01, $0) } ?? 3
             let poll = Duration.milliseconds(Int(seconds * 1000))
-            return try await Store.withStore(databaseURL, logger: logger) { store in
+            return try await Store.withStore(databaseURL, logger: logger, actor: actor) { store in
                 try await body(Session(client: client, store: store, logger: logger, pollInterval: poll, retryBaseDelay: min(poll, .seconds(1))))
             }
         }
         return try await withEmbeddedSimulator(logger: logger) { client, timeScale in
-            try await Store.withStore(databaseURL, logger: logger) { store in
+            try await Store.withStore(databaseURL, logger: logger, actor: actor) { store in
                 // Poll in step with the simulator's clock: 3 s at DigitalOcean's pace, scaled.
                 let poll = Duration.milliseconds(max(10, Int(3000 * timeScale)))
                 return try await body(Session(client: client, store: store, logger: logger, pollInterval: poll, retryBaseDelay: poll))

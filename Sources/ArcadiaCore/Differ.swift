@@ -23,8 +23,11 @@ public enum Differ {
 
     /// - Parameter unfinishedSagas: this state's sagas that have not reached a final status. A resource
     ///   one of them works on gets no new change until it is finished or cancelled: it is blocked.
+    /// - Parameter revertingDrift: resources whose drift is reverted whatever their `policy.drift` says
+    ///   (`arcadia drift revert`).
     public static func diff(
-        desired: [DesiredResource], applied: [AppliedResource], live: [LiveDroplet], unfinishedSagas: [UnfinishedSaga] = []
+        desired: [DesiredResource], applied: [AppliedResource], live: [LiveDroplet], unfinishedSagas: [UnfinishedSaga] = [],
+        revertingDrift: Set<ResourceTarget> = []
     ) -> Result {
         var result = Result()
         let busy = Dictionary(unfinishedSagas.map { ("\($0.resourceKind)/\($0.resourceName)", $0) }, uniquingKeysWith: { first, _ in first })
@@ -74,7 +77,8 @@ public enum Differ {
                 ))
                 continue
             }
-            diffDroplet(resource, spec: spec, record: record, droplet: droplet, into: &result)
+            let reverts = revertingDrift.contains(ResourceTarget(kind: resource.kind, name: resource.name))
+            diffDroplet(resource, spec: spec, record: record, droplet: droplet, revertingDrift: reverts, into: &result)
         }
 
         for record in applied.sorted(by: { $0.name < $1.name }) where !desiredNames.contains(record.name) {
@@ -118,7 +122,9 @@ public enum Differ {
         return result
     }
 
-    private static func diffDroplet(_ resource: DesiredResource, spec: DropletSpec, record: AppliedResource, droplet: LiveDroplet, into result: inout Result) {
+    private static func diffDroplet(
+        _ resource: DesiredResource, spec: DropletSpec, record: AppliedResource, droplet: LiveDroplet, revertingDrift: Bool, into result: inout Result
+    ) {
         var fields: [FieldChange] = []
         var modes: Set<FieldChangeMode> = []
         for field in DropletField.all where !resource.policy.ignore.contains(field.name) {
@@ -151,7 +157,7 @@ public enum Differ {
                 }
             }
         }
-        diffPower(resource, droplet: droplet, fields: &fields, into: &result)
+        diffPower(resource, droplet: droplet, revertingDrift: revertingDrift, fields: &fields, into: &result)
         if resource.policy != record.policy {
             fields.append(FieldChange(field: "policy", from: describe(record.policy), to: describe(resource.policy)))
             modes.insert(.recordOnly)
@@ -201,9 +207,11 @@ public enum Differ {
     /// A spec'd droplet is meant to run: one powered off outside Arcadia is drift of `status`. `new`
     /// (still booting) is not, and a droplet an unfinished saga powered off never gets here (it is blocked).
     /// Powering it on is planned only with `policy.drift: revert`; otherwise it is reported.
-    private static func diffPower(_ resource: DesiredResource, droplet: LiveDroplet, fields: inout [FieldChange], into result: inout Result) {
+    private static func diffPower(
+        _ resource: DesiredResource, droplet: LiveDroplet, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Result
+    ) {
         guard droplet.status == DropletPower.off else { return }
-        let revert = resource.policy.drift == .revert
+        let revert = resource.policy.drift == .revert || revertingDrift
         result.drift.append(DriftFinding(
             kind: .droplet, name: resource.name, resourceID: droplet.id, field: DropletPower.field,
             expected: DropletPower.active, actual: DropletPower.off, isRevertPlanned: revert

@@ -6,7 +6,7 @@ import SQLKit
 import SQLiteKit
 
 /// Arcadia's persistent state through SQLKit, on SQLite or PostgreSQL. Open it with
-/// ``withStore(_:logger:busyTimeout:clock:_:)``; migrations run on open.
+/// ``withStore(_:logger:busyTimeout:clock:actor:_:)``; migrations run on open.
 ///
 /// SQLite: one connection per store, its transactions serialised in-process; several processes share
 /// the file through SQLite's own locking. PostgreSQL: a pool of connections (PostgresNIO's
@@ -20,17 +20,21 @@ public final class Store: Sendable {
     public let location: String
     /// What leases and locks are measured by (see ``leaseClock(_:)``); tests move it forward.
     public let clock: StoreClock
+    /// Who the events and hand-closed drift records written through this store are by: `$USER@host`
+    /// for the CLI.
+    public let actor: String
 
     enum Backend: Sendable {
         case single(any SQLDatabase, AsyncSerialLock)
         case pool(PostgresClient)
     }
 
-    init(backend: Backend, engine: DatabaseEngine, location: String, clock: StoreClock) {
+    init(backend: Backend, engine: DatabaseEngine, location: String, clock: StoreClock, actor: String) {
         self.backend = backend
         self.engine = engine
         self.location = location
         self.clock = clock
+        self.actor = actor
     }
 
     /// The most PostgreSQL connections one process holds: enough for parallel sagas and their
@@ -46,6 +50,7 @@ public final class Store: Sendable {
         logger: Logger,
         busyTimeout: Duration = Store.defaultBusyTimeout,
         clock: StoreClock = StoreClock(),
+        actor: String = "arcadia",
         _ body: @Sendable (Store) async throws -> T
     ) async throws -> T {
         switch url {
@@ -67,7 +72,7 @@ public final class Store: Sendable {
                 try await database.raw("PRAGMA journal_mode = WAL").run()
                 try await database.raw("PRAGMA foreign_keys = ON").run()
                 try await Migrations.run(on: database, engine: .sqlite, logger: logger)
-                let store = Store(backend: .single(database, AsyncSerialLock()), engine: .sqlite, location: url.description, clock: clock)
+                let store = Store(backend: .single(database, AsyncSerialLock()), engine: .sqlite, location: url.description, clock: clock, actor: actor)
                 let result = try await body(store)
                 try await connection.close()
                 return result
@@ -86,7 +91,7 @@ public final class Store: Sendable {
             // credentials fails here at once, with its own words, not after the pool's retries.
             try await migrate(configuration, url: url, logger: logger)
             let client = PostgresClient(configuration: poolConfiguration(configuration), backgroundLogger: logger)
-            let store = Store(backend: .pool(client), engine: .postgres, location: url.description, clock: clock)
+            let store = Store(backend: .pool(client), engine: .postgres, location: url.description, clock: clock, actor: actor)
             return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
                 group.addTask { await client.run() }
                 defer { group.cancelAll() }

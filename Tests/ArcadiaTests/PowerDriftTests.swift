@@ -28,6 +28,8 @@ import Testing
             #expect(plan.drift.map { "\($0.field): expected \($0.expected), actual \($0.actual)" } == ["status: expected active, actual off"])
             #expect(plan.changes.map(\.sagaKind) == ["power-on"])
             #expect(try await loop.store.drift(status: .open).map(\.field) == ["status"])
+            let cause = try #require(try await loop.store.drift(status: .open).first?.cause, "the power_off by hand is named")
+            #expect(cause.type == "power_off")
 
             #expect(try await loop.apply(plan).isSuccess)
             #expect(try await loop.sim.client.getDroplet(id: id).status == "active")

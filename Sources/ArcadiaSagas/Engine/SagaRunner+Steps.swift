@@ -11,6 +11,22 @@ extension SagaRunner {
     /// An operator's cancel landed before the point of no return started.
     struct CancelledBeforePointOfNoReturn: Error {}
 
+    /// Says the saga ended (or halted) in `status`: to the progress printer, and to the resource's event log.
+    func finished(_ saga: SagaRecord, _ status: SagaStatus) async {
+        onProgress(.sagaFinished(saga: saga, status: status))
+        await logEvent(saga, "saga_\(status.rawValue)", detail: saga.error ?? saga.kind)
+    }
+
+    /// The resource's history is a record for people; a write that fails is logged, and the saga's own
+    /// ledger, which is what resume relies on, is unaffected.
+    func logEvent(_ saga: SagaRecord, _ type: String, detail: String) async {
+        do {
+            try await environment.store.appendEvent(kind: saga.resourceKind, name: saga.resourceName, type: type, sagaID: saga.id, detail: detail)
+        } catch {
+            environment.logger.warning("could not write an event", metadata: ["arcadia.event": "\(type)", "arcadia.error": "\(error)"])
+        }
+    }
+
     /// Runs a claimed saga from where its ledger stands: on with its compensation, cancelled,
     /// superseded, or forward.
     func runClaimed(sagaID: String) async throws -> SagaStatus {
@@ -47,8 +63,10 @@ extension SagaRunner {
             environment.logger.notice("saga is past its point of no return; finishing it although \(reason)", metadata: ["arcadia.saga.id": "\(saga.id)"])
         }
 
+        let starts = saga.status == .pending
         saga.status = .running
         try await ledger { try await store.updateSaga(id: saga.id, status: .running, context: context.encoded(), owner: owner) }
+        if starts { await logEvent(saga, "saga_started", detail: saga.steps.map(\.name).joined(separator: " → ")) }
         var passed = pointOfNoReturn
         var cancelNote: String?
         for index in saga.steps.indices where saga.steps[index].status != .completed {
@@ -85,7 +103,7 @@ extension SagaRunner {
                     try await ledger { try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .failed, context: context.encoded(), error: message, owner: owner) }
                     saga.status = .failed
                     saga.error = message
-                    onProgress(.sagaFinished(saga: saga, status: .failed))
+                    await finished(saga, .failed)
                     return .failed
                 }
                 try await ledger { try await store.recordStep(sagaID: saga.id, step: record, sagaStatus: .compensating, context: context.encoded(), error: failure.message, owner: owner) }
@@ -94,7 +112,7 @@ extension SagaRunner {
         }
         saga.status = .completed
         try await ledger { try await store.updateSaga(id: saga.id, status: .completed, context: context.encoded(), error: cancelNote, owner: owner) }
-        onProgress(.sagaFinished(saga: saga, status: .completed))
+        await finished(saga, .completed)
         return .completed
     }
 
@@ -251,7 +269,7 @@ extension SagaRunner {
                     try await ledger { try await store.recordStep(sagaID: saga.id, step: halted, sagaStatus: .failed, context: encoded, error: message, owner: owner) }
                     saga.status = .failed
                     saga.error = message
-                    onProgress(.sagaFinished(saga: saga, status: .failed))
+                    await finished(saga, .failed)
                     return .failed
                 }
             }
@@ -267,7 +285,7 @@ extension SagaRunner {
         saga.status = ending
         saga.error = cause
         try await ledger { try await store.updateSaga(id: saga.id, status: ending, context: encoded, error: cause, owner: owner) }
-        onProgress(.sagaFinished(saga: saga, status: ending))
+        await finished(saga, ending)
         return ending
     }
 

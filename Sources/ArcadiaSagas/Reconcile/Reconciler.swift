@@ -19,15 +19,17 @@ public struct Reconciler: Sendable {
     /// - Parameter specsFolder: where `desired` was loaded from; with `allowEmpty` false, a plan from no
     ///   specs that would destroy everything this state applied is refused.
     /// - Parameter targets: when given, the plan holds only these resources' changes (`--target`).
+    /// - Parameter revertingDrift: resources whose drift this plan reverts whatever their policy says.
     public func plan(
-        desired: [DesiredResource], specsFolder: String = "specs", allowEmpty: Bool = false, targets: Set<ResourceTarget> = []
+        desired: [DesiredResource], specsFolder: String = "specs", allowEmpty: Bool = false, targets: Set<ResourceTarget> = [],
+        revertingDrift: Set<ResourceTarget> = []
     ) async throws -> Plan {
         let live = try await InventorySync(client: client, store: store).syncDroplets()
         let applied = try await appliedDroplets()
         let unfinished = try await store.unfinishedSagas().map {
             UnfinishedSaga(id: $0.id, kind: $0.kind, status: $0.status.rawValue, resourceKind: $0.resourceKind, resourceName: $0.resourceName)
         }
-        var diff = Differ.diff(desired: desired, applied: applied, live: live, unfinishedSagas: unfinished)
+        var diff = Differ.diff(desired: desired, applied: applied, live: live, unfinishedSagas: unfinished, revertingDrift: revertingDrift)
             .limited(to: targets, known: desired.map { ($0.kind, $0.name) } + applied.map { (ResourceKind.droplet, $0.name) })
         var problems: [Diagnostic] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
@@ -81,10 +83,14 @@ public struct Reconciler: Sendable {
     /// now says the live value the record found (drift accepted by hand), `stale` otherwise. Then notes
     /// when drift was last checked, for `arcadia drift list`.
     private func recordDrift(_ findings: [DriftFinding], acceptedInSpec: [DriftFinding]) async throws {
+        let open = Set(try await store.drift(status: .open).map { "\($0.kind)/\($0.name)/\($0.field)" })
+        let new = findings.filter { !open.contains("\($0.kind.rawValue)/\($0.name)/\($0.field)") }
+        let causes = new.isEmpty ? [:] : await DriftCauseFinder.causes(of: new, client: client, store: store)
         for finding in findings {
+            let key = "\(finding.kind.rawValue)/\(finding.name)/\(finding.field)"
             try await store.openDrift(
                 kind: finding.kind.rawValue, name: finding.name, resourceID: finding.resourceID,
-                field: finding.field, expected: finding.expected, actual: finding.actual
+                field: finding.field, expected: finding.expected, actual: finding.actual, cause: causes[key]
             )
         }
         let current = Set(findings.map { "\($0.kind.rawValue)/\($0.name)/\($0.field)" })

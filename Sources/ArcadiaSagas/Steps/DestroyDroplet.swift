@@ -69,7 +69,7 @@ public struct ForgetDroplet: Step {
             try await store.resolveDrift(kind: record.kind, name: record.name, field: record.field, as: .stale, sagaID: context[.sagaID])
         }
         try await store.forgetProvisioned(kind: ResourceKind.droplet.rawValue, name: resourceName)
-        try await store.appendEvent(kind: ResourceKind.droplet.rawValue, name: resourceName, type: "destroyed", sagaID: context[.sagaID],
+        try await store.appendEvent(kind: ResourceKind.droplet.rawValue, name: resourceName, type: "resource_destroyed", sagaID: context[.sagaID],
                                     detail: "droplet \(context[.destroyDropletID] ?? "?") destroyed; record removed")
         return context
     }

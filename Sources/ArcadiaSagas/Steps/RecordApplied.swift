@@ -10,6 +10,11 @@ public struct RegisterDroplet: Step {
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         try await recordApplied(context, step: name, in: environment)
+        let resourceName = try context.require(.resourceName, step: name)
+        try await environment.store.appendEvent(
+            kind: ResourceKind.droplet.rawValue, name: resourceName, type: "resource_created", sagaID: context[.sagaID],
+            detail: "droplet \(context[.dropletID] ?? "?")"
+        )
         return context
     }
 

@@ -1,0 +1,97 @@
+import ArcadiaTestSupport
+import DigitalOceanAPI
+import Foundation
+import Testing
+
+/// The drift inbox's actions through the real binary against the simulator over HTTP: list filters and
+/// JSON in the API's names, show with the spec position and cause, revert now, the event log.
+@Suite struct DriftInboxTests {
+    private func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    @Test func aResizeByHandIsShownWithItsCauseAndRevertedOnRequest() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["web.yaml": dropletSpec(name: "web"), "db.yaml": dropletSpec(name: "db")], to: specs)
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "USER": "ops"]
+                let cli = try CommandRunner()
+                #expect(try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment).status == 0)
+                let web = try #require(try await sim.client.listDroplets().first { $0.name == "web" })
+                try await sim.performByHand(.powerOff, dropletID: web.id)
+                try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: web.id)
+                try await sim.performByHand(.powerOn, dropletID: web.id)
+                let refreshed = try await cli.run(["drift", "list", "--refresh", "--specs", specs.path], in: directory, environment: environment)
+                #expect(refreshed.status == 0, "\(refreshed.stderr)")
+
+                // List: filters, and JSON in the API's names.
+                let listed = try #require(try json(try await cli.run(["drift", "list", "--json", "--name", "web"], in: directory).stdout) as? [[String: Any]])
+                #expect(listed.count == 1)
+                let record = try #require(listed.first)
+                #expect(Set(record.keys) == ["id", "resource_id", "resource_name", "resource_kind", "field", "expected", "actual", "status",
+                                             "detected_at", "last_seen_at", "resolved_at", "resolved_by", "cause"])
+                #expect(record["field"] as? String == "size")
+                #expect(record["actual"] as? String == "s-1vcpu-2gb")
+                #expect((record["cause"] as? [String: Any])?["type"] as? String == "resize", "the resize by hand is the cause")
+                let db = try await cli.run(["drift", "list", "--json", "--name", "db"], in: directory)
+                #expect((try json(db.stdout) as? [Any])?.isEmpty == true, "--name narrows the list")
+                let id = try #require(record["id"] as? Int)
+
+                // Show: where the spec says it, and the cause.
+                let shown = try await cli.run(["drift", "show", String(id), "--specs", specs.path], in: directory)
+                #expect(shown.status == 0, "\(shown.stderr)")
+                #expect(shown.stdout.contains("spec      \(specs.path)/web.yaml:7:9"), "\(shown.stdout)")
+                #expect(shown.stdout.contains("a resize action ("))
+                #expect(shown.stdout.contains("drift_detected"))
+
+                // Revert now: DigitalOcean is back at the spec, the record closed by the operator.
+                let reverted = try await cli.run(["drift", "revert", String(id), "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
+                #expect(reverted.status == 0, "\(reverted.stdout)\(reverted.stderr)")
+                #expect(try await sim.client.getDroplet(id: web.id).sizeSlug == "s-1vcpu-1gb")
+                let closed = try #require(try json(try await cli.run(["drift", "list", "--json", "--status", "reverted"], in: directory).stdout) as? [[String: Any]])
+                #expect(closed.map { $0["id"] as? Int } == [id])
+                #expect((closed.first?["resolved_by"] as? String)?.hasPrefix("ops@") == true)
+                #expect(try await cli.run(["plan", "--specs", specs.path, "--detailed-exitcode"], in: directory, environment: environment).status == 0)
+
+                // A closed record is refused, saying so.
+                let again = try await cli.run(["drift", "revert", String(id), "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
+                #expect(again.status == 1)
+                #expect(again.stderr.contains("drift \(id) is already reverted"))
+
+                // The event log: drift and saga, with the actor.
+                let events = try await cli.run(["events", "--name", "web", "--since", "1h"], in: directory)
+                for type in ["resource_created", "drift_detected", "saga_started", "drift_reverted", "saga_completed"] {
+                    #expect(events.stdout.contains(type), "\(type) in \(events.stdout)")
+                }
+                #expect(events.stdout.contains("ops@"))
+                #expect(try await cli.run(["events", "--since", "soon"], in: directory).status == 64)
+            }
+        }
+    }
+
+    /// A field Arcadia cannot change in place is refused with why, and nothing runs.
+    @Test func aTagDriftCannotBeRevertedAndSaysWhatToDoInstead() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL]
+                let cli = try CommandRunner()
+                #expect(try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment).status == 0)
+                let web = try #require(try await sim.client.listDroplets().first)
+                #expect(try await sim.request("POST", "/v2/tags", body: #"{"name": "extra"}"#).status == 201)
+                let tagged = try await sim.request(
+                    "POST", "/v2/tags/extra/resources", body: #"{"resources": [{"resource_id": "\#(web.id)", "resource_type": "droplet"}]}"#
+                )
+                #expect(tagged.status == 204)
+                #expect(try await cli.run(["drift", "list", "--refresh", "--specs", specs.path], in: directory, environment: environment).status == 0)
+                let reverted = try await cli.run(["drift", "revert", "--all", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
+                #expect(reverted.status == 1)
+                #expect(reverted.stderr.contains("drift 1 (Droplet/web tags) cannot be reverted: "), "\(reverted.stderr)")
+                #expect(reverted.stderr.contains("Arcadia cannot revert tags in place yet"), "\(reverted.stderr)")
+                #expect(try await sim.client.getDroplet(id: web.id).tags.contains("extra"), "nothing ran")
+            }
+        }
+    }
+}
