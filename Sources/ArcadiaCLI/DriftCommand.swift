@@ -7,7 +7,7 @@ struct DriftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drift",
         abstract: "The drift inbox: live values changed outside Arcadia.",
-        subcommands: [DriftList.self, DriftShow.self, DriftRevert.self],
+        subcommands: [DriftList.self, DriftShow.self, DriftAccept.self, DriftRevert.self, DriftIgnore.self],
         defaultSubcommand: DriftList.self
     )
 }

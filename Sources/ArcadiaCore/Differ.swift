@@ -210,7 +210,7 @@ public enum Differ {
     private static func diffPower(
         _ resource: DesiredResource, droplet: LiveDroplet, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Result
     ) {
-        guard droplet.status == DropletPower.off else { return }
+        guard droplet.status == DropletPower.off, !resource.policy.ignore.contains(DropletPower.field) else { return }
         let revert = resource.policy.drift == .revert || revertingDrift
         result.drift.append(DriftFinding(
             kind: .droplet, name: resource.name, resourceID: droplet.id, field: DropletPower.field,

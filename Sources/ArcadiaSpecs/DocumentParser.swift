@@ -91,8 +91,8 @@ enum DocumentParser {
             }
         }
         if let node = entries["ignore"]?.value, let fields = reader.strings(node, field: "ignore") {
-            for field in fields where !DropletSpec.fieldNames.contains(field) {
-                let hint = closestMatch(to: field, in: DropletSpec.fieldNames).map { "; did you mean '\($0)'?" } ?? ""
+            for field in fields where !ResourcePolicy.ignorableFields.contains(field) {
+                let hint = closestMatch(to: field, in: ResourcePolicy.ignorableFields).map { "; did you mean '\($0)'?" } ?? ""
                 reader.report(node, "policy.ignore names unknown field '\(field)'\(hint)")
             }
             policy.ignore = fields

@@ -32,6 +32,9 @@ public struct ResourcePolicy: Sendable, Hashable, Codable {
         self.keepSnapshots = keepSnapshots
     }
 
+    /// What `policy.ignore` may name: the spec's fields, and `status` (the droplet's power state).
+    public static let ignorableFields = DropletSpec.fieldNames + ["status"]
+
     /// Spec keys accepted under `policy`.
     public static let fieldNames = ["protect", "drift", "ignore", "snapshotBeforeResize", "keepSnapshots"]
 }

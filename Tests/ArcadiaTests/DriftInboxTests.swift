@@ -1,6 +1,8 @@
+import ArcadiaState
 import ArcadiaTestSupport
 import DigitalOceanAPI
 import Foundation
+import Logging
 import Testing
 
 /// The drift inbox's actions through the real binary against the simulator over HTTP: list filters and
@@ -92,6 +94,110 @@ import Testing
                 #expect(reverted.stderr.contains("Arcadia cannot revert tags in place yet"), "\(reverted.stderr)")
                 #expect(try await sim.client.getDroplet(id: web.id).tags.contains("extra"), "nothing ran")
             }
+        }
+    }
+}
+
+/// `drift accept` and `ignore` edit the spec file in place, in a git work tree, end to end.
+@Suite struct DriftAcceptTests {
+    private func git(_ arguments: [String], in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory.path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return output
+    }
+
+    private func openRecords(_ cli: CommandRunner, in directory: URL) async throws -> [[String: Any]] {
+        let listed = try await cli.run(["drift", "list", "--json"], in: directory)
+        return try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+    }
+
+    @Test func acceptEditsOneLineAndThePlanIsClean() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let specs = directory.appendingPathComponent("specs")
+                let original = """
+                    # The web tier.
+                    apiVersion: arcadia/v1
+                    kind: Droplet
+                    metadata:
+                      name: web   # public
+                    spec:
+                      region: nyc3
+                      size: s-1vcpu-1gb     # small for now
+                      image: ubuntu-24-04-x64
+                      tags: [web]
+
+                    """
+                try writeSpecs(["web.yaml": original], to: specs)
+                for command in [["init", "-q"], ["config", "user.email", "ops@example.com"], ["config", "user.name", "Ops"], ["add", "."], ["commit", "-qm", "specs"]] {
+                    _ = try git(command, in: specs)
+                }
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "USER": "ops"]
+                let cli = try CommandRunner()
+                let base = ["--specs", specs.path]
+                #expect(try await cli.run(["apply"] + base + ["--auto-approve"], in: directory, environment: environment).status == 0)
+                let web = try #require(try await sim.client.listDroplets().first)
+                try await sim.performByHand(.powerOff, dropletID: web.id)
+                try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: web.id)
+                try await sim.performByHand(.powerOn, dropletID: web.id)
+                #expect(try await cli.run(["drift", "list", "--refresh"] + base, in: directory, environment: environment).status == 0)
+                let id = try #require(try await openRecords(cli, in: directory).first?["id"] as? Int)
+
+                let accepted = try await cli.run(["drift", "accept", String(id)] + base, in: directory, environment: environment)
+                #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
+                let edited = try String(contentsOf: specs.appendingPathComponent("web.yaml"), encoding: .utf8)
+                #expect(edited == original.replacingOccurrences(of: "size: s-1vcpu-1gb     #", with: "size: s-1vcpu-2gb     #"), "only the value changed")
+                #expect(try git(["diff", "--numstat"], in: specs).hasPrefix("1\t1\tweb.yaml"), "a one-line diff")
+                #expect(accepted.stdout.contains("+  size: s-1vcpu-2gb"), "the diff is shown")
+                #expect(accepted.stdout.contains("arcadia: accept drift Droplet/web.size"), "a commit is suggested")
+                #expect(try await cli.run(["plan"] + base + ["--detailed-exitcode"], in: directory, environment: environment).status == 0)
+                #expect(try await sim.client.getDroplet(id: web.id).sizeSlug == "s-1vcpu-2gb", "DigitalOcean untouched")
+
+                let again = try await cli.run(["drift", "accept", String(id)] + base, in: directory, environment: environment)
+                #expect(again.status == 1)
+                #expect(again.stderr.contains("drift \(id) is already accepted"))
+                let version = try await Store.withStore(.sqlite(path: directory.appendingPathComponent(".arcadia/state.sqlite").path), logger: Logger(label: "test")) {
+                    try await $0.provisioned(kind: "Droplet").first?.specVersion
+                }
+                #expect(version == 2, "the applied record took the live value: spec_version bumped")
+
+                // The power state cannot be accepted; ignoring it edits policy.ignore and commits.
+                try await sim.performByHand(.powerOff, dropletID: web.id)
+                #expect(try await cli.run(["drift", "list", "--refresh"] + base, in: directory, environment: environment).status == 0)
+                let off = try #require(try await openRecords(cli, in: directory).first?["id"] as? Int)
+                let refused = try await cli.run(["drift", "accept", String(off)] + base, in: directory, environment: environment)
+                #expect(refused.status == 1)
+                #expect(refused.stderr.contains("a droplet's power state is not a spec field"))
+                let ignored = try await cli.run(["drift", "ignore", String(off), "--commit"] + base, in: directory, environment: environment)
+                #expect(ignored.status == 0, "\(ignored.stdout)\(ignored.stderr)")
+                #expect(try String(contentsOf: specs.appendingPathComponent("web.yaml"), encoding: .utf8).contains("ignore: [status]"))
+                #expect(try git(["log", "-1", "--format=%s"], in: specs).contains("arcadia: ignore drift Droplet/web.status"))
+                #expect(try await cli.run(["plan"] + base + ["--detailed-exitcode"], in: directory, environment: environment).status == 0,
+                        "the power state is no longer watched")
+            }
+        }
+    }
+
+    /// Drift put back by hand closes `stale`.
+    @Test func driftRestoredByHandClosesStale() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write(["web.yaml": dropletSpec(name: "web")])
+            #expect(try await loop.planAndApply())
+            let id = try #require(try await loop.droplets(named: "web").first).id
+            try await loop.sim.performByHand(.powerOff, dropletID: id)
+            _ = try await loop.plan()
+            #expect(try await loop.store.drift(status: .open).map(\.field) == ["status"])
+            try await loop.sim.performByHand(.powerOn, dropletID: id)
+            _ = try await loop.plan()
+            #expect(try await loop.store.drift(status: .stale).map(\.field) == ["status"])
+            #expect(try await loop.store.drift(status: .open).isEmpty)
         }
     }
 }

@@ -1,0 +1,46 @@
+import Foundation
+
+/// The git work tree a spec file is in, when it is in one: for `drift accept|ignore`'s diff and commit.
+struct GitWorkTree {
+    let directory: String
+
+    /// The work tree holding `file`, or nil when there is none (or no git on the machine).
+    static func containing(_ file: String) -> GitWorkTree? {
+        let directory = (file as NSString).deletingLastPathComponent
+        let tree = GitWorkTree(directory: directory.isEmpty ? "." : directory)
+        guard let result = try? tree.git(["rev-parse", "--is-inside-work-tree"]), result.status == 0,
+              result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "true" else { return nil }
+        return tree
+    }
+
+    func diff(_ file: String) throws -> String {
+        try git(["--no-pager", "diff", "--no-color", "--", (file as NSString).lastPathComponent]).output
+    }
+
+    /// Commits `file` alone, whatever else is staged.
+    func commit(_ file: String, message: String) throws {
+        let name = (file as NSString).lastPathComponent
+        let added = try git(["add", "--", name])
+        guard added.status == 0 else { throw GitError("git add \(file) failed: \(added.output)") }
+        let committed = try git(["commit", "--quiet", "-m", message, "--", name])
+        guard committed.status == 0 else { throw GitError("git commit failed: \(committed.output)") }
+    }
+
+    private func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+struct GitError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,104 @@
+import ArcadiaCore
+import ArcadiaSpecs
+import ArcadiaState
+import DigitalOceanAPI
+import Foundation
+
+/// `arcadia drift accept` and `ignore`: the spec file takes the live value (or the field joins
+/// `policy.ignore`), edited in place so only that value changes; then the record closes and Arcadia's
+/// applied record follows, its `spec_version` bumped.
+public struct DriftAcceptor: Sendable {
+    public let client: DigitalOceanClient
+    public let store: Store
+
+    public init(client: DigitalOceanClient, store: Store) {
+        self.client = client
+        self.store = store
+    }
+
+    /// One spec file edited: where, and its text before and after.
+    public struct Edit: Sendable {
+        public var record: DriftRecord
+        public var file: String
+        public var before: String
+        public var after: String
+    }
+
+    /// Takes the live value into the spec. Refuses (``DriftNotAcceptable``) a field the spec cannot say,
+    /// and a live value that moved again since the record was made (a refresh is then due). The spec
+    /// file is read now, so an edit made since detection (a pull) is kept.
+    public func accept(_ record: DriftRecord, specs: String) async throws -> Edit {
+        guard let id = Int(record.resourceID) else { throw DriftNotAcceptable("drift \(record.id) names no droplet id") }
+        let droplet = InventorySync.normalise(try await client.getDroplet(id: id))
+        let value: SpecValue
+        switch DropletDrift.specValue(of: record.field, in: droplet) {
+        case .success(let found): value = found
+        case .failure(let reason): throw reason
+        }
+        let now = DropletDrift.liveText(of: record.field, in: droplet)
+        guard now == record.actual else {
+            throw DriftNotAcceptable(
+                "\(record.kind)/\(record.name) \(record.field) changed again since drift \(record.id) was recorded (now \(now ?? "unknown"), "
+                    + "recorded \(record.actual)); run `arcadia drift list --refresh` and look again"
+            )
+        }
+        let edit = try edited(record, specs: specs) { text in try SpecFileEditor.setting(["spec", record.field], to: value, in: text) }
+        try await close(record, as: .accepted, edit: edit) { document in
+            AppliedDocument(spec: DropletDrift.applying(value, to: record.field, in: document.spec), policy: document.policy)
+        }
+        return edit
+    }
+
+    /// Adds the field to the spec's `policy.ignore`: it is no longer diffed.
+    public func ignore(_ record: DriftRecord, specs: String) async throws -> Edit {
+        guard ResourcePolicy.ignorableFields.contains(record.field) else {
+            throw DriftNotAcceptable("\(record.field) cannot be named in policy.ignore")
+        }
+        let edit = try edited(record, specs: specs) { text in try SpecFileEditor.appending(record.field, toListAt: ["policy", "ignore"], in: text) }
+        try await close(record, as: .ignored, edit: edit) { document in
+            var policy = document.policy
+            if !policy.ignore.contains(record.field) { policy.ignore.append(record.field) }
+            return AppliedDocument(spec: document.spec, policy: policy)
+        }
+        return edit
+    }
+
+    /// Reads the resource's spec file, edits it, checks that the result still loads as the same
+    /// resource, and writes it (atomically).
+    private func edited(_ record: DriftRecord, specs: String, _ change: (String) throws -> String) throws -> Edit {
+        let resources: [DesiredResource]
+        do {
+            resources = try SpecLoader.load(directory: specs)
+        } catch let error as SpecLoadError {
+            throw DriftNotAcceptable("the specs under \(specs) do not load (\(error.diagnostics.count) problems; `arcadia validate`), so no file was edited")
+        }
+        guard let resource = resources.first(where: { $0.kind.rawValue == record.kind && $0.name == record.name }) else {
+            throw DriftNotAcceptable("\(record.kind)/\(record.name) is not in the specs under \(specs)")
+        }
+        let file = resource.source.path
+        let before = try String(contentsOfFile: file, encoding: .utf8)
+        let after: String
+        do {
+            after = try change(before)
+        } catch let error as SpecEditError {
+            throw DriftNotAcceptable("\(file): \(error.description)")
+        }
+        do {
+            let reloaded = try SpecLoader.parse(documents: [(file, after)])
+            guard reloaded.first?.name == record.name else { throw DriftNotAcceptable("\(file): the edit changed the resource's name") }
+        } catch let error as SpecLoadError {
+            throw DriftNotAcceptable("\(file): the edited file would not load (\(error.diagnostics.map(\.description).joined(separator: "; "))); it was not written")
+        }
+        if after != before {
+            try after.write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        return Edit(record: record, file: file, before: before, after: after)
+    }
+
+    /// Closes the record and moves Arcadia's applied record with it, in one transaction.
+    private func close(_ record: DriftRecord, as status: DriftRecord.Status, edit: Edit, _ change: (AppliedDocument) -> AppliedDocument) async throws {
+        let applied = try await store.provisioned(kind: record.kind).first { $0.name == record.name }
+        let document = try applied.map { try CanonicalJSON.decode(AppliedDocument.self, from: $0.spec) }
+        try await store.closeDrift(id: record.id, as: status, applied: try document.map { try CanonicalJSON.string(change($0)) })
+    }
+}
