@@ -28,7 +28,7 @@ extension SpecDocument {
         let editedPairs = Array(editedMapping)
         guard case .mapping(let originalMapping) = original else {
             // Absent or an empty value before: now a mapping of just the path.
-            if let original, !(original.scalar.map(isEmptyNull) ?? false) { return false }
+            if let original, !isEmptyNull(original) { return false }
             return editedPairs.count == 1 && editedPairs[0].key.scalar?.string == name
                 && matches(editedPairs[0].value, original: nil, path: path.dropFirst(), expected: expected)
         }

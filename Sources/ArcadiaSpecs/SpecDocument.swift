@@ -55,8 +55,17 @@ struct SpecDocument {
         }
     }
 
-    static func isEmptyNull(_ scalar: Node.Scalar) -> Bool {
-        scalar.string.isEmpty && scalar.style == .plain && scalar.tag.description == Tag.Name.null.rawValue
+    /// A key with nothing after it (`policy:`), which reads as null.
+    static func isEmptyNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.string.isEmpty && scalar.style == .plain && node.tag.description == Tag.Name.null.rawValue
+    }
+
+    /// Whether a collection is written in flow style (`[…]`, `{…}`), read from the file: Yams 6 takes a
+    /// collection's style from its end event, which does not carry one.
+    func isFlow(_ node: Node) -> Bool {
+        guard let offset = source.offset(of: node.mark), offset < source.bytes.count else { return false }
+        return source.bytes[offset] == UInt8(ascii: "[") || source.bytes[offset] == UInt8(ascii: "{")
     }
 
     // MARK: Finding the field
@@ -68,7 +77,7 @@ struct SpecDocument {
         for (index, name) in path.enumerated() {
             let here = Array(path[..<index]).joined(separator: ".")
             try refuseProperties(of: node, recursive: false)
-            if case .scalar(let scalar) = node, Self.isEmptyNull(scalar), key != nil {
+            if Self.isEmptyNull(node), key != nil {
                 return .absent(parent: node, parentKey: key, rest: path[index...], inFlow: inFlow)
             }
             guard case .mapping(let mapping) = node else {
@@ -79,7 +88,7 @@ struct SpecDocument {
             }
             let matches = mapping.filter { $0.key.scalar?.string == name }
             guard matches.count <= 1 else { throw SpecEditError(path, "'\(name)' is written more than once") }
-            inFlow = inFlow || mapping.style == .flow
+            inFlow = inFlow || isFlow(node)
             guard let pair = matches.first else {
                 return .absent(parent: node, parentKey: key, rest: path[index...], inFlow: inFlow)
             }
@@ -138,7 +147,7 @@ struct SpecDocument {
     private func replacing(_ node: Node, key: Node, with value: SpecValue, inFlow: Bool) throws(SpecEditError) -> [SpecTextEdit] {
         switch node {
         case .scalar(let scalar):
-            if Self.isEmptyNull(scalar) {
+            if Self.isEmptyNull(node) {
                 let colon = try colonEnd(after: key, inFlow: inFlow)
                 return [SpecTextEdit(colon..<colon, " " + Self.render(value, preferring: .plain, inFlow: inFlow))]
             }
@@ -151,7 +160,7 @@ struct SpecDocument {
             guard case .strings(let items) = value else {
                 throw SpecEditError(path, "the value is a list and the new value is not")
             }
-            return sequence.style == .flow
+            return isFlow(node)
                 ? try flowListEdits(sequence, items: items)
                 : try blockListEdits(sequence, items: items)
         case .mapping:
@@ -275,7 +284,7 @@ struct SpecDocument {
         _ rest: ArraySlice<String>, value: SpecValue, to parent: Node, parentKey: Node?, inFlow: Bool
     ) throws(SpecEditError) -> [SpecTextEdit] {
         switch parent {
-        case .mapping(let mapping) where mapping.style == .flow:
+        case .mapping(let mapping) where isFlow(parent):
             guard let open = source.offset(of: mapping.mark), source.bytes[open] == UInt8(ascii: "{"),
                   let close = source.matchingClose(from: open)
             else { throw SpecEditError(path, "the mapping's braces could not be located") }
@@ -342,7 +351,7 @@ struct SpecDocument {
     private func indentationUnit() -> Int {
         guard case .mapping(let mapping) = root else { return 2 }
         for (key, value) in mapping {
-            guard case .mapping(let child) = value, child.style == .block, let childKey = child.first?.key,
+            guard case .mapping(let child) = value, !isFlow(value), let childKey = child.first?.key,
                   let parentOffset = source.offset(of: key.mark), let childOffset = source.offset(of: childKey.mark)
             else { continue }
             let unit = (childOffset - source.lineStarts[source.line(of: childOffset)])

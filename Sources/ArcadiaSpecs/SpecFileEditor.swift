@@ -40,7 +40,7 @@ public enum SpecFileEditor {
                 guard strings.count == sequence.count else { throw SpecEditError(path, "the list holds values that are not strings") }
                 if strings.contains(item) { return text }
                 items = strings + [item]
-            } else if !(node.scalar.map(SpecDocument.isEmptyNull) ?? false) {
+            } else if !SpecDocument.isEmptyNull(node) {
                 throw SpecEditError(path, "it is not a list")
             }
         }
