@@ -185,9 +185,10 @@ import Testing
         }
     }
 
-    /// Drift put back by hand closes `stale`.
-    @Test func driftRestoredByHandClosesStale() async throws {
-        try await ReconcileLoop.with { loop in
+    /// Drift put back by hand closes `stale`; closing one by hand names who did it and moves the
+    /// applied record; a closed record is refused. On both engines.
+    @Test(arguments: StoreEngine.allCases) func driftRestoredByHandClosesStaleAndClosingByHandIsRecorded(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
             try loop.write(["web.yaml": dropletSpec(name: "web")])
             #expect(try await loop.planAndApply())
             let id = try #require(try await loop.droplets(named: "web").first).id
@@ -198,6 +199,19 @@ import Testing
             _ = try await loop.plan()
             #expect(try await loop.store.drift(status: .stale).map(\.field) == ["status"])
             #expect(try await loop.store.drift(status: .open).isEmpty)
+
+            try await loop.sim.performByHand(.powerOff, dropletID: id)
+            _ = try await loop.plan()
+            let record = try #require(try await loop.store.drift(status: .open).first)
+            let before = try #require(try await loop.store.provisioned(kind: "Droplet").first)
+            try await loop.store.closeDrift(id: record.id, as: .ignored, applied: before.spec)
+            let closed = try #require(try await loop.store.driftRecord(id: record.id))
+            #expect(closed.status == .ignored)
+            #expect(closed.resolvedBy == loop.store.actor)
+            #expect(try await loop.store.provisioned(kind: "Droplet").first?.specVersion == before.specVersion + 1)
+            await #expect(throws: DriftNotOpen.self) { try await loop.store.closeDrift(id: record.id, as: .accepted) }
+            let types = try await loop.store.events(kind: "Droplet", name: "web").map(\.type)
+            #expect(types.filter { $0.hasPrefix("drift_") } == ["drift_detected", "drift_stale", "drift_detected", "drift_ignored"])
         }
     }
 }
