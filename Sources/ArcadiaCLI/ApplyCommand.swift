@@ -71,7 +71,7 @@ struct ApplyCommand: AsyncParsableCommand, RunnableCommand {
                             Output.error(
                                 "the saved plan \(planFile) no longer matches: specs, state or DigitalOcean changed since it was made:\n"
                                     + changed.map { "  \($0)\n" }.joined()
-                                    + "Nothing was applied; run \(Hints.command("plan --out \(planFile)", takesSpecs: true)) again and review it."
+                                    + "Nothing was applied; run \(Hints.command("plan --out \(planFile)" + (saved.targets ?? []).map { " --target \($0)" }.joined(), takesSpecs: true)) again and review it."
                             )
                             throw ExitCode.failure
                         }

@@ -39,6 +39,32 @@ enum Hints {
         return "`" + words.joined(separator: " ") + "`"
     }
 
+    /// `text` with every backquoted `arcadia …` command that names none of the flags given the
+    /// flags it takes (hints written where the flags are not known: the plan's "left alone" reasons,
+    /// the saga engine's messages).
+    static func rewrite(_ text: String) -> String {
+        guard text.contains("`arcadia "), flags.withLockedValue({ $0.sim || $0.database != nil || $0.specs != nil }) else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "`arcadia ") {
+            result += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "`") else {
+                rest = rest[start.lowerBound...]
+                break
+            }
+            let command = String(rest[start.upperBound..<end])
+            if command.contains("--sim") || command.contains("--database") || command.contains("--specs") || command.hasPrefix("--") {
+                result += rest[start.lowerBound...end]
+            } else {
+                let readsOnlyState = ["sagas show", "sagas list", "drift show", "events"].contains { command.hasPrefix($0) }
+                let takesSpecs = ["plan", "apply", "sagas resume", "drift", "show"].contains { command.hasPrefix($0) } && !command.hasPrefix("drift show")
+                result += Self.command(command, takesSpecs: takesSpecs, talksToDigitalOcean: !readsOnlyState)
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return result + rest
+    }
+
     private static func quoted(_ word: String) -> String {
         word.contains(where: { " '\"$&;|<>()*?".contains($0) }) ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" : word
     }

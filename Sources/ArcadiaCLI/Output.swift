@@ -17,6 +17,7 @@ enum Output {
     private static let writer = DispatchQueue(label: "arcadia.output")
 
     static func print(_ text: String) {
+        let text = Hints.rewrite(text)
         writer.async {
             clearStatus()
             Swift.print(text)
@@ -61,6 +62,7 @@ enum Output {
     }
 
     static func standardError(_ line: String) {
+        let line = Hints.rewrite(line)
         writer.async {
             clearStatus()
             FileHandle.standardError.write(Data("\(line)\n".utf8))

@@ -149,7 +149,17 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
                     for result in results where ![.completed, .superseded].contains(result.status) {
                         Output.error(ProgressPrinter.notCompleted(id: result.id, status: result.status))
                     }
-                    if results.contains(where: { ![.completed, .superseded].contains($0.status) }) { throw ExitCode.failure }
+                    // Sagas this run did not take: held by a live worker's lease (an apply still running).
+                    let ran = Set(results.map(\.id))
+                    let held = try await session.store.unfinishedSagas().filter { !ran.contains($0.id) && $0.owner != nil }
+                    for saga in held {
+                        Output.error(
+                            "saga \(saga.id.prefix(8)) (\(saga.kind) \(saga.resourceName)) is held by worker \(saga.owner ?? "?") until "
+                                + "\(saga.leaseExpiresAt.map { Store.timestamp($0) } ?? "?"); it was left to it. "
+                                + "\(Hints.command("sagas resume --wait", takesSpecs: true)) waits and takes it over if that worker dies"
+                        )
+                    }
+                    if !held.isEmpty || results.contains(where: { ![.completed, .superseded].contains($0.status) }) { throw ExitCode.failure }
                 }
             }
         }

@@ -38,7 +38,7 @@ struct Session: Sendable {
                     + "or point at the state with --database or ARCADIA_DATABASE_URL"
             )
         }
-        return try await Store.withStore(url, logger: Logger(label: "arcadia"), actor: actor, body)
+        return try await Store.withStore(url, logger: Logger(label: "arcadia"), actor: actor, mustExist: true, body)
     }
 
     static func with<T: Sendable>(_ options: ConnectionOptions, _ body: @Sendable (Session) async throws -> T) async throws -> T {

@@ -157,7 +157,10 @@ public enum Differ {
                 }
             }
         }
-        diffPower(resource, droplet: droplet, revertingDrift: revertingDrift, fields: &fields, into: &result)
+        // A resize ends by powering the droplet on: if it is off, the plan says so (a status revert) rather
+        // than calling the power-off "reported only" and then powering it on anyway.
+        let resizes = fields.contains { $0.field == "size" && !$0.isAlreadyLive }
+        diffPower(resource, droplet: droplet, revertingDrift: revertingDrift || resizes, fields: &fields, into: &result)
         if resource.policy != record.policy {
             fields.append(FieldChange(field: "policy", from: describe(record.policy), to: describe(resource.policy)))
             modes.insert(.recordOnly)

@@ -38,5 +38,9 @@ public struct Plan: Sendable, Hashable, Codable {
     public var hasChanges: Bool { !changes.isEmpty }
     /// True only when there is nothing to do, nothing in the way and no drift open: DigitalOcean matches
     /// the specs. Drift the plan only reports (not reverts) still counts: a CI drift check must see it.
-    public var isInSync: Bool { changes.isEmpty && blocked.isEmpty && drift.isEmpty }
+    /// Nothing to change, nothing left alone, no drift, and no spec change Arcadia cannot carry out yet
+    /// (a `change_not_supported` warning: the specs are not applied, so this is not "in sync").
+    public var isInSync: Bool {
+        changes.isEmpty && blocked.isEmpty && drift.isEmpty && !warnings.contains { $0.code == "change_not_supported" }
+    }
 }

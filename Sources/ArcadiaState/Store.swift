@@ -51,6 +51,7 @@ public final class Store: Sendable {
         busyTimeout: Duration = Store.defaultBusyTimeout,
         clock: StoreClock = StoreClock(),
         actor: String = "arcadia",
+        mustExist: Bool = false,
         _ body: @Sendable (Store) async throws -> T
     ) async throws -> T {
         switch url {
@@ -67,11 +68,9 @@ public final class Store: Sendable {
             }
             do {
                 let database = connection.sql()
-                let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
-                try await database.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
-                try await database.raw("PRAGMA journal_mode = WAL").run()
-                try await database.raw("PRAGMA foreign_keys = ON").run()
-                try await Migrations.run(on: database, engine: .sqlite, logger: logger)
+                try await Self.describingFailures(at: path) {
+                    try await Self.prepareSQLite(database, busyTimeout: busyTimeout, logger: logger)
+                }
                 let store = Store(backend: .single(database, AsyncSerialLock()), engine: .sqlite, location: url.description, clock: clock, actor: actor)
                 let result = try await body(store)
                 try await connection.close()
@@ -89,8 +88,12 @@ public final class Store: Sendable {
             }
             // Migrate on one connection of its own first: a server that is down or refuses the
             // credentials fails here at once, with its own words, not after the pool's retries.
-            try await migrate(configuration, url: url, logger: logger)
-            let client = PostgresClient(configuration: poolConfiguration(configuration), backgroundLogger: logger)
+            try await migrate(configuration, url: url, mustExist: mustExist, logger: logger)
+            var quiet = logger
+            // The pool warns when a lease is asked for in the instant before its run() has started; it
+            // waits for run(), so the warning is noise.
+            quiet.logLevel = max(logger.logLevel, .error)
+            let client = PostgresClient(configuration: poolConfiguration(configuration), backgroundLogger: quiet)
             let store = Store(backend: .pool(client), engine: .postgres, location: url.description, clock: clock, actor: actor)
             return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
                 group.addTask { await client.run() }
@@ -100,20 +103,64 @@ public final class Store: Sendable {
         }
     }
 
-    private static func migrate(_ configuration: PostgresConnection.Configuration, url: DatabaseURL, logger: Logger) async throws {
+    private static func prepareSQLite(_ database: any SQLDatabase, busyTimeout: Duration, logger: Logger) async throws {
+        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        try await database.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
+        try await database.raw("PRAGMA journal_mode = WAL").run()
+        try await database.raw("PRAGMA foreign_keys = ON").run()
+        try await Migrations.run(on: database, engine: .sqlite, logger: logger)
+    }
+
+    /// SQLite's errors name no file: say which, and what a read-only one needs.
+    private static func describingFailures(at path: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            let text = String(describing: error)
+            if text.lowercased().contains("readonly") {
+                throw StoreError("the state database at \(path) is read-only for this user (\(text)); Arcadia needs to write it, even to read it "
+                    + "(it keeps a write-ahead log beside it): run as its owner, or copy it somewhere writable")
+            }
+            throw StoreError("cannot use the state database at \(path): \(text)")
+        }
+    }
+
+    /// - Parameter mustExist: a read-only command's open: a database Arcadia never migrated is an
+    ///   error, not a place to create its tables.
+    private static func migrate(
+        _ configuration: PostgresConnection.Configuration, url: DatabaseURL, mustExist: Bool, logger: Logger
+    ) async throws {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch {
-            throw StoreError("cannot connect to the state database at \(url): \(String(reflecting: error))")
+            throw StoreError("cannot connect to the state database at \(url): \(describe(error))")
         }
         do {
+            if mustExist {
+                let row = try await connection.sql().raw("SELECT to_regclass('arcadia_migrations') IS NOT NULL AS present").first()
+                guard try row?.decode(column: "present", as: Bool.self) == true else {
+                    throw StoreError(
+                        "no Arcadia state in the PostgreSQL database at \(url) (nothing has been planned or applied against it); "
+                            + "run it where you apply, or point at the state with --database or ARCADIA_DATABASE_URL"
+                    )
+                }
+            }
             try await Migrations.run(on: connection.sql(queryLogLevel: .trace), engine: .postgres, logger: logger)
             try await connection.close()
         } catch {
             try? await connection.close()
             throw error
         }
+    }
+
+    /// A PostgreSQL error in the server's own words, not a dump of the error value.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+        }
+        return String(describing: error)
     }
 
     private static func poolConfiguration(_ connection: PostgresConnection.Configuration) -> PostgresClient.Configuration {

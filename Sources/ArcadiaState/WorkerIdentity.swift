@@ -55,8 +55,17 @@ public struct WorkerIdentity: Sendable, Hashable, CustomStringConvertible {
         guard theirs.count == 3, ours.count == 3, theirs[0] == ours[0], theirs[1] == ours[1] else { return false }
         if identity.pid == me.pid { return identity.nonce != me.nonce }
         guard kill(identity.pid, 0) == 0 || errno != ESRCH else { return true }
+        // A zombie (killed, not yet reaped: a container whose pid 1 does not reap) is dead too.
+        if isZombie(pid: identity.pid) { return true }
         guard let running = processKey(pid: identity.pid) else { return false }
         return running.split(separator: ".").last != theirs[2]
+    }
+
+    /// Whether the process has exited and waits only to be reaped (state `Z`, or `X` while it goes).
+    static func isZombie(pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state == "Z" || state == "X"
     }
 
     /// `<boot id>.<pid namespace inode>.<start ticks>` for a pid, read from /proc; nil where it cannot be read.

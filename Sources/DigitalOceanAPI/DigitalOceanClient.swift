@@ -63,8 +63,16 @@ public struct DigitalOceanClient: Sendable {
                 request: ""
             )
         }
+        let apiURL = environment["DIGITALOCEAN_API_URL"] ?? defaultAPIURL
+        guard let url = URL(string: apiURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+            throw DigitalOceanError(
+                code: .configuration,
+                message: "DIGITALOCEAN_API_URL=\(apiURL) is not an http(s) URL; give one such as https://api.digitalocean.com, or unset it",
+                request: ""
+            )
+        }
         return DigitalOceanClient(
-            apiURL: environment["DIGITALOCEAN_API_URL"] ?? defaultAPIURL,
+            apiURL: apiURL,
             token: APIToken(token),
             logger: logger,
             onRetry: onRetry

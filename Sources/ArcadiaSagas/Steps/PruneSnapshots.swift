@@ -1,9 +1,11 @@
+import ArcadiaCore
 import DigitalOceanAPI
 import Foundation
 
 /// After a resize, deletes Arcadia's older resize snapshots of the droplet beyond `policy.keepSnapshots`,
-/// newest kept. Only snapshots named as SnapshotDroplet names them (`<droplet>-arcadia-<8 hex>`) are
-/// candidates: an operator's own snapshots are never touched. Best effort: the resize is done and
+/// newest kept. Only snapshots named as SnapshotDroplet names them (`<droplet>-arcadia-<8 hex>`), whose
+/// tag is one of this state's saga ids, are candidates: an operator's own snapshots are never touched,
+/// even one named like Arcadia's. Best effort: the resize is done and
 /// recorded by now, so a failure to prune is logged and left for the next resize, never rolled back.
 public struct PruneSnapshots: Step {
     public let name = "PruneSnapshots"
@@ -15,8 +17,12 @@ public struct PruneSnapshots: Step {
         let resourceName = try context.require(.resourceName, step: name)
         guard let keep = context[.keepSnapshots].flatMap(Int.init), keep >= 1 else { return context }
         do {
+            // Only snapshots a saga of this state took: the name's tag is one of its sagas' ids.
+            let tags = Set(try await environment.store.sagas().filter { $0.resourceName == resourceName }.map {
+                String(Ownership.sagaTag(forSagaID: $0.id).dropFirst(Ownership.sagaTagPrefix.count))
+            })
             let ours = try await environment.client.listDropletSnapshots(dropletID: dropletID)
-                .filter { Self.isResizeSnapshot($0.name, of: resourceName) }
+                .filter { Self.isResizeSnapshot($0.name, of: resourceName) && tags.contains(String($0.name.suffix(8)).lowercased()) }
                 .sorted { (Self.date($0.createdAt), $0.name) > (Self.date($1.createdAt), $1.name) }
             for snapshot in ours.dropFirst(keep) {
                 try await environment.client.deleteSnapshot(id: snapshot.id)
