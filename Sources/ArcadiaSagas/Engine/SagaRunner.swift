@@ -133,6 +133,9 @@ public struct SagaRunner: Sendable {
                     try await Task.sleep(for: .milliseconds(Int(leaseSeconds * 1000 / 3)))
                     let renewing = ContinuousClock.now
                     guard try await store.renewLease(id: sagaID, owner: owner, leaseSeconds: leaseSeconds) else {
+                        // The saga may have just ended (or halted), releasing the lease as it did: then
+                        // there is nothing left to guard. Otherwise another worker took it over.
+                        if try await store.saga(id: sagaID)?.status.releasesLease == true { return }
                         throw StoreError.leaseLost(sagaID: sagaID, owner: owner)
                     }
                     fence.extend(to: renewing + .milliseconds(Int(leaseSeconds * 1000)))
