@@ -30,7 +30,7 @@ struct DriftAccept: AsyncParsableCommand, RunnableCommand {
     func execute() async throws {
         Hints.remember(connection, specs: specOptions)
         try await DriftFileEdits.run(selection: selection, specs: specOptions.specs, connection: connection, commit: commit, verb: "accept") {
-            acceptor, record, specs in try await acceptor.accept(record, specs: specs)
+            acceptor, record, specs, check in try await acceptor.accept(record, specs: specs, beforeWriting: check)
         }
     }
 }
@@ -52,7 +52,7 @@ struct DriftIgnore: AsyncParsableCommand, RunnableCommand {
     func execute() async throws {
         Hints.remember(connection, specs: specOptions)
         try await DriftFileEdits.run(selection: selection, specs: specOptions.specs, connection: connection, commit: commit, verb: "ignore") {
-            acceptor, record, specs in try await acceptor.ignore(record, specs: specs)
+            acceptor, record, specs, check in try await acceptor.ignore(record, specs: specs, beforeWriting: check)
         }
     }
 }
@@ -61,17 +61,39 @@ struct DriftIgnore: AsyncParsableCommand, RunnableCommand {
 enum DriftFileEdits {
     static func run(
         selection: DriftSelection, specs: String, connection: ConnectionOptions, commit: Bool, verb: String,
-        _ edit: @escaping @Sendable (DriftAcceptor, DriftRecord, String) async throws -> DriftAcceptor.Edit
+        _ edit: @escaping @Sendable (DriftAcceptor, DriftRecord, String, @escaping (String) throws -> Void) async throws -> DriftAcceptor.Edit
     ) async throws {
         let failed = try await runReporting {
             try await Session.with(connection) { session -> Bool in
+                // Under the apply lock: an accept and an ignore (or two accepts) of one record never both
+                // edit the file, and no apply runs between reading the record and closing it.
+                try await session.store.withApplyLock(
+                    holder: "arcadia drift \(verb), pid \(getpid()) on \(WorkerSettings.identity.host)", owner: WorkerSettings.identity.description,
+                    tookOver: { Output.standardError("note: \($0)") }
+                ) {
+                    try await resolve(selection: selection, specs: specs, session: session, commit: commit, verb: verb, edit)
+                }
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+
+    private static func resolve(
+        selection: DriftSelection, specs: String, session: Session, commit: Bool, verb: String,
+        _ edit: @escaping @Sendable (DriftAcceptor, DriftRecord, String, @escaping (String) throws -> Void) async throws -> DriftAcceptor.Edit
+    ) async throws -> Bool {
                 let records = try await selection.records(in: session.store)
                 if records.isEmpty { Output.print("No open drift to \(verb).") }
                 var failed = false
                 for record in records {
                     let subject = "\(record.kind)/\(record.name).\(record.field)"
                     do {
-                        let done = try await edit(DriftAcceptor(client: session.client, store: session.store), record, specs)
+                        let done = try await edit(DriftAcceptor(client: session.client, store: session.store), record, specs) { file in
+                            // A commit of the accepted value alone: a file with edits of its own is not swept into it.
+                            if commit, let tree = GitWorkTree.containing(file), try tree.hasChanges(file) {
+                                throw DriftNotAcceptable("\(file) has uncommitted changes of its own; commit or stash them first, or run without --commit")
+                            }
+                        }
                         Output.print("drift \(record.id) (\(subject)) \(verb == "accept" ? "accepted" : "ignored"): \(done.file) edited.")
                         try show(done, subject: subject, verb: verb, commit: commit)
                     } catch let refusal as DriftNotAcceptable {
@@ -80,9 +102,6 @@ enum DriftFileEdits {
                     }
                 }
                 return failed
-            }
-        }
-        if failed { throw ExitCode.failure }
     }
 
     private static func show(_ edit: DriftAcceptor.Edit, subject: String, verb: String, commit: Bool) throws {

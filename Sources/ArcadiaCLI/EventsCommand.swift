@@ -52,10 +52,12 @@ struct EventsCommand: AsyncParsableCommand, RunnableCommand {
         ))
     }
 
-    /// `90s`, `30m`, `12h`, `7d` in seconds.
+    /// `90s`, `30m`, `12h`, `7d` in seconds (decimal digits only; at most a century, which is "all").
     static func seconds(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
-        guard let unit = text.last.flatMap({ units[$0] }), let value = Double(text.dropLast()), value >= 0, value.isFinite else { return nil }
-        return value * unit
+        let digits = text.dropLast()
+        guard let unit = text.last.flatMap({ units[$0] }), !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let value = Double(digits) else { return nil }
+        return min(value * unit, 100 * 365 * 86_400)
     }
 }

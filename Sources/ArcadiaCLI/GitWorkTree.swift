@@ -17,6 +17,13 @@ struct GitWorkTree {
         try git(["--no-pager", "diff", "--no-color", "--", (file as NSString).lastPathComponent]).output
     }
 
+    /// Whether `file` differs from the last commit (staged or not).
+    func hasChanges(_ file: String) throws -> Bool {
+        let name = (file as NSString).lastPathComponent
+        // 1: it differs; 0: it does not; anything else (no commit yet): nothing to compare with.
+        return try git(["diff", "--quiet", "HEAD", "--", name]).status == 1
+    }
+
     /// Commits `file` alone, whatever else is staged.
     func commit(_ file: String, message: String) throws {
         let name = (file as NSString).lastPathComponent

@@ -118,8 +118,10 @@ extension Store {
     public func closeDrift(id: Int, as status: DriftRecord.Status, applied: String? = nil) async throws {
         let now = Store.timestamp()
         let actor = self.actor
+        // The row is locked first (SQLite: the write lock taken at BEGIN), so two closings race to one winner.
+        let lockClause: SQLQueryString = engine == .postgres ? " FOR UPDATE" : ""
         try await withTransaction { database in
-            guard let row = try await database.raw("SELECT kind, name, field, status FROM drift WHERE id = \(bind: id)").first() else {
+            guard let row = try await database.raw("SELECT kind, name, field, status FROM drift WHERE id = \(bind: id)\(lockClause)").first() else {
                 throw DriftNotOpen(id: id, status: nil)
             }
             let current = try DriftRecord.Status.decoded(try row.decode(column: "status", as: String.self))
@@ -134,7 +136,7 @@ extension Store {
             }
             try await database.raw("""
                 UPDATE drift SET status = \(bind: status.rawValue), resolved_at = \(bind: now), resolved_by = \(bind: actor)
-                WHERE id = \(bind: id)
+                WHERE id = \(bind: id) AND status = 'open'
                 """).run()
             try await Store.insertEvent(database, at: now, kind: kind, name: name, type: "drift_\(status.rawValue)", sagaID: nil, detail: field, actor: actor)
         }

@@ -168,7 +168,8 @@ import Testing
                 }
                 #expect(version == 2, "the applied record took the live value: spec_version bumped")
 
-                // The power state cannot be accepted; ignoring it edits policy.ignore and commits.
+                // Committed as suggested. The power state cannot be accepted; ignoring it edits policy.ignore and commits.
+                _ = try git(["-c", "user.email=ops@example.com", "-c", "user.name=Ops", "commit", "-qm", "arcadia: accept drift Droplet/web.size", "--", "web.yaml"], in: specs)
                 try await sim.performByHand(.powerOff, dropletID: web.id)
                 #expect(try await cli.run(["drift", "list", "--refresh"] + base, in: directory, environment: environment).status == 0)
                 let off = try #require(try await openRecords(cli, in: directory).first?["id"] as? Int)
@@ -212,6 +213,93 @@ import Testing
             await #expect(throws: DriftNotOpen.self) { try await loop.store.closeDrift(id: record.id, as: .accepted) }
             let types = try await loop.store.events(kind: "Droplet", name: "web").map(\.type)
             #expect(types.filter { $0.hasPrefix("drift_") } == ["drift_detected", "drift_stale", "drift_detected", "drift_ignored"])
+        }
+    }
+}
+
+/// Reproductions from the review of the drift inbox.
+@Suite struct DriftInboxReviewTests {
+    /// Two resolutions of one record at once (accept and ignore from two shells): one wins, the other
+    /// is told the record is closed. On both engines.
+    @Test(arguments: StoreEngine.allCases) func concurrentResolutionsHaveOneWinner(engine: StoreEngine) async throws {
+        try await withTemporaryStore(engine: engine) { store, _ in
+            try await store.openDrift(kind: "Droplet", name: "web", resourceID: "1", field: "size", expected: "a", actual: "b")
+            let id = try #require(try await store.drift(status: .open).first?.id)
+            async let first: Bool = { do { try await store.closeDrift(id: id, as: .accepted); return true } catch is DriftNotOpen { return false } }()
+            async let second: Bool = { do { try await store.closeDrift(id: id, as: .ignored); return true } catch is DriftNotOpen { return false } }()
+            let outcomes = try await [first, second]
+            #expect(outcomes.filter { $0 }.count == 1, "exactly one resolution closes it")
+            #expect(try await store.events(kind: "Droplet", name: "web").filter { ["drift_accepted", "drift_ignored"].contains($0.type) }.count == 1)
+        }
+    }
+
+    /// Accept writes through a symbolic link (the link stays), keeps the file's mode, refuses a
+    /// read-only file, and `--commit` refuses a file with uncommitted edits of its own.
+    @Test func acceptKeepsLinksAndModesAndRefusesWhatItShouldNotWrite() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let specs = directory.appendingPathComponent("specs"), real = directory.appendingPathComponent("real")
+                try writeSpecs(["a.yaml": dropletSpec(name: "a"), "b.yaml": dropletSpec(name: "b")], to: real)
+                try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
+                try FileManager.default.createSymbolicLink(atPath: specs.appendingPathComponent("a.yaml").path, withDestinationPath: real.appendingPathComponent("a.yaml").path)
+                try FileManager.default.copyItem(at: real.appendingPathComponent("b.yaml"), to: specs.appendingPathComponent("b.yaml"))
+                let bFile = specs.appendingPathComponent("b.yaml").path
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL]
+                let cli = try CommandRunner()
+                let base = ["--specs", specs.path]
+                #expect(try await cli.run(["apply"] + base + ["--auto-approve"], in: directory, environment: environment).status == 0)
+                for droplet in try await sim.client.listDroplets() {
+                    try await sim.performByHand(.powerOff, dropletID: droplet.id)
+                    try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: droplet.id)
+                    try await sim.performByHand(.powerOn, dropletID: droplet.id)
+                }
+                #expect(try await cli.run(["drift", "list", "--refresh"] + base, in: directory, environment: environment).status == 0)
+                let listed = try await cli.run(["drift", "list", "--json"], in: directory)
+                let records = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+                func id(_ name: String) throws -> String { String(try #require(records.first { $0["resource_name"] as? String == name }?["id"] as? Int)) }
+
+                try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: real.appendingPathComponent("a.yaml").path)
+                let accepted = try await cli.run(["drift", "accept", try id("a")] + base, in: directory, environment: environment)
+                #expect(accepted.status == 0, "\(accepted.stderr)")
+                #expect(try FileManager.default.destinationOfSymbolicLink(atPath: specs.appendingPathComponent("a.yaml").path) == real.appendingPathComponent("a.yaml").path, "the link stays")
+                #expect(try String(contentsOf: real.appendingPathComponent("a.yaml"), encoding: .utf8).contains("size: s-1vcpu-2gb"), "its target is edited")
+                #expect((try FileManager.default.attributesOfItem(atPath: real.appendingPathComponent("a.yaml").path)[.posixPermissions] as? NSNumber)?.intValue == 0o640)
+
+                let before = try String(contentsOfFile: bFile, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: bFile)
+                let readOnly = try await cli.run(["drift", "accept", try id("b")] + base, in: directory, environment: environment)
+                #expect(readOnly.status == 1)
+                #expect(readOnly.stderr.contains("is read-only"), "\(readOnly.stderr)")
+                #expect(try String(contentsOfFile: bFile, encoding: .utf8) == before)
+                try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: bFile)
+
+                // In git, with an uncommitted edit of its own: --commit refuses, touching nothing.
+                let git = { (arguments: [String]) throws in
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    process.arguments = ["git", "-C", specs.path, "-c", "user.email=ops@example.com", "-c", "user.name=Ops"] + arguments
+                    try process.run()
+                    process.waitUntilExit()
+                }
+                try git(["init", "-q"]); try git(["add", "b.yaml"]); try git(["commit", "-qm", "specs"])
+                try (before + "# not ready\n").write(toFile: bFile, atomically: true, encoding: .utf8)
+                let dirty = try await cli.run(["drift", "accept", try id("b"), "--commit"] + base, in: directory, environment: environment)
+                #expect(dirty.status == 1)
+                #expect(dirty.stderr.contains("has uncommitted changes of its own"), "\(dirty.stderr)")
+                #expect(try String(contentsOfFile: bFile, encoding: .utf8) == before + "# not ready\n")
+            }
+        }
+    }
+
+    @Test func eventsSinceTakesLongDurationsAndDecimalDigitsOnly() async throws {
+        try await withTemporaryDirectory { directory in
+            try writeSpecs(["a.yaml": dropletSpec(name: "a")], to: directory.appendingPathComponent("specs"))
+            let cli = try CommandRunner()
+            #expect(try await cli.run(["apply", "--sim", "--auto-approve"], in: directory).status == 0)
+            let long = try await cli.run(["events", "--since", "3650000d"], in: directory)
+            #expect(long.status == 0)
+            #expect(long.stdout.contains("resource_created"), "a decade of events is every event")
+            #expect(try await cli.run(["events", "--since", "0x10m"], in: directory).status == 64)
         }
     }
 }

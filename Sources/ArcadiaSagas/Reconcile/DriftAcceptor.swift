@@ -27,7 +27,9 @@ public struct DriftAcceptor: Sendable {
     /// Takes the live value into the spec. Refuses (``DriftNotAcceptable``) a field the spec cannot say,
     /// and a live value that moved again since the record was made (a refresh is then due). The spec
     /// file is read now, so an edit made since detection (a pull) is kept.
-    public func accept(_ record: DriftRecord, specs: String) async throws -> Edit {
+    /// - Parameter beforeWriting: called with the spec file's path before it is written (the CLI refuses
+    ///   `--commit` there when the file has uncommitted changes of its own).
+    public func accept(_ record: DriftRecord, specs: String, beforeWriting: (String) throws -> Void = { _ in }) async throws -> Edit {
         guard let id = Int(record.resourceID) else { throw DriftNotAcceptable("drift \(record.id) names no droplet id") }
         let droplet = InventorySync.normalise(try await client.getDroplet(id: id))
         let value: SpecValue
@@ -42,7 +44,9 @@ public struct DriftAcceptor: Sendable {
                     + "recorded \(record.actual)); run `arcadia drift list --refresh` and look again"
             )
         }
-        let edit = try edited(record, specs: specs) { text in try SpecFileEditor.setting(["spec", record.field], to: value, in: text) }
+        let edit = try edited(record, specs: specs, beforeWriting: beforeWriting) { text in
+            try SpecFileEditor.setting(["spec", record.field], to: value, in: text)
+        }
         try await close(record, as: .accepted, edit: edit) { document in
             AppliedDocument(spec: DropletDrift.applying(value, to: record.field, in: document.spec), policy: document.policy)
         }
@@ -50,11 +54,13 @@ public struct DriftAcceptor: Sendable {
     }
 
     /// Adds the field to the spec's `policy.ignore`: it is no longer diffed.
-    public func ignore(_ record: DriftRecord, specs: String) async throws -> Edit {
+    public func ignore(_ record: DriftRecord, specs: String, beforeWriting: (String) throws -> Void = { _ in }) async throws -> Edit {
         guard ResourcePolicy.ignorableFields.contains(record.field) else {
             throw DriftNotAcceptable("\(record.field) cannot be named in policy.ignore")
         }
-        let edit = try edited(record, specs: specs) { text in try SpecFileEditor.appending(record.field, toListAt: ["policy", "ignore"], in: text) }
+        let edit = try edited(record, specs: specs, beforeWriting: beforeWriting) { text in
+            try SpecFileEditor.appending(record.field, toListAt: ["policy", "ignore"], in: text)
+        }
         try await close(record, as: .ignored, edit: edit) { document in
             var policy = document.policy
             if !policy.ignore.contains(record.field) { policy.ignore.append(record.field) }
@@ -65,7 +71,9 @@ public struct DriftAcceptor: Sendable {
 
     /// Reads the resource's spec file, edits it, checks that the result still loads as the same
     /// resource, and writes it (atomically).
-    private func edited(_ record: DriftRecord, specs: String, _ change: (String) throws -> String) throws -> Edit {
+    private func edited(
+        _ record: DriftRecord, specs: String, beforeWriting: (String) throws -> Void, _ change: (String) throws -> String
+    ) throws -> Edit {
         let resources: [DesiredResource]
         do {
             resources = try SpecLoader.load(directory: specs)
@@ -90,7 +98,8 @@ public struct DriftAcceptor: Sendable {
             throw DriftNotAcceptable("\(file): the edited file would not load (\(error.diagnostics.map(\.description).joined(separator: "; "))); it was not written")
         }
         if after != before {
-            try after.write(toFile: file, atomically: true, encoding: .utf8)
+            try beforeWriting(file)
+            try SpecFileWriter.replaceContents(of: file, with: after)
         }
         return Edit(record: record, file: file, before: before, after: after)
     }

@@ -34,6 +34,11 @@ public struct PlanExecutor: Sendable {
         for wave in [queued.filter { !$0.isDestroy }, queued.filter(\.isDestroy)] {
             for (id, status) in try await run(wave.map(\.saga.id)) { statuses[id] = status }
         }
+        // A saga this apply could not run itself may have been run by another worker meanwhile (a
+        // `sagas resume` started beside it): the ledger's status is the one to report.
+        for (id, status) in statuses where !status.isFinal {
+            if let current = try? await runner.environment.store.saga(id: id)?.status, current.isFinal { statuses[id] = current }
+        }
         return Outcome(sagas: queued.map { ($0.saga.id, $0.name, statuses[$0.saga.id] ?? .pending) })
     }
 
