@@ -98,13 +98,13 @@ import Testing
             try await withTemporaryDirectory { directory in
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
-                let environment = ["DIGITALOCEAN_TOKEN": secret, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_LOG_LEVEL": "trace"]
+                let environment = ["DIGITALOCEAN_TOKEN": secret, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_LOG_LEVEL": "trace", "ARCADIA_POLL_INTERVAL": "0.01"]
                 let cli = try CommandRunner()
                 let apply = try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
                 #expect(apply.status == 0, "\(apply.stderr)")
                 let plan = try await cli.run(["plan", "--specs", specs.path, "--out", "plan.json", "--json"], in: directory, environment: environment)
                 let wrong = try await cli.run(["plan", "--specs", specs.path], in: directory,
-                                        environment: ["DIGITALOCEAN_TOKEN": secret + "x", "DIGITALOCEAN_API_URL": sim.baseURL])
+                                        environment: ["DIGITALOCEAN_TOKEN": secret + "x", "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"])
                 #expect(wrong.status == 1)
                 #expect(wrong.stderr.contains("401 unauthorized"))
                 let state = try Data(contentsOf: directory.appendingPathComponent(".arcadia/state.sqlite"))
@@ -122,7 +122,7 @@ import Testing
             try await withTemporaryDirectory { directory in
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["app.yaml": dropletSpec(name: "app")], to: specs)
-                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL]
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 let cli = try CommandRunner()
                 #expect(try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment).status == 0)
                 let droplet = try #require(try await sim.client.listDroplets().first)

@@ -17,7 +17,7 @@ import Testing
             try await withTemporaryDirectory { directory in
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web"), "db.yaml": dropletSpec(name: "db")], to: specs)
-                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "USER": "ops"]
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "USER": "ops", "ARCADIA_POLL_INTERVAL": "0.01"]
                 let cli = try CommandRunner()
                 #expect(try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment).status == 0)
                 let web = try #require(try await sim.client.listDroplets().first { $0.name == "web" })
@@ -78,7 +78,7 @@ import Testing
             try await withTemporaryDirectory { directory in
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
-                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL]
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 let cli = try CommandRunner()
                 #expect(try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment).status == 0)
                 let web = try #require(try await sim.client.listDroplets().first)
@@ -139,7 +139,7 @@ import Testing
                 for command in [["init", "-q"], ["config", "user.email", "ops@example.com"], ["config", "user.name", "Ops"], ["add", "."], ["commit", "-qm", "specs"]] {
                     _ = try git(command, in: specs)
                 }
-                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "USER": "ops"]
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "USER": "ops", "ARCADIA_POLL_INTERVAL": "0.01"]
                 let cli = try CommandRunner()
                 let base = ["--specs", specs.path]
                 #expect(try await cli.run(["apply"] + base + ["--auto-approve"], in: directory, environment: environment).status == 0)
@@ -244,7 +244,7 @@ import Testing
                 try FileManager.default.createSymbolicLink(atPath: specs.appendingPathComponent("a.yaml").path, withDestinationPath: real.appendingPathComponent("a.yaml").path)
                 try FileManager.default.copyItem(at: real.appendingPathComponent("b.yaml"), to: specs.appendingPathComponent("b.yaml"))
                 let bFile = specs.appendingPathComponent("b.yaml").path
-                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL]
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 let cli = try CommandRunner()
                 let base = ["--specs", specs.path]
                 #expect(try await cli.run(["apply"] + base + ["--auto-approve"], in: directory, environment: environment).status == 0)

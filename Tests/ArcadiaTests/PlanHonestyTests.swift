@@ -44,7 +44,7 @@ import Testing
                 _ = try await sim.client.createDroplet(DropletCreateRequest(name: "web", region: "nyc3", size: "s-1vcpu-1gb", image: "debian-12-x64"))
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
-                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL]
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 let plan = try await CommandRunner().run(["plan", "--specs", specs.path], in: directory, environment: environment)
                 #expect(plan.status == 0, "\(plan.stderr)")
                 #expect(plan.stdout.contains("+ create web"))
@@ -62,7 +62,7 @@ import Testing
             try await withTemporaryDirectory { directory in
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
-                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL]
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 let cli = try CommandRunner()
                 #expect(try await cli.run(["apply", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment).status == 0)
                 let list = try await cli.run(["drift", "list"], in: directory)

@@ -3,8 +3,10 @@ import ArcadiaSpecs
 import DigitalOceanAPI
 import Foundation
 
-/// Creates the droplet, tagged `managed-by-arcadia` and with the saga's tag. Before posting it looks for
-/// a droplet already carrying the saga tag and adopts it, so a retry or a resume never creates a second one.
+/// Creates the droplet, tagged `managed-by-arcadia` and with the saga's tag. When an earlier attempt may
+/// have posted (a retry, or a resume of a step caught running), it first looks for a droplet carrying
+/// the saga tag and adopts it, so a retry or a resume never creates a second one. On a first attempt
+/// the ledger says nothing was posted, and the look is skipped: one request fewer per create.
 public struct CreateDroplet: Step {
     public let name = "CreateDroplet"
 
@@ -16,7 +18,8 @@ public struct CreateDroplet: Step {
         let desired = try CanonicalJSON.decode(DesiredResource.self, from: try context.require(.desired, step: name))
         guard case .droplet(let spec) = desired.spec else { throw StepError.permanent("\(desired.name) is not a droplet") }
 
-        if let existing = try await environment.client.listDroplets(tagName: sagaTag).first {
+        let mayHavePosted = environment.invocation?.mayHaveActed ?? true
+        if mayHavePosted, let existing = try await environment.client.listDroplets(tagName: sagaTag).first {
             environment.logger.info("adopting droplet created earlier by this saga", metadata: ["arcadia.droplet.id": "\(existing.id)"])
             context[.dropletID] = String(existing.id)
             return context
@@ -60,7 +63,9 @@ public struct WaitDropletActive: Step {
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         let dropletID = try context.requireInt(.dropletID, step: name)
         let createActionID = context[.createActionID].flatMap(Int.init)
-        _ = try await environment.poll("droplet \(dropletID) to become active") { () -> Droplet? in
+        // A droplet just created boots in about 40 s: the first look comes then (at once on a re-run).
+        let first = environment.invocation?.mayHaveActed == false ? environment.typicalWait(for: "create") : .zero
+        _ = try await environment.poll("droplet \(dropletID) to become active", firstAfter: first) { () -> Droplet? in
             if let createActionID {
                 let action = try await environment.client.getAction(id: createActionID)
                 if action.status == "errored" {

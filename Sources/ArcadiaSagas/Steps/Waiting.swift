@@ -4,8 +4,12 @@ import Foundation
 
 extension StepEnvironment {
     /// Polls `check` every `pollInterval` until it returns a value, failing permanently after `waitTimeout`.
-    func poll<T: Sendable>(_ what: String, _ check: () async throws -> T?) async throws -> T {
+    /// - Parameter firstAfter: how long to wait before the first look: for something just started, the
+    ///   time it plausibly takes (``typicalWait(for:)``), so waiting spends one or two requests, not
+    ///   one per poll interval from the start.
+    func poll<T: Sendable>(_ what: String, firstAfter: Duration = .zero, _ check: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + waitTimeout
+        if firstAfter > .zero { try await Task.sleep(for: min(firstAfter, waitTimeout)) }
         while true {
             if let value = try await check() { return value }
             guard ContinuousClock.now < deadline else {
@@ -15,9 +19,19 @@ extension StepEnvironment {
         }
     }
 
-    /// Waits for a droplet action to finish; an `errored` action is a permanent failure.
-    func waitForAction(_ action: Action, dropletID: Int) async throws {
-        let finished = try await poll("\(action.type) action \(action.id) on droplet \(dropletID)") {
+    /// The time DigitalOcean usually takes for an action of `type`, at this environment's clock:
+    /// `pollInterval` stands for 3 of DigitalOcean's seconds (3 s against DigitalOcean, scaled against
+    /// the simulator). Zero for a type without a usual duration. Polls follow every interval after it.
+    func typicalWait(for type: String) -> Duration {
+        let seconds: [String: Double] = ["create": 40, "power_off": 8, "shutdown": 12, "power_on": 10, "resize": 60, "snapshot": 150]
+        return pollInterval * ((seconds[type] ?? 0) / 3)
+    }
+
+    /// Waits for a droplet action to finish; an `errored` action is a permanent failure. One this step
+    /// just posted is first looked at when it can plausibly be done.
+    func waitForAction(_ action: Action, dropletID: Int, justPosted: Bool = false) async throws {
+        let first = justPosted ? typicalWait(for: action.type) : .zero
+        let finished = try await poll("\(action.type) action \(action.id) on droplet \(dropletID)", firstAfter: first) {
             let current = try await client.getDropletAction(dropletID: dropletID, actionID: action.id)
             return current.isDone ? current : nil
         }
@@ -59,7 +73,7 @@ extension StepEnvironment {
         try await invocation?.at(.afterPost)
         try await record(action, dropletID: dropletID)
         try await invocation?.at(.polling)
-        try await waitForAction(action, dropletID: dropletID)
+        try await waitForAction(action, dropletID: dropletID, justPosted: true)
     }
 
     /// The action of `type` on the droplet that this step's earlier attempt started, from the ledger or,
