@@ -20,17 +20,11 @@ struct DriftAccept: AsyncParsableCommand, RunnableCommand {
             """
     )
 
-    @OptionGroup var selection: DriftSelection
-    @OptionGroup var specOptions: SpecOptions
-    @OptionGroup var connection: ConnectionOptions
-
-    @Flag(name: .long, help: "Commit each edited spec file (in a git work tree).")
-    var commit = false
+    @OptionGroup var options: DriftFileOptions
 
     func execute() async throws {
-        Hints.remember(connection, specs: specOptions)
-        try await DriftFileEdits.run(selection: selection, specs: specOptions.specs, connection: connection, commit: commit, verb: "accept") {
-            acceptor, record, specs, check in try await acceptor.accept(record, specs: specs, beforeWriting: check)
+        try await DriftFileEdits.run(options, verb: "accept") { acceptor, record, specs, check in
+            try await acceptor.accept(record, specs: specs, beforeWriting: check)
         }
     }
 }
@@ -42,29 +36,35 @@ struct DriftIgnore: AsyncParsableCommand, RunnableCommand {
         discussion: "Edits the spec file as `drift accept` does, and prints the diff (or commits it with --commit) in a git work tree."
     )
 
+    @OptionGroup var options: DriftFileOptions
+
+    func execute() async throws {
+        try await DriftFileEdits.run(options, verb: "ignore") { acceptor, record, specs, check in
+            try await acceptor.ignore(record, specs: specs, beforeWriting: check)
+        }
+    }
+}
+
+/// What `drift accept` and `drift ignore` take.
+struct DriftFileOptions: ParsableArguments {
     @OptionGroup var selection: DriftSelection
     @OptionGroup var specOptions: SpecOptions
     @OptionGroup var connection: ConnectionOptions
 
     @Flag(name: .long, help: "Commit each edited spec file (in a git work tree).")
     var commit = false
-
-    func execute() async throws {
-        Hints.remember(connection, specs: specOptions)
-        try await DriftFileEdits.run(selection: selection, specs: specOptions.specs, connection: connection, commit: commit, verb: "ignore") {
-            acceptor, record, specs, check in try await acceptor.ignore(record, specs: specs, beforeWriting: check)
-        }
-    }
 }
 
 /// What accept and ignore share: choose the records, edit each spec file, show or commit the edit.
 enum DriftFileEdits {
     static func run(
-        selection: DriftSelection, specs: String, connection: ConnectionOptions, commit: Bool, verb: String,
+        _ options: DriftFileOptions, verb: String,
         _ edit: @escaping @Sendable (DriftAcceptor, DriftRecord, String, @escaping (String) throws -> Void) async throws -> DriftAcceptor.Edit
     ) async throws {
+        Hints.remember(options.connection, specs: options.specOptions)
+        let (selection, specs, commit) = (options.selection, options.specOptions.specs, options.commit)
         let failed = try await runReporting {
-            try await Session.with(connection) { session -> Bool in
+            try await Session.with(options.connection) { session -> Bool in
                 // Under the apply lock: an accept and an ignore (or two accepts) of one record never both
                 // edit the file, and no apply runs between reading the record and closing it.
                 try await session.store.withApplyLock(
