@@ -4,7 +4,7 @@ or change the specs under it, and check that nothing leaked, nothing was duplica
 agrees with DigitalOcean (the simulator).
 
 Kill points (`ARCADIA_CRASH_AT=<saga-kind>:<step>:<moment>`, a test-only hook that SIGKILLs the
-process). Every step of every saga kind (create, resize, resize with snapshot, destroy, replace,
+process). Every step of every saga kind (create, resize, resize with snapshot and pruning, destroy, replace,
 power-on: a droplet powered off by hand under `policy.drift: revert`) has
 three moments: `before` the step acts, `after-call` when DigitalOcean has acted but the ledger does
 not know, `after-ledger` when the ledger says the step completed. The steps that post a droplet
@@ -94,7 +94,8 @@ FINAL = ("completed", "rolled_back", "cancelled", "superseded")
 
 
 def spec(name, size="s-1vcpu-1gb", image="ubuntu-24-04-x64", snapshot=False, protect=False, revert=False):
-    policy = (("  snapshotBeforeResize: true\n" if snapshot else "") + ("  protect: true\n" if protect else "")
+    # Resize snapshots are pruned to one, so PruneSnapshots is in the saga and killed like every step.
+    policy = (("  snapshotBeforeResize: true\n  keepSnapshots: 1\n" if snapshot else "") + ("  protect: true\n" if protect else "")
               + ("  drift: revert\n" if revert else ""))
     return (f"apiVersion: arcadia/v1\nkind: Droplet\nmetadata:\n  name: {name}\nspec:\n  region: nyc3\n"
             f"  size: {size}\n  image: {image}\n  tags: [web]\n" + (f"policy:\n{policy}" if policy else ""))
@@ -107,7 +108,8 @@ SCENARIOS = {
     "resize": ("resize", ["PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"],
                {"app": spec("app")}, {"app": spec("app", size="s-1vcpu-2gb")},
                {"app": spec("app", size="s-2vcpu-2gb")}, "app"),
-    "resize-with-snapshot": ("resize", ["SnapshotDroplet", "PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"],
+    "resize-with-snapshot": ("resize", ["SnapshotDroplet", "PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied",
+                                        "PruneSnapshots"],
                              {"app": spec("app", snapshot=True)}, {"app": spec("app", size="s-1vcpu-2gb", snapshot=True)},
                              {"app": spec("app", snapshot=True)}, "app"),
     "destroy": ("destroy", ["DestroyDroplet", "ForgetDroplet"],

@@ -67,7 +67,7 @@ struct ResourceView: Sendable, Encodable {
         try container.encode(spec, forKey: .spec)
         try container.encode(live, forKey: .live)
         try container.encode(lastSaga, forKey: .lastSaga)
-        try container.encode(drift, forKey: .drift)
+        try container.encode(drift.map(DriftJSON.init), forKey: .drift)
     }
 
     /// Reads the resource's record, inventory row, sagas and open drift; writes nothing.
@@ -77,7 +77,7 @@ struct ResourceView: Sendable, Encodable {
         let provisioned = try await store.provisioned(kind: kind.rawValue).first { $0.name == name }
         let sagas = try await store.sagas().filter { $0.resourceKind == kind.rawValue && $0.resourceName == name }
         let last = sagas.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        let drift = try await store.drift(status: .open).filter { $0.kind == kind.rawValue && $0.name == name }
+        let drift = try await store.drift(DriftFilter(status: .open, kind: kind.rawValue, name: name))
         let specView = spec.map { resource in
             SpecView(file: resource.source.path, yaml: (try? String(contentsOfFile: resource.source.path, encoding: .utf8)) ?? "")
         }

@@ -104,7 +104,8 @@ struct SagasResume: AsyncParsableCommand, RunnableCommand {
             compensated and ends superseded, unless it has passed its point of no return (a destroy has started), \
             in which case it is finished. Plan again afterwards.
 
-            Exit status: 0 when every saga it ran completed or was superseded, 1 otherwise.
+            Exit status: 0 when every saga it ran completed or was superseded, 1 otherwise, and 1 when a live \
+            worker still holds an unfinished saga (each is named, with its worker and lease; --wait waits for them).
             """
     )
 

@@ -151,7 +151,7 @@ extension Store {
         if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
         if let kind = filter.kind { conditions.append("kind = \(bind: kind)") }
         if let name = filter.name { conditions.append("name = \(bind: name)") }
-        let clause: SQLQueryString = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let clause = Store.whereClause(conditions)
         return try await rows("SELECT * FROM drift \(clause) ORDER BY id").map(Self.driftRecord)
     }
 

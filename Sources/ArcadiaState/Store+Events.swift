@@ -59,7 +59,7 @@ extension Store {
         if let kind = filter.kind { conditions.append("kind = \(bind: kind)") }
         if let name = filter.name { conditions.append("name = \(bind: name)") }
         if let since = filter.since { conditions.append("at >= \(bind: Store.timestamp(since))") }
-        let clause: SQLQueryString = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let clause = Store.whereClause(conditions)
         let limit: SQLQueryString = filter.limit.map { "LIMIT \(unsafeRaw: String(max(0, $0)))" } ?? ""
         let newestFirst = try await rows("SELECT * FROM events \(clause) ORDER BY id DESC \(limit)").map { row in
             EventRecord(

@@ -128,6 +128,13 @@ extension Store {
         return try await rows("SELECT * FROM sagas \(filter) ORDER BY created_at DESC, id").map(Self.saga)
     }
 
+    /// The ids of every saga this state ran on one resource, final or not.
+    public func sagaIDs(resourceKind: String, resourceName: String) async throws -> [String] {
+        try await rows("SELECT id FROM sagas WHERE resource_kind = \(bind: resourceKind) AND resource_name = \(bind: resourceName)").map {
+            try $0.decode(column: "id", as: String.self)
+        }
+    }
+
     /// Sagas that never reached a final status (pending, running, compensating, or halted `failed`),
     /// without their steps, oldest first.
     public func unfinishedSagas() async throws -> [SagaRecord] {

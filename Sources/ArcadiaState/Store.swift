@@ -154,6 +154,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// `WHERE a AND b …` for a list filter's conditions; nothing when there are none.
+    static func whereClause(_ conditions: [SQLQueryString]) -> SQLQueryString {
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+    }
+
     /// A PostgreSQL error in the server's own words, not a dump of the error value.
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {

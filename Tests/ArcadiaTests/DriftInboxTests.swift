@@ -47,6 +47,11 @@ import Testing
                 #expect(shown.stdout.contains("a resize action ("))
                 #expect(shown.stdout.contains("drift_detected"))
 
+                // `show --json` carries the open drift in the same names as `drift list --json`.
+                let resource = try await cli.run(["show", "Droplet/web", "--json", "--specs", specs.path], in: directory)
+                let object = try #require(try json(resource.stdout) as? [String: Any], "\(resource.stderr)")
+                #expect((object["drift"] as? [[String: Any]])?.first?["resource_name"] as? String == "web")
+
                 // Revert now: DigitalOcean is back at the spec, the record closed by the operator.
                 let reverted = try await cli.run(["drift", "revert", String(id), "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
                 #expect(reverted.status == 0, "\(reverted.stdout)\(reverted.stderr)")

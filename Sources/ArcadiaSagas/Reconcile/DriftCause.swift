@@ -23,9 +23,9 @@ enum DriftCauseFinder {
         for (resourceID, findings) in byDroplet {
             guard let id = Int(resourceID),
                   let history = try? await client.recentDropletActions(dropletID: id),
-                  let ours = try? await store.recordedActionIDs(resourceID: resourceID)
+                  let ours = try? await Set(store.recordedActionIDs(resourceID: resourceID))
             else { continue }
-            let foreign = history.filter { !Set(ours).contains($0.id) && $0.status != "errored" }.sorted { $0.id > $1.id }
+            let foreign = history.filter { !ours.contains($0.id) && $0.status != "errored" }.sorted { $0.id > $1.id }
             for finding in findings {
                 guard let types = actionTypes[finding.field], let action = foreign.first(where: { types.contains($0.type) }) else { continue }
                 causes["\(finding.kind.rawValue)/\(finding.name)/\(finding.field)"] = DriftCause(

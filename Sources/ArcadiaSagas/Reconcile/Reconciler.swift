@@ -83,7 +83,8 @@ public struct Reconciler: Sendable {
     /// now says the live value the record found (drift accepted by hand), `stale` otherwise. Then notes
     /// when drift was last checked, for `arcadia drift list`.
     private func recordDrift(_ findings: [DriftFinding], acceptedInSpec: [DriftFinding]) async throws {
-        let open = Set(try await store.drift(status: .open).map { "\($0.kind)/\($0.name)/\($0.field)" })
+        let openRecords = try await store.drift(status: .open)
+        let open = Set(openRecords.map { "\($0.kind)/\($0.name)/\($0.field)" })
         let new = findings.filter { !open.contains("\($0.kind.rawValue)/\($0.name)/\($0.field)") }
         let causes = new.isEmpty ? [:] : await DriftCauseFinder.causes(of: new, client: client, store: store)
         for finding in findings {
@@ -97,7 +98,8 @@ public struct Reconciler: Sendable {
         let accepted = Dictionary(
             acceptedInSpec.map { ("\($0.kind.rawValue)/\($0.name)/\($0.field)", $0.actual) }, uniquingKeysWith: { first, _ in first }
         )
-        for record in try await store.drift(status: .open) {
+        // Records opened just now are among the findings; only those open before can have gone stale.
+        for record in openRecords {
             let key = "\(record.kind)/\(record.name)/\(record.field)"
             guard !current.contains(key) else { continue }
             let status: DriftRecord.Status = accepted[key] == record.actual ? .accepted : .stale

@@ -1,4 +1,5 @@
 import ArcadiaCore
+import ArcadiaSpecs
 import DigitalOceanAPI
 import Foundation
 
@@ -18,8 +19,8 @@ public struct PruneSnapshots: Step {
         guard let keep = context[.keepSnapshots].flatMap(Int.init), keep >= 1 else { return context }
         do {
             // Only snapshots a saga of this state took: the name's tag is one of its sagas' ids.
-            let tags = Set(try await environment.store.sagas().filter { $0.resourceName == resourceName }.map {
-                String(Ownership.sagaTag(forSagaID: $0.id).dropFirst(Ownership.sagaTagPrefix.count))
+            let tags = Set(try await environment.store.sagaIDs(resourceKind: ResourceKind.droplet.rawValue, resourceName: resourceName).map {
+                String(Ownership.sagaTag(forSagaID: $0).dropFirst(Ownership.sagaTagPrefix.count))
             })
             let ours = try await environment.client.listDropletSnapshots(dropletID: dropletID)
                 .filter { Self.isResizeSnapshot($0.name, of: resourceName) && tags.contains(String($0.name.suffix(8)).lowercased()) }
