@@ -26,7 +26,7 @@ enum LiveLookup {
         if let id = id.flatMap(Int.init) {
             do {
                 return InventorySync.normalise(try await client.getDroplet(id: id))
-            } catch let error as DigitalOceanError where error.status == 404 {
+            } catch let error as DigitalOceanError where error.isNotFound {
                 return nil
             }
         }
