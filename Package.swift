@@ -72,6 +72,8 @@ let package = Package(
             name: "ArcadiaSagas",
             dependencies: [
                 "ArcadiaCore", "DigitalOceanAPI", "ArcadiaState",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

@@ -48,9 +48,9 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: { $0.rateLimitPerMi
 
         let before = try await requestTotal(sim)
         let sync = InventorySync(client: sim.client, store: store)
-        let (_, firstSync) = try await timed { try await sync.syncDroplets() }
+        let (_, firstSync) = try await timed { try await sync.sync() }
         let syncRequests = try await requestTotal(sim) - before
-        let (live, secondSync) = try await timed { try await sync.syncDroplets() }
+        let (live, secondSync) = try await timed { try await sync.sync() }
         let (listed, list) = try await timed { try await sim.client.listDroplets() }
         let (pages, raw) = try await timed {
             var bodies: [Data] = []
@@ -65,11 +65,11 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: { $0.rateLimitPerMi
             struct Page: Decodable { var droplets: [Droplet] }
             return try pages.map { try decoder.decode(Page.self, from: $0).droplets.count }
         }
-        let (_, write) = try await timed { try await sync.record(listed.map(InventorySync.normalise)) }
+        let (_, write) = try await timed { try await sync.record(listed.map(DropletKind.normalise), kind: .droplet) }
 
         let (plan, diff) = await timed {
             Planner.plan(
-                Differ.diff(desired: desired, applied: [], live: live),
+                Differ.diff(desired: desired, applied: [], live: live, kinds: Kinds.book), kinds: Kinds.book,
                 fingerprint: Fingerprint.make(desired: desired, applied: [], live: live)
             )
         }

@@ -1,4 +1,5 @@
 import ArcadiaCore
+import ArcadiaSagas
 import ArcadiaSpecs
 import ArcadiaState
 import Foundation
@@ -13,8 +14,23 @@ struct ResourceView: Sendable, Encodable {
     struct LiveView: Sendable, Encodable {
         /// `digitalocean` (one GET just now) or `inventory` (as `plan` last synced it).
         var source: String
-        /// Nil when DigitalOcean has no such droplet.
-        var droplet: LiveDroplet?
+        /// Nil when DigitalOcean has no such resource.
+        var resource: LiveResource?
+
+        enum CodingKeys: String, CodingKey { case source, resource }
+
+        /// `{"source": …, "resource": {"id", "name", "status", "managed", and the values by field name}}`.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(source, forKey: .source)
+            guard let resource else { return try container.encodeNil(forKey: .resource) }
+            var fields = resource.values
+            fields["id"] = .string(resource.id)
+            fields["name"] = .string(resource.name)
+            fields["managed"] = .bool(resource.isManaged)
+            if let status = resource.status { fields["status"] = .string(status) }
+            try container.encode(fields, forKey: .resource)
+        }
     }
 
     struct SagaView: Sendable, Encodable {
@@ -81,7 +97,7 @@ struct ResourceView: Sendable, Encodable {
         let specView = spec.map { resource in
             SpecView(file: resource.source.path, yaml: (try? String(contentsOfFile: resource.source.path, encoding: .utf8)) ?? "")
         }
-        let live = row.flatMap { try? JSONDecoder().decode(LiveDroplet.self, from: Data($0.attributes.utf8)) }.map { LiveView(source: "inventory", droplet: $0) }
+        let live = row.flatMap { try? JSONDecoder().decode(LiveResource.self, from: Data($0.attributes.utf8)) }.map { LiveView(source: "inventory", resource: $0) }
         return ResourceView(
             kind: kind.rawValue, name: name, spec: specView, live: live,
             lastSaga: last.map { saga in
@@ -104,7 +120,7 @@ struct ResourceView: Sendable, Encodable {
             lines.append("  \(spec.file)")
             lines += spec.yaml.split(separator: "\n", omittingEmptySubsequences: false).dropLast(spec.yaml.hasSuffix("\n") ? 1 : 0).map { "    \($0)" }
         } else {
-            lines.append("  none in \(specsFolder) (a plan would destroy a droplet Arcadia applied)")
+            lines.append("  none in \(specsFolder) (a plan would destroy a \(ResourceKind(rawValue: kind)?.noun ?? "resource") Arcadia applied)")
         }
         lines += ["", "Live:"]
         switch live {
@@ -112,12 +128,19 @@ struct ResourceView: Sendable, Encodable {
             lines.append("  not in the inventory (not created yet, or `plan` has not seen it)")
         case let live?:
             let from = live.source == "inventory" ? " (the inventory as `plan` last synced it; --sim or DIGITALOCEAN_TOKEN reads it now)" : ""
-            if let droplet = live.droplet {
-                lines.append("  droplet \(droplet.id), \(droplet.status)\(from)")
-                lines.append("  region \(droplet.region), size \(droplet.size), image \(droplet.image), disk \(droplet.disk) GB")
-                lines.append("  tags \(droplet.tags.isEmpty ? "none" : droplet.tags.joined(separator: ", "))\(droplet.isManaged ? "; managed-by-arcadia" : "; not managed-by-arcadia")")
+            if let resource = live.resource {
+                lines.append("  \(resource.kind.noun) \(resource.id)\(resource.status.map { ", \($0)" } ?? "")\(from)")
+                // In the order the kind's spec lists its fields, then what only DigitalOcean reports (a droplet's disk).
+                let order = Kinds.module(for: resource.kind).fieldNames
+                let values = resource.values.filter { $0.key != "tags" }.sorted {
+                    (order.firstIndex(of: $0.key) ?? order.count, $0.key) < (order.firstIndex(of: $1.key) ?? order.count, $1.key)
+                }
+                lines.append("  " + values.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                if let tags = resource["tags"]?.items {
+                    lines.append("  tags \(tags.isEmpty ? "none" : tags.joined(separator: ", "))\(resource.isManaged ? "; managed-by-arcadia" : "; not managed-by-arcadia")")
+                }
             } else {
-                lines.append("  no such droplet at DigitalOcean\(from)")
+                lines.append("  no such \(ResourceKind(rawValue: kind)?.noun ?? "resource") at DigitalOcean\(from)")
             }
         }
         lines += ["", "Last saga:"]

@@ -62,6 +62,9 @@ public struct Change: Sendable, Hashable, Codable {
     /// What Arcadia had applied before this change (nil for a create): a compensation puts it back.
     public var applied: AppliedDocument?
 
+    /// `Kind/name`.
+    public var key: String { "\(kind.rawValue)/\(name)" }
+
     public init(action: Action, kind: ResourceKind, name: String, fields: [FieldChange] = [], resourceID: String? = nil,
                 desired: DesiredResource? = nil, reason: String? = nil, isResourceGone: Bool = false, applied: AppliedDocument? = nil) {
         self.action = action

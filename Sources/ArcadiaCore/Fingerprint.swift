@@ -6,6 +6,7 @@ import Foundation
 public enum Fingerprint {
     private struct World: Encodable {
         struct Desired: Encodable {
+            var kind: ResourceKind
             var name: String
             var spec: ResourceSpec
             var policy: ResourcePolicy
@@ -13,18 +14,18 @@ public enum Fingerprint {
 
         var desired: [Desired]
         var applied: [AppliedResource]
-        var live: [LiveDroplet]
+        var live: [LiveResource]
         var unfinished: [String]
         var targets: [String]
     }
 
     /// SHA-256 (hex) of a canonical encoding; source positions are left out, so moving a file changes nothing.
     /// Unfinished sagas count too: a saved plan made while none was unfinished is not applied once one is.
-    public static func make(desired: [DesiredResource], applied: [AppliedResource], live: [LiveDroplet], unfinished: [UnfinishedSaga] = [], targets: [String] = []) -> String {
+    public static func make(desired: [DesiredResource], applied: [AppliedResource], live: [LiveResource], unfinished: [UnfinishedSaga] = [], targets: [String] = []) -> String {
         let world = World(
-            desired: desired.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }.map { World.Desired(name: $0.name, spec: $0.spec, policy: $0.policy) },
-            applied: applied.sorted { $0.name < $1.name },
-            live: live.sorted { $0.id < $1.id },
+            desired: desired.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }.map { World.Desired(kind: $0.kind, name: $0.name, spec: $0.spec, policy: $0.policy) },
+            applied: applied.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) },
+            live: live.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) },
             unfinished: unfinished.map { "\($0.id):\($0.status)" }.sorted(),
             targets: targets.sorted()
         )

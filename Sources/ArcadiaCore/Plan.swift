@@ -9,12 +9,28 @@ public struct PlannedChange: Sendable, Hashable, Codable {
     public var steps: [String]
     /// What cannot be undone if this change runs (a disk that grows, a droplet destroyed).
     public var irreversible: [String]
+    /// The changes (as `Kind/name`) that must finish first: the specs this one names are created
+    /// before it, and a destroyed resource goes only after the ones that named it.
+    public var after: [String]
+    /// For a create: what is created, in a few words (`Droplet, nyc3, s-1vcpu-1gb, ubuntu-24-04-x64`).
+    public var summary: String?
 
-    public init(change: Change, sagaKind: String, steps: [String], irreversible: [String] = []) {
+    public init(change: Change, sagaKind: String, steps: [String], irreversible: [String] = [], after: [String] = []) {
         self.change = change
         self.sagaKind = sagaKind
         self.steps = steps
         self.irreversible = irreversible
+        self.after = after
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        change = try container.decode(Change.self, forKey: .change)
+        sagaKind = try container.decode(String.self, forKey: .sagaKind)
+        steps = try container.decode([String].self, forKey: .steps)
+        irreversible = try container.decode([String].self, forKey: .irreversible)
+        after = try container.decodeIfPresent([String].self, forKey: .after) ?? []
+        summary = try container.decodeIfPresent(String.self, forKey: .summary)
     }
 }
 

@@ -19,7 +19,8 @@ public struct PlanRenderer: Sendable {
         if !plan.changes.isEmpty {
             lines.append("")
             for planned in plan.changes {
-                lines.append(line(for: planned.change))
+                lines.append(line(for: planned))
+                if !planned.after.isEmpty { lines.append("      after: " + planned.after.joined(separator: ", ")) }
                 lines.append("      steps: " + planned.steps.joined(separator: " → "))
                 for note in planned.irreversible { lines.append(paint("      irreversible: \(note)", "33")) }
                 if let reason = planned.change.reason { lines.append("      because: \(reason)") }
@@ -99,18 +100,16 @@ public struct PlanRenderer: Sendable {
         return text
     }
 
-    private func line(for change: Change) -> String {
+    private func line(for planned: PlannedChange) -> String {
+        let change = planned.change
         switch change.action {
         case .create:
-            var detail = ""
-            if let desired = change.desired, case .droplet(let spec) = desired.spec {
-                detail = " (\(change.kind.rawValue), \(spec.region), \(spec.size), \(spec.image))"
-            }
+            let detail = " (" + (planned.summary ?? change.kind.rawValue) + ")"
             return paint("  + create \(change.name)\(detail)", "32")
         case .destroy:
             return paint("  - destroy \(change.name) (\(change.kind.rawValue) \(change.resourceID ?? "?"))", "31")
         case .replace:
-            return paint("  -/+ replace \(change.name) (\(fieldList(change.fields)))", "31")
+            return paint("  -/+ replace \(change.name) (\(change.kind.rawValue); \(fieldList(change.fields)))", "31")
         case .update:
             if change.fields.count == 1, let size = change.fields.first, size.field == "size", !size.isAlreadyLive {
                 let verb = size.isDriftRevert ? "revert" : "resize"
@@ -120,7 +119,7 @@ public struct PlanRenderer: Sendable {
             if change.fields.count == 1, let power = change.fields.first, power.field == DropletPower.field, power.isDriftRevert {
                 return paint("  ~ power on \(change.name) (status: \(power.from ?? "?") → \(power.to ?? "?"), drift)", "33")
             }
-            return paint("  ~ update \(change.name) (\(fieldList(change.fields)))", "33")
+            return paint("  ~ update \(change.name) (\(change.kind.rawValue); \(fieldList(change.fields)))", "33")
         }
     }
 

@@ -1,12 +1,29 @@
 import ArcadiaSpecs
 
-/// Turns the diff into sagas. Pure.
+/// Turns the diff into sagas, each kind's through its ``KindDefinition``, in the order references
+/// demand. Pure.
 public enum Planner {
     /// - Parameter emptySpecs: where the specs were looked for, when none were found. A plan that would
     ///   then destroy every resource this state applied is refused (`empty_specs`): an empty or wrongly
     ///   named folder is far likelier than a wish to delete everything. Nil allows it (`--allow-empty`).
-    public static func plan(_ diff: Differ.Result, fingerprint: String, appliedCount: Int = 0, emptySpecs: String? = nil) -> Plan {
-        var plan = planned(diff, fingerprint: fingerprint)
+    public static func plan(
+        _ diff: Differ.Result, kinds: KindBook, fingerprint: String, appliedCount: Int = 0, emptySpecs: String? = nil
+    ) -> Plan {
+        var plan = Plan(
+            changes: ordered(diff.changes.compactMap { change in
+                guard let definition = kinds[change.kind] else { return nil }
+                var planned = definition.plan(change)
+                if change.action == .create, let spec = change.desired?.spec { planned.summary = definition.summary(of: spec) }
+                return planned
+            }, kinds: kinds),
+            drift: diff.drift,
+            errors: diff.errors,
+            warnings: diff.warnings,
+            unmanaged: diff.unmanaged,
+            foreignManagedCount: diff.foreignManagedCount,
+            blocked: diff.blocked,
+            fingerprint: fingerprint
+        )
         let destroys = plan.changes.filter { $0.change.action == .destroy }.count
         if let folder = emptySpecs, appliedCount > 0, destroys == appliedCount {
             plan.errors.append(Diagnostic(
@@ -18,60 +35,45 @@ public enum Planner {
         return plan
     }
 
-    private static func planned(_ diff: Differ.Result, fingerprint: String) -> Plan {
-        Plan(
-            changes: diff.changes.map(planned),
-            drift: diff.drift,
-            errors: diff.errors,
-            warnings: diff.warnings,
-            unmanaged: diff.unmanaged,
-            foreignManagedCount: diff.foreignManagedCount,
-            blocked: diff.blocked,
-            fingerprint: fingerprint
-        )
-    }
-
-    /// The saga kind and steps for one change.
-    public static func planned(_ change: Change) -> PlannedChange {
-        switch change.action {
-        case .create:
-            return PlannedChange(change: change, sagaKind: "create", steps: ["CreateDroplet", "WaitDropletActive", "RegisterDroplet"])
-        case .replace:
-            return PlannedChange(
-                change: change, sagaKind: "replace",
-                steps: ["CreateDroplet", "WaitDropletActive", "DestroyDroplet", "RegisterDroplet"],
-                irreversible: ["destroys droplet \(change.resourceID ?? "?") once its replacement is active"]
-            )
-        case .destroy:
-            return PlannedChange(
-                change: change, sagaKind: "destroy",
-                steps: change.isResourceGone ? ["ForgetDroplet"] : ["DestroyDroplet", "ForgetDroplet"],
-                irreversible: change.isResourceGone ? [] : ["destroys droplet \(change.resourceID ?? "?") and its disk"]
-            )
-        case .update:
-            guard let size = change.fields.first(where: { $0.field == "size" && !$0.isAlreadyLive }),
-                  let spec = change.desired.flatMap(dropletSpec)
-            else {
-                // A droplet powered off outside Arcadia, reverted: a resize powers it on anyway.
-                if change.fields.contains(where: { $0.field == DropletPower.field && $0.isDriftRevert }) {
-                    return PlannedChange(change: change, sagaKind: "power-on", steps: ["PowerOn", "RecordApplied"])
-                }
-                return PlannedChange(change: change, sagaKind: "update", steps: ["RecordApplied"])
-            }
-            var steps = ["PowerOff", "Resize", "PowerOn", "WaitDropletActive", "RecordApplied"]
-            if change.desired?.policy.snapshotBeforeResize == true, change.desired?.policy.keepSnapshots != nil {
-                steps.append("PruneSnapshots")
-            }
-            if change.desired?.policy.snapshotBeforeResize == true { steps.insert("SnapshotDroplet", at: 0) }
-            let irreversible = spec.resizeDisk
-                ? ["grows the disk to \(size.to ?? "?")'s size: disks never shrink, so this droplet can never be resized down"]
-                : []
-            return PlannedChange(change: change, sagaKind: "resize", steps: steps, irreversible: irreversible)
+    /// The changes with what each must wait for, in an order that respects it (ties by kind and name).
+    /// A change that creates or updates a resource waits for the changes to the resources its spec
+    /// names. A destroy waits for every other change whose resource named the destroyed one (a volume
+    /// is detached and deleted before its droplet goes), and for the destroys of resources that named it.
+    static func ordered(_ changes: [PlannedChange], kinds: KindBook) -> [PlannedChange] {
+        let keys = Set(changes.map(\.change.key))
+        func references(_ kind: ResourceKind, _ spec: ResourceSpec?) -> [String] {
+            guard let spec, let definition = kinds[kind] else { return [] }
+            return definition.references(in: spec).map { "\($0.kind.rawValue)/\($0.name)" }
         }
-    }
-
-    private static func dropletSpec(_ resource: DesiredResource) -> DropletSpec? {
-        guard case .droplet(let spec) = resource.spec else { return nil }
-        return spec
+        var after: [String: Set<String>] = [:]
+        for planned in changes {
+            let change = planned.change
+            if change.action != .destroy {
+                for target in references(change.kind, change.desired?.spec) where keys.contains(target) && target != change.key {
+                    if changes.first(where: { $0.change.key == target })?.change.action != .destroy {
+                        after[change.key, default: []].insert(target)
+                    }
+                }
+            }
+            // Whatever named a resource (before or after this plan) lets go of it before it is destroyed.
+            for target in Set(references(change.kind, change.applied?.spec) + references(change.kind, change.desired?.spec))
+            where keys.contains(target) && target != change.key {
+                if changes.first(where: { $0.change.key == target })?.change.action == .destroy {
+                    after[target, default: []].insert(change.key)
+                }
+            }
+        }
+        var remaining = changes.sorted { ($0.change.kind, $0.change.name) < ($1.change.kind, $1.change.name) }
+        var done: Set<String> = []
+        var result: [PlannedChange] = []
+        while !remaining.isEmpty {
+            // References were checked for cycles when the specs were loaded; should one remain, the rest go in name order.
+            let index = remaining.firstIndex { (after[$0.change.key] ?? []).isSubset(of: done) } ?? remaining.startIndex
+            var next = remaining.remove(at: index)
+            next.after = (after[next.change.key] ?? []).sorted()
+            done.insert(next.change.key)
+            result.append(next)
+        }
+        return result
     }
 }

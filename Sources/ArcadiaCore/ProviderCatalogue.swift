@@ -41,11 +41,11 @@ public struct ProviderCatalogue: Sendable, Hashable {
     /// Drops drift reverts DigitalOcean would refuse (a resize below a disk that grew): the drift stays
     /// recorded and reported, with a warning saying how to settle it, and the rest of the plan goes ahead.
     /// A resize the operator asked for is not dropped: ``problems(for:live:)`` reports it as an error.
-    public func withoutImpossibleReverts(_ diff: Differ.Result, live: [LiveDroplet]) -> Differ.Result {
-        let disks = Dictionary(live.map { ($0.id, $0.disk) }, uniquingKeysWith: { first, _ in first })
+    public func withoutImpossibleReverts(_ diff: Differ.Result, live: [LiveResource]) -> Differ.Result {
+        let disks = Self.disks(live)
         var result = diff
         result.changes = diff.changes.compactMap { change in
-            guard let revert = change.fields.first(where: { $0.field == "size" && $0.isDriftRevert }),
+            guard change.kind == .droplet, let revert = change.fields.first(where: { $0.field == "size" && $0.isDriftRevert }),
                   let target = revert.to, let offer = sizes[target],
                   let id = change.resourceID, let disk = disks[id], offer.disk < disk
             else { return change }
@@ -55,7 +55,8 @@ public struct ProviderCatalogue: Sendable, Hashable {
                 message: "droplet '\(change.name)': size drifted to \(revert.from ?? "?") with a \(disk) GB disk, which cannot shrink back to "
                     + "\(target) (\(offer.disk) GB); set size to \(revert.from ?? "a larger size") in the spec to accept it"
             ))
-            for index in result.drift.indices where result.drift[index].name == change.name && result.drift[index].field == "size" {
+            for index in result.drift.indices
+            where result.drift[index].kind == change.kind && result.drift[index].name == change.name && result.drift[index].field == "size" {
                 result.drift[index].isRevertPlanned = false
             }
             var kept = change
@@ -65,41 +66,58 @@ public struct ProviderCatalogue: Sendable, Hashable {
         return result
     }
 
-    /// Whether any of these changes creates a droplet with SSH keys, which must be in the account.
+    /// Whether any of these changes creates a droplet naming SSH keys by id or fingerprint, which must
+    /// be in the account (keys named by their SSHKey spec are Arcadia's own).
     public static func needsSSHKeys(for changes: [Change]) -> Bool {
         changes.contains { change in
-            guard change.action == .create || change.action == .replace, let resource = change.desired,
-                  case .droplet(let spec) = resource.spec else { return false }
-            return !spec.sshKeys.isEmpty
+            guard change.kind == .droplet, change.action == .create || change.action == .replace, let resource = change.desired else { return false }
+            return resource.spec.strings("sshKeys").contains(where: isKeyLiteral)
         }
+    }
+
+    /// A key named as DigitalOcean knows it, by numeric id or MD5 fingerprint, not by an SSHKey spec's name.
+    public static func isKeyLiteral(_ key: String) -> Bool {
+        key.range(of: "\\A([0-9]+|([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2})\\z", options: .regularExpression) != nil
     }
 
     /// Whether any of these changes depends on the catalogue.
     public static func isNeeded(for changes: [Change]) -> Bool {
-        changes.contains { $0.action == .create || $0.action == .replace || $0.fields.contains { $0.field == "size" && !$0.isAlreadyLive } }
+        changes.contains { change in
+            change.desired?.spec.string("region") != nil
+                && (change.action == .create || change.action == .replace || change.fields.contains { $0.field == "size" && !$0.isAlreadyLive })
+        }
+    }
+
+    private static func disks(_ live: [LiveResource]) -> [String: Int] {
+        Dictionary(live.filter { $0.kind == .droplet }.compactMap { droplet in droplet["disk"]?.number.map { (droplet.id, $0) } },
+                   uniquingKeysWith: { first, _ in first })
     }
 
     /// One message per slug the changes need that DigitalOcean does not offer, with where it is written,
     /// and per resize DigitalOcean would refuse because the droplet's disk is larger than the new size's.
-    public func problems(for changes: [Change], live: [LiveDroplet] = []) -> [Diagnostic] {
-        let disks = Dictionary(live.map { ($0.id, $0.disk) }, uniquingKeysWith: { first, _ in first })
+    public func problems(for changes: [Change], live: [LiveResource] = []) -> [Diagnostic] {
+        let disks = Self.disks(live)
         var problems: [Diagnostic] = []
         for change in changes {
-            guard let resource = change.desired, case .droplet(let spec) = resource.spec else { continue }
+            guard let resource = change.desired, let region = resource.spec.string("region") else { continue }
+            let noun = resource.kind.noun
             func problem(_ code: String, _ field: String, _ message: String) {
                 problems.append(.error(code, resource, at: resource.location(of: field), message))
             }
             let creates = change.action == .create || change.action == .replace
             if creates {
-                if let available = regions[spec.region] {
+                if let available = regions[region] {
                     if !available {
-                        problem("region_closed", "region", "region '\(spec.region)' takes no new droplets; choose another region")
+                        problem("region_closed", "region", "region '\(region)' takes no new \(noun)s; choose another region")
                     }
                 } else {
-                    problem("unknown_region", "region", "region '\(spec.region)' does not exist at DigitalOcean\(regionHint(spec.region))")
+                    problem("unknown_region", "region", "region '\(region)' does not exist at DigitalOcean\(regionHint(region))")
                 }
+            }
+            guard resource.kind == .droplet, let size = resource.spec.string("size"), let image = resource.spec.string("image") else { continue }
+            if creates {
                 if let known = sshKeys {
-                    for (index, key) in spec.sshKeys.enumerated() where !known.contains(key.lowercased()) {
+                    for (index, key) in resource.spec.strings("sshKeys").enumerated() where Self.isKeyLiteral(key) && !known.contains(key.lowercased()) {
                         problems.append(.error(
                             "unknown_ssh_key", resource, at: resource.location(of: "sshKeys[\(index)]"),
                             "SSH key '\(key)' is not in this DigitalOcean account; add it first (control panel, or "
@@ -107,24 +125,24 @@ public struct ProviderCatalogue: Sendable, Hashable {
                         ))
                     }
                 }
-                if !spec.image.allSatisfy(\.isNumber) && !images.contains(spec.image) {
-                    problem("unknown_image", "image", "image '\(spec.image)' is not a DigitalOcean image or one of this account's\(hint(spec.image, images))")
+                if !image.allSatisfy(\.isNumber) && !images.contains(image) {
+                    problem("unknown_image", "image", "image '\(image)' is not a DigitalOcean image or one of this account's\(hint(image, images))")
                 }
             }
             if creates || change.fields.contains(where: { $0.field == "size" && !$0.isAlreadyLive }) {
-                if let offer = sizes[spec.size] {
-                    if regions[spec.region] == true && !offer.regions.contains(spec.region) {
-                        problem("size_not_in_region", "size", "size '\(spec.size)' is not offered in region '\(spec.region)'")
+                if let offer = sizes[size] {
+                    if regions[region] == true && !offer.regions.contains(region) {
+                        problem("size_not_in_region", "size", "size '\(size)' is not offered in region '\(region)'")
                     }
                     if !creates, let id = change.resourceID, let disk = disks[id], offer.disk < disk {
                         problem(
                             "disk_cannot_shrink", "size",
                             "droplet '\(resource.name)' has a \(disk) GB disk and disks never shrink, "
-                                + "so it cannot be resized to '\(spec.size)' (\(offer.disk) GB); choose a size with at least \(disk) GB of disk"
+                                + "so it cannot be resized to '\(size)' (\(offer.disk) GB); choose a size with at least \(disk) GB of disk"
                         )
                     }
                 } else {
-                    problem("unknown_size", "size", "size '\(spec.size)' does not exist at DigitalOcean\(hint(spec.size, sizes.keys))")
+                    problem("unknown_size", "size", "size '\(size)' does not exist at DigitalOcean\(hint(size, sizes.keys))")
                 }
             }
         }

@@ -1,51 +1,21 @@
-/// The body of a spec, by kind.
-public enum ResourceSpec: Sendable, Hashable, Codable {
-    case droplet(DropletSpec)
-
-    public var kind: ResourceKind {
-        switch self {
-        case .droplet: .droplet
-        }
-    }
-
-    private enum CodingKeys: String, CodingKey { case droplet }
-    private enum LegacyKeys: String, CodingKey { case payload = "_0" }
-
-    /// Encoded as `{"droplet": {…the spec…}}`: stable names, for the ledger and for `--json`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        switch self {
-        case .droplet(let spec): try container.encode(spec, forKey: .droplet)
-        }
-    }
-
-    /// Also reads the older form that state may still hold, `{"droplet": {"_0": {…}}}`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        if let spec = try? container.decode(DropletSpec.self, forKey: .droplet) {
-            self = .droplet(spec)
-            return
-        }
-        let legacy = try container.nestedContainer(keyedBy: LegacyKeys.self, forKey: .droplet)
-        self = .droplet(try legacy.decode(DropletSpec.self, forKey: .payload))
-    }
-}
+import Yams
 
 /// One resource as the operator wrote it, with where it was written.
 public struct DesiredResource: Sendable, Hashable, Codable {
-    /// The DigitalOcean name; unique per kind.
+    public var kind: ResourceKind
+    /// The resource's name at DigitalOcean (Arcadia's own name for kinds that have none); unique per kind.
     public var name: String
     public var labels: [String: String]
     public var policy: ResourcePolicy
     public var spec: ResourceSpec
     /// Where the document starts, for messages that point at the file.
     public var source: SourceLocation
-    /// Where each `spec` field's value is written, by field name, for messages about one field.
+    /// Where each `spec` field's value is written, by field name (list items as `field[index]`), for
+    /// messages about one field.
     public var fieldLocations: [String: SourceLocation]
 
-    public var kind: ResourceKind { spec.kind }
-
     public init(
+        kind: ResourceKind,
         name: String,
         labels: [String: String] = [:],
         policy: ResourcePolicy = ResourcePolicy(),
@@ -53,6 +23,7 @@ public struct DesiredResource: Sendable, Hashable, Codable {
         source: SourceLocation,
         fieldLocations: [String: SourceLocation] = [:]
     ) {
+        self.kind = kind
         self.name = name
         self.labels = labels
         self.policy = policy
@@ -65,4 +36,32 @@ public struct DesiredResource: Sendable, Hashable, Codable {
     public func location(of field: String) -> SourceLocation {
         fieldLocations[field] ?? source
     }
+
+    /// `Kind/name`, as `--target` and messages write a resource.
+    public var key: String { "\(kind.rawValue)/\(name)" }
+}
+
+/// Reads one kind's `spec` block. Each kind's folder implements it; ``SpecLoader`` asks the kind a
+/// document names.
+public protocol SpecKindParser: Sendable {
+    var kind: ResourceKind { get }
+    /// The keys allowed under `spec`, in the order the docs list them.
+    var fieldNames: [String] { get }
+    /// What `policy.ignore` may name: the spec's fields and any live-only ones (a droplet's `status`).
+    var ignorableFields: [String] { get }
+    /// The keys allowed under `policy`.
+    var policyFieldNames: [String] { get }
+    /// Reads the block, reporting every problem through `reader`; nil when it has problems.
+    func spec(from node: Node, reader: inout NodeReader) -> ResourceSpec?
+    /// Reports a name DigitalOcean would refuse for this kind.
+    func validateName(_ name: String, node: Node, reader: inout NodeReader)
+    /// The other specs this spec names, for `validate` to resolve and the plan to order by.
+    func references(in spec: ResourceSpec) -> [SpecReference]
+}
+
+extension SpecKindParser {
+    public var ignorableFields: [String] { fieldNames }
+    public var policyFieldNames: [String] { ResourcePolicy.commonFieldNames }
+    public func validateName(_ name: String, node: Node, reader: inout NodeReader) {}
+    public func references(in spec: ResourceSpec) -> [SpecReference] { [] }
 }

@@ -5,7 +5,7 @@ import Yams
 enum DocumentParser {
     static let envelopeKeys = ["apiVersion", "kind", "metadata", "spec", "policy"]
 
-    static func resource(from root: Node, reader: inout NodeReader) -> DesiredResource? {
+    static func resource(from root: Node, kinds: SpecKinds, reader: inout NodeReader) -> DesiredResource? {
         guard let envelope = reader.entries(of: root, section: "the document", allowedKeys: envelopeKeys) else { return nil }
         reader.requireKeys(["apiVersion", "kind", "metadata", "spec"], in: envelope, of: root, section: "the document")
 
@@ -31,11 +31,14 @@ enum DocumentParser {
         if let kindText, let metadata {
             reader.identity = (kind?.rawValue ?? kindText, metadata.name, reader.location(of: root))
         }
-        let policy = envelope["policy"].map { self.policy(from: $0.value, reader: &reader) } ?? ResourcePolicy()
+        let parser = kind.flatMap(kinds.parser(for:))
+        let policy = envelope["policy"].map {
+            self.policy(from: $0.value, allowed: parser?.policyFieldNames ?? ResourcePolicy.commonFieldNames, ignorable: parser?.ignorableFields ?? [], reader: &reader)
+        } ?? ResourcePolicy()
 
         var spec: ResourceSpec?
         var fieldLocations: [String: SourceLocation] = [:]
-        if let kind, let node = envelope["spec"]?.value {
+        if let parser, let node = envelope["spec"]?.value {
             if case .mapping(let mapping) = node {
                 for (key, value) in mapping {
                     guard let name = key.scalar?.string else { continue }
@@ -46,16 +49,14 @@ enum DocumentParser {
                     }
                 }
             }
-            switch kind {
-            case .droplet:
-                spec = DropletSpecParser.spec(from: node, reader: &reader).map(ResourceSpec.droplet)
-            }
+            spec = parser.spec(from: node, reader: &reader)
         }
-        if let kind, kind == .droplet, let metadata {
-            validateDropletName(metadata.name, node: metadata.nameNode, reader: &reader)
+        if let parser, let metadata {
+            parser.validateName(metadata.name, node: metadata.nameNode, reader: &reader)
         }
-        guard let metadata, let spec else { return nil }
+        guard let kind, let metadata, let spec else { return nil }
         return DesiredResource(
+            kind: kind,
             name: metadata.name,
             labels: metadata.labels,
             policy: policy,
@@ -73,15 +74,18 @@ enum DocumentParser {
         return (name, nameNode, labels)
     }
 
-    private static func policy(from node: Node, reader: inout NodeReader) -> ResourcePolicy {
+    private static func policy(from node: Node, allowed: [String], ignorable: [String], reader: inout NodeReader) -> ResourcePolicy {
         var policy = ResourcePolicy()
-        guard let entries = reader.entries(of: node, section: "policy", allowedKeys: ResourcePolicy.fieldNames) else { return policy }
+        guard let entries = reader.entries(of: node, section: "policy", allowedKeys: allowed) else { return policy }
         if let value = reader.bool(entries["protect"]?.value, field: "protect") { policy.protect = value }
         if let value = reader.bool(entries["snapshotBeforeResize"]?.value, field: "snapshotBeforeResize") {
             policy.snapshotBeforeResize = value
         }
         if let value = reader.positiveInteger(entries["keepSnapshots"]?.value, field: "keepSnapshots") {
             policy.keepSnapshots = value
+        }
+        if let value = reader.bool(entries["snapshotBeforeDestroy"]?.value, field: "snapshotBeforeDestroy") {
+            policy.snapshotBeforeDestroy = value
         }
         if let node = entries["drift"]?.value, let text = reader.string(node, field: "drift") {
             if let action = ResourcePolicy.DriftAction(rawValue: text) {
@@ -91,22 +95,12 @@ enum DocumentParser {
             }
         }
         if let node = entries["ignore"]?.value, let fields = reader.strings(node, field: "ignore") {
-            for field in fields where !ResourcePolicy.ignorableFields.contains(field) {
-                let hint = closestMatch(to: field, in: ResourcePolicy.ignorableFields).map { "; did you mean '\($0)'?" } ?? ""
+            for field in fields where !ignorable.contains(field) {
+                let hint = closestMatch(to: field, in: ignorable).map { "; did you mean '\($0)'?" } ?? ""
                 reader.report(node, "policy.ignore names unknown field '\(field)'\(hint)")
             }
             policy.ignore = fields
         }
         return policy
-    }
-
-    /// DigitalOcean accepts hostname-like names: letters, digits, `.` and `-`, starting and ending alphanumeric.
-    static func validateDropletName(_ name: String, node: Node, reader: inout NodeReader) {
-        if !name.wholly(matches: "[A-Za-z0-9]([A-Za-z0-9.-]{0,253}[A-Za-z0-9])?") {
-            reader.report(
-                node,
-                "invalid droplet name '\(name.shown)': use 1-255 letters, digits, '.' or '-', starting and ending with a letter or digit"
-            )
-        }
     }
 }

@@ -2,28 +2,28 @@ import Yams
 
 /// Reads typed values out of a composed YAML node, recording a positioned diagnostic for every problem
 /// instead of stopping at the first, so one `validate` run shows them all.
-struct NodeReader {
-    let path: String
-    private(set) var diagnostics: [SpecDiagnostic] = []
+public struct NodeReader {
+    public let path: String
+    public private(set) var diagnostics: [SpecDiagnostic] = []
     /// The document's kind (as written) and name, once both are read: duplicates are found among
     /// documents with other problems too, so one run reports everything.
     var identity: (kind: String, name: String, source: SourceLocation)?
 
-    init(path: String) {
+    public init(path: String) {
         self.path = path
     }
 
-    func location(of node: Node?) -> SourceLocation {
+    public func location(of node: Node?) -> SourceLocation {
         let mark = node?.mark
         return SourceLocation(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    mutating func report(_ node: Node?, _ message: String) {
+    public mutating func report(_ node: Node?, _ message: String) {
         diagnostics.append(SpecDiagnostic(location(of: node), message))
     }
 
     /// The mapping's entries by key, after reporting duplicate and unknown keys.
-    mutating func entries(
+    public mutating func entries(
         of node: Node,
         section: String,
         allowedKeys: [String]
@@ -57,7 +57,7 @@ struct NodeReader {
         return result
     }
 
-    mutating func requireKeys(_ keys: [String], in entries: [String: (key: Node, value: Node)], of node: Node, section: String) {
+    public mutating func requireKeys(_ keys: [String], in entries: [String: (key: Node, value: Node)], of node: Node, section: String) {
         for key in keys where entries[key] == nil {
             report(node, "missing required field '\(key)' in \(section)")
         }
@@ -66,7 +66,7 @@ struct NodeReader {
     /// A string, as YAML resolves it and the published schema reads it: `size: 42`, `name: OFF` or
     /// `tags: [2001-12-14]` are a number, a boolean and a date, not text, and an explicit tag other
     /// than `!!str` (`!!int nyc3`, `!custom nyc3`) is never silently dropped.
-    mutating func string(_ node: Node?, field: String) -> String? {
+    public mutating func string(_ node: Node?, field: String) -> String? {
         guard let node else { return nil }
         guard let scalar = node.scalar else {
             report(node, "'\(field)' must be a string, not a \(node.mapping != nil ? "mapping" : "list")")
@@ -80,7 +80,7 @@ struct NodeReader {
         return scalar.string
     }
 
-    mutating func bool(_ node: Node?, field: String) -> Bool? {
+    public mutating func bool(_ node: Node?, field: String) -> Bool? {
         guard let node else { return nil }
         guard node.tag.description == Tag.Name.bool.rawValue, let value = node.bool else {
             report(node, "'\(field)' must be true or false, not \(node.scalar.map { Self.describe(node.tag.description, $0.string) } ?? "a collection")")
@@ -90,7 +90,7 @@ struct NodeReader {
     }
 
     /// A whole number of 1 or more, written as a YAML integer (not a string, not 2.0).
-    mutating func positiveInteger(_ node: Node?, field: String) -> Int? {
+    public mutating func positiveInteger(_ node: Node?, field: String) -> Int? {
         guard let node else { return nil }
         guard node.tag.description == Tag.Name.int.rawValue, let value = node.int, value >= 1 else {
             report(node, "'\(field)' must be a whole number of 1 or more, not \(node.scalar.map { Self.describe(node.tag.description, $0.string) } ?? "a collection")")
@@ -111,12 +111,12 @@ struct NodeReader {
         }
     }
 
-    mutating func strings(_ node: Node?, field: String) -> [String]? {
+    public mutating func strings(_ node: Node?, field: String) -> [String]? {
         stringItems(node, field: field)?.map(\.value)
     }
 
     /// The list's string items, each with its own node (for positions); items that are not strings are reported and left out.
-    mutating func stringItems(_ node: Node?, field: String) -> [(value: String, node: Node)]? {
+    public mutating func stringItems(_ node: Node?, field: String) -> [(value: String, node: Node)]? {
         guard let node else { return nil }
         guard case .sequence(let sequence) = node else {
             report(node, "'\(field)' must be a list of strings, e.g. [a, b]")
@@ -129,7 +129,7 @@ struct NodeReader {
         return values
     }
 
-    mutating func stringMap(_ node: Node?, field: String) -> [String: String]? {
+    public mutating func stringMap(_ node: Node?, field: String) -> [String: String]? {
         guard let node else { return nil }
         guard case .mapping(let mapping) = node else {
             report(node, "'\(field)' must be a mapping of strings to strings")
@@ -149,7 +149,7 @@ struct NodeReader {
 
 extension String {
     /// The string as a message shows it: invisible characters escaped (`nyc3\r`, `web\u{2028}`).
-    var shown: String {
+    public var shown: String {
         unicodeScalars.map { scalar in
             scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .lineSeparator
                 || scalar.properties.generalCategory == .paragraphSeparator || scalar.properties.generalCategory == .format
@@ -159,7 +159,7 @@ extension String {
 
     /// Whether the whole string matches `pattern`: anchored at the very start and end, so a trailing
     /// line break (`"nyc3\r"`, `"web\u{2028}"`) never passes, as it does with `^…$`.
-    func wholly(matches pattern: String) -> Bool {
+    public func wholly(matches pattern: String) -> Bool {
         range(of: "\\A(?:\(pattern))\\z", options: .regularExpression) != nil
     }
 }

@@ -1,8 +1,18 @@
-/// The kinds of resource a spec file may describe.
+/// The kinds of resource a spec file may describe. Each case has one folder under
+/// `Sources/ArcadiaSagas/Kinds/` and one line in `Kinds.module(for:)`; see docs/DESIGN.md.
 public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case droplet = "Droplet"
+    case sshKey = "SSHKey"
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The kind in lower case words, for messages: "droplet", "volume", "SSH key".
+    public var noun: String {
+        switch self {
+        case .droplet: "droplet"
+        case .sshKey: "SSH key"
+        }
+    }
 }
 
 /// The `apiVersion` every spec file must declare.

@@ -17,24 +17,36 @@ public struct ResourcePolicy: Sendable, Hashable, Codable {
     /// How many of Arcadia's resize snapshots of this droplet to keep, newest first; older ones are
     /// deleted after each resize. nil keeps them all (nothing is deleted unless the spec says so).
     public var keepSnapshots: Int?
+    /// Take a snapshot of a volume before destroying it, so its data outlives it.
+    public var snapshotBeforeDestroy: Bool
 
     public init(
         protect: Bool = false,
         drift: DriftAction = .report,
         ignore: [String] = [],
         snapshotBeforeResize: Bool = false,
-        keepSnapshots: Int? = nil
+        keepSnapshots: Int? = nil,
+        snapshotBeforeDestroy: Bool = false
     ) {
         self.protect = protect
         self.drift = drift
         self.ignore = ignore
         self.snapshotBeforeResize = snapshotBeforeResize
         self.keepSnapshots = keepSnapshots
+        self.snapshotBeforeDestroy = snapshotBeforeDestroy
     }
 
-    /// What `policy.ignore` may name: the spec's fields, and `status` (the droplet's power state).
-    public static let ignorableFields = DropletSpec.fieldNames + ["status"]
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        protect = try container.decode(Bool.self, forKey: .protect)
+        drift = try container.decode(DriftAction.self, forKey: .drift)
+        ignore = try container.decode([String].self, forKey: .ignore)
+        snapshotBeforeResize = try container.decode(Bool.self, forKey: .snapshotBeforeResize)
+        keepSnapshots = try container.decodeIfPresent(Int.self, forKey: .keepSnapshots)
+        // Absent in what earlier versions applied.
+        snapshotBeforeDestroy = try container.decodeIfPresent(Bool.self, forKey: .snapshotBeforeDestroy) ?? false
+    }
 
-    /// Spec keys accepted under `policy`.
-    public static let fieldNames = ["protect", "drift", "ignore", "snapshotBeforeResize", "keepSnapshots"]
+    /// Keys every kind accepts under `policy`; a kind may add its own (``SpecKindParser/policyFieldNames``).
+    public static let commonFieldNames = ["protect", "drift", "ignore"]
 }

@@ -1,10 +1,6 @@
 import Yams
 
 /// A scalar or a list of strings, as a spec field's new value.
-public enum SpecValue: Sendable, Hashable {
-    case string(String), bool(Bool), integer(Int), strings([String])
-}
-
 /// Why a spec file was left as it was: names the field and says to edit the file by hand.
 public struct SpecEditError: Error, CustomStringConvertible, Sendable {
     public let description: String

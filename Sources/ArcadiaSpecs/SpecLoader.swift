@@ -6,7 +6,7 @@ public enum SpecLoader {
     /// Loads every `*.yaml` / `*.yml` below `directory`, in path order.
     ///
     /// - Throws: ``SpecLoadError`` with every problem in every file; nothing partial is returned.
-    public static func load(directory: String) throws -> [DesiredResource] {
+    public static func load(directory: String, kinds: SpecKinds) throws -> [DesiredResource] {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
         guard exists, isDirectory.boolValue else {
@@ -29,7 +29,7 @@ public enum SpecLoader {
             }
         }
         do {
-            let resources = try parse(documents: documents)
+            let resources = try parse(documents: documents, kinds: kinds)
             guard diagnostics.isEmpty else { throw SpecLoadError(diagnostics: diagnostics) }
             return resources
         } catch let error as SpecLoadError {
@@ -37,18 +37,21 @@ public enum SpecLoader {
         }
     }
 
-    /// Parses documents already in memory; `path` is only used in messages.
-    public static func parse(documents: [(path: String, text: String)]) throws -> [DesiredResource] {
+    /// Parses documents already in memory; `path` is only used in messages. Without
+    /// `resolvingReferences`, names of other specs are not looked for among the documents (a single
+    /// file checked on its own).
+    public static func parse(documents: [(path: String, text: String)], kinds: SpecKinds, resolvingReferences: Bool = true) throws -> [DesiredResource] {
         var diagnostics: [SpecDiagnostic] = []
         var resources: [DesiredResource] = []
         var identities: [(kind: String, name: String, source: SourceLocation)] = []
         for document in documents {
-            let (resource, problems, identity) = parseDocument(document.text, path: document.path)
+            let (resource, problems, identity) = parseDocument(document.text, path: document.path, kinds: kinds)
             diagnostics += problems
             if let resource { resources.append(resource) }
             if let identity { identities.append(identity) }
         }
         diagnostics += duplicateNames(in: identities)
+        if resolvingReferences { diagnostics += SpecReferences.problems(in: resources, kinds: kinds) }
         guard diagnostics.isEmpty else {
             let ordered = diagnostics.sorted { ($0.location.path, $0.location.line, $0.location.column) < ($1.location.path, $1.location.line, $1.location.column) }
             throw SpecLoadError(diagnostics: ordered)
@@ -87,7 +90,7 @@ public enum SpecLoader {
     }
 
     static func parseDocument(
-        _ text: String, path: String
+        _ text: String, path: String, kinds: SpecKinds
     ) -> (DesiredResource?, [SpecDiagnostic], (kind: String, name: String, source: SourceLocation)?) {
         let root: Node
         do {
@@ -101,7 +104,7 @@ public enum SpecLoader {
             return (nil, [SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "cannot parse YAML: \(error)")], nil)
         }
         var reader = NodeReader(path: path)
-        let resource = DocumentParser.resource(from: root, reader: &reader)
+        let resource = DocumentParser.resource(from: root, kinds: kinds, reader: &reader)
         return (reader.diagnostics.isEmpty ? resource : nil, reader.diagnostics, reader.identity)
     }
 

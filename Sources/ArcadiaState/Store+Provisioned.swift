@@ -21,10 +21,12 @@ public struct ProvisionedRecord: Sendable, Hashable {
 }
 
 extension Store {
-    public func provisioned(kind: String) async throws -> [ProvisionedRecord] {
-        try await rows("""
-            SELECT kind, name, resource_id, spec, spec_version FROM provisioned WHERE kind = \(bind: kind) ORDER BY name
-            """).map { row in
+    /// The records of one kind, or of every kind (by kind, then name).
+    public func provisioned(kind: String? = nil) async throws -> [ProvisionedRecord] {
+        let query: SQLQueryString = kind.map {
+            "SELECT kind, name, resource_id, spec, spec_version FROM provisioned WHERE kind = \(bind: $0) ORDER BY name"
+        } ?? "SELECT kind, name, resource_id, spec, spec_version FROM provisioned ORDER BY kind, name"
+        return try await rows(query).map { row in
             ProvisionedRecord(
                 kind: try row.decode(column: "kind", as: String.self),
                 name: try row.decode(column: "name", as: String.self),

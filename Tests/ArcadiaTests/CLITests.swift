@@ -52,8 +52,9 @@ import Testing
             #expect(!shown.stdout.contains("_0") && !shown.stdout.contains("\\\""), "\(shown.stdout)")
             let saga = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
             let context = try #require(saga["context"] as? [String: Any])
-            let desired = try #require(context["desired"] as? [String: Any])
-            let spec = try #require((desired["spec"] as? [String: Any])?["droplet"] as? [String: Any])
+            let input = try #require(context["input"] as? [String: Any])
+            let desired = try #require(input["desired"] as? [String: Any])
+            let spec = try #require(desired["spec"] as? [String: Any])
             #expect((spec["region"] as? String)?.isEmpty == false, "the spec's fields by name")
         }
     }

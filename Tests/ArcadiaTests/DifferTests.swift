@@ -1,4 +1,5 @@
 import ArcadiaCore
+import ArcadiaSagas
 import ArcadiaSpecs
 import Testing
 
@@ -7,15 +8,15 @@ import Testing
     static let source = SourceLocation(path: "specs/web.yaml", line: 1, column: 1)
 
     func desired(_ name: String, size: String = "s-1vcpu-1gb", image: String = "ubuntu-24-04-x64", policy: ResourcePolicy = ResourcePolicy()) -> DesiredResource {
-        DesiredResource(name: name, policy: policy, spec: .droplet(DropletSpec(region: "nyc3", size: size, image: image, tags: ["web"])), source: Self.source)
+        DesiredResource.droplet(name: name, policy: policy, spec: DropletSpec(region: "nyc3", size: size, image: image, tags: ["web"]), source: Self.source)
     }
 
     func applied(_ name: String, id: String, size: String = "s-1vcpu-1gb", policy: ResourcePolicy = ResourcePolicy()) -> AppliedResource {
-        AppliedResource(name: name, resourceID: id, spec: DropletSpec(region: "nyc3", size: size, image: "ubuntu-24-04-x64", tags: ["web"]), policy: policy, specVersion: 1)
+        AppliedResource.droplet(name: name, resourceID: id, spec: DropletSpec(region: "nyc3", size: size, image: "ubuntu-24-04-x64", tags: ["web"]), policy: policy, specVersion: 1)
     }
 
-    func live(_ name: String, id: String, size: String = "s-1vcpu-1gb", tags: [String] = ["web"], managed: Bool = true) -> LiveDroplet {
-        LiveDroplet(id: id, name: name, region: "nyc3", size: size, image: "ubuntu-24-04-x64", tags: tags, monitoring: false,
+    func live(_ name: String, id: String, size: String = "s-1vcpu-1gb", tags: [String] = ["web"], managed: Bool = true) -> LiveResource {
+        LiveResource.droplet(id: id, name: name, region: "nyc3", size: size, image: "ubuntu-24-04-x64", tags: tags, monitoring: false,
                     ipv6: false, backups: false, vpc: nil, status: "active", isManaged: managed, sagaTag: nil)
     }
 
@@ -110,9 +111,9 @@ import Testing
 
     @Test func resizeDiskIsMarkedIrreversible() {
         var resource = desired("web", size: "s-2vcpu-2gb")
-        resource.spec = .droplet(DropletSpec(region: "nyc3", size: "s-2vcpu-2gb", image: "ubuntu-24-04-x64", tags: ["web"], resizeDisk: true))
+        resource.spec = DropletSpec(region: "nyc3", size: "s-2vcpu-2gb", image: "ubuntu-24-04-x64", tags: ["web"], resizeDisk: true).resourceSpec
         var record = applied("web", id: "1")
-        record.spec.resizeDisk = true
+        record.spec["resizeDisk"] = .bool(true)
         let result = Differ.diff(desired: [resource], applied: [record], live: [live("web", id: "1")])
         let planned = Planner.planned(result.changes[0])
         #expect(planned.irreversible.count == 1)

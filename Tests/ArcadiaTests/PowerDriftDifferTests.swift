@@ -1,4 +1,5 @@
 import ArcadiaCore
+import ArcadiaSagas
 import ArcadiaSpecs
 import Testing
 
@@ -9,9 +10,9 @@ import Testing
 
     func diff(status: String, drift: ResourcePolicy.DriftAction) -> Differ.Result {
         let policy = ResourcePolicy(drift: drift)
-        let desired = DesiredResource(name: "web", policy: policy, spec: .droplet(Self.spec), source: Self.source)
-        let applied = AppliedResource(name: "web", resourceID: "1", spec: Self.spec, policy: policy, specVersion: 1)
-        let live = LiveDroplet(id: "1", name: "web", region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web"],
+        let desired = DesiredResource.droplet(name: "web", policy: policy, spec: (Self.spec), source: Self.source)
+        let applied = AppliedResource.droplet(name: "web", resourceID: "1", spec: Self.spec, policy: policy, specVersion: 1)
+        let live = LiveResource.droplet(id: "1", name: "web", region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web"],
                                monitoring: false, ipv6: false, backups: false, vpc: nil, status: status, isManaged: true, sagaTag: nil)
         return Differ.diff(desired: [desired], applied: [applied], live: [live])
     }
@@ -49,9 +50,9 @@ import Testing
     /// A droplet with an unfinished saga (a resize killed after PowerOff) is blocked, not drift.
     @Test func aDropletOffBecauseOfAnUnfinishedSagaIsBlockedNotDrift() {
         let policy = ResourcePolicy(drift: .revert)
-        let desired = DesiredResource(name: "web", policy: policy, spec: .droplet(Self.spec), source: Self.source)
-        let applied = AppliedResource(name: "web", resourceID: "1", spec: Self.spec, policy: policy, specVersion: 1)
-        let live = LiveDroplet(id: "1", name: "web", region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web"],
+        let desired = DesiredResource.droplet(name: "web", policy: policy, spec: (Self.spec), source: Self.source)
+        let applied = AppliedResource.droplet(name: "web", resourceID: "1", spec: Self.spec, policy: policy, specVersion: 1)
+        let live = LiveResource.droplet(id: "1", name: "web", region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web"],
                                monitoring: false, ipv6: false, backups: false, vpc: nil, status: "off", isManaged: true, sagaTag: nil)
         let saga = UnfinishedSaga(id: "s", kind: "resize", status: "running", resourceKind: "Droplet", resourceName: "web")
         let result = Differ.diff(desired: [desired], applied: [applied], live: [live], unfinishedSagas: [saga])
@@ -62,8 +63,8 @@ import Testing
     /// A spec whose name an unmanaged droplet already has: warned, at the spec's position.
     @Test func aNameClashWithAnUnmanagedDropletIsWarnedAtTheSpec() throws {
         let location = SourceLocation(path: "specs/web.yaml", line: 4, column: 9)
-        let desired = DesiredResource(name: "web", spec: .droplet(Self.spec), source: location)
-        let stranger = LiveDroplet(id: "7", name: "web", region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: [],
+        let desired = DesiredResource.droplet(name: "web", spec: (Self.spec), source: location)
+        let stranger = LiveResource.droplet(id: "7", name: "web", region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: [],
                                    monitoring: false, ipv6: false, backups: false, vpc: nil, status: "active", isManaged: false, sagaTag: nil)
         let result = Differ.diff(desired: [desired], applied: [], live: [stranger])
         #expect(result.changes.map(\.action) == [.create])
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func theHeadlineOfAPlanWithErrorsSaysApplyWouldChangeNothing() {
-        var plan = Planner.plan(Differ.diff(desired: [DesiredResource(name: "web", spec: .droplet(Self.spec), source: Self.source)], applied: [], live: []), fingerprint: "f")
+        var plan = Planner.plan(Differ.diff(desired: [DesiredResource.droplet(name: "web", spec: (Self.spec), source: Self.source)], applied: [], live: []), fingerprint: "f")
         plan.errors.append(Diagnostic(code: "unknown_size", kind: "Droplet", name: "web", location: Self.source, message: "no such size"))
         let renderer = PlanRenderer(useColor: false)
         let text = renderer.text(plan)

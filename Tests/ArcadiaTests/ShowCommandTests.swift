@@ -27,7 +27,7 @@ import Testing
             #expect((object["spec"] as? [String: Any])?["file"] as? String == "specs/web.yaml")
             let live = try #require(object["live"] as? [String: Any])
             #expect(live["source"] as? String == "inventory", "without --sim or a token, the inventory")
-            #expect((live["droplet"] as? [String: Any])?["size"] as? String == "s-1vcpu-1gb")
+            #expect((live["resource"] as? [String: Any])?["size"] as? String == "s-1vcpu-1gb")
             let saga = try #require(object["last_saga"] as? [String: Any])
             #expect(saga["status"] as? String == "completed")
             #expect(saga["failed_step"] is NSNull, "null, not absent")

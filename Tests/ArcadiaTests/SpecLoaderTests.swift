@@ -1,3 +1,4 @@
+import ArcadiaSagas
 import ArcadiaSpecs
 import ArcadiaTestSupport
 import Foundation
@@ -36,15 +37,12 @@ import Testing
         #expect(found.count == expected.count)
     }
 
-    /// A spec is kept as `{"droplet": {…}}`; the older `{"droplet": {"_0": {…}}}` that state may still
-    /// hold reads back the same.
-    @Test func aSpecEncodesWithStableNamesAndReadsTheOlderForm() throws {
-        let spec = ResourceSpec.droplet(DropletSpec(region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64"))
+    /// A spec is kept as a plain mapping of its fields, so the ledger and `--json` read as the file does.
+    @Test func aSpecEncodesAsItsFields() throws {
+        let spec = DropletSpec(region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64").resourceSpec
         let encoded = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        #expect(encoded.contains(#"{"droplet":{"#) && !encoded.contains("_0"))
+        #expect(encoded.contains(#""region":"nyc3""#) && encoded.contains(#""monitoring":false"#))
         #expect(try JSONDecoder().decode(ResourceSpec.self, from: Data(encoded.utf8)) == spec)
-        let older = encoded.replacingOccurrences(of: #"{"droplet":"#, with: #"{"droplet":{"_0":"#) + "}"
-        #expect(try JSONDecoder().decode(ResourceSpec.self, from: Data(older.utf8)) == spec)
     }
 
     /// One run reports every problem: a duplicate name among documents that have problems of their
@@ -84,7 +82,6 @@ import Testing
                   region: !!timestamp 2001-12-14
                   size: 42
                   image: "ubuntu-24-04-x64\\r"
-                  sshKeys: ["٣"]
                   userData: !!str 42
 
                 """
@@ -95,7 +92,6 @@ import Testing
                 "6:11: 'region' must be a string, not the date 2001-12-14; quote it (\"2001-12-14\") if you mean the text",
                 "7:9: 'size' must be a string, not the number 42; quote it (\"42\") if you mean the text",
                 "8:10: 'image' must be a DigitalOcean slug such as 'ubuntu-24-04-x64', not 'ubuntu-24-04-x64\\r'",
-                "9:13: sshKeys entry '٣' is neither a key id nor a fingerprint (aa:bb:…, 16 pairs); SshKey specs by name are not supported yet",
             ], "userData: !!str 42 is a string, and fine")
         }
     }
@@ -141,11 +137,11 @@ import Testing
         #expect(resource.name == "web-1")
         #expect(resource.labels == ["tier": "web"])
         #expect(resource.policy == ResourcePolicy(protect: true, drift: .revert, ignore: ["tags"], snapshotBeforeResize: true))
-        #expect(resource.spec == .droplet(DropletSpec(
+        #expect(resource.spec == (DropletSpec(
             region: "syd1", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web", "env:prod"], sshKeys: ["3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa", "512189"],
             monitoring: true, ipv6: true, backups: false, userData: "#cloud-config\n",
             vpc: "5a4c0de0-0000-4000-8000-000000000001", resizeDisk: true
-        )))
+        ).resourceSpec))
     }
 
     @Test func reservedTagsAndEmptyFilesAreRejected() throws {
@@ -173,7 +169,7 @@ import Testing
         let policy = try #require(properties["policy"] as? [String: Any])
         #expect(Set((spec["properties"] as? [String: Any] ?? [:]).keys) == Set(DropletSpec.fieldNames))
         #expect(Set(spec["required"] as? [String] ?? []) == Set(DropletSpec.requiredFieldNames))
-        #expect(Set((policy["properties"] as? [String: Any] ?? [:]).keys) == Set(ResourcePolicy.fieldNames))
+        #expect(Set((policy["properties"] as? [String: Any] ?? [:]).keys) == Set(DropletKind().policyFieldNames))
     }
 
     /// What the schema rejects, the loader rejects too.

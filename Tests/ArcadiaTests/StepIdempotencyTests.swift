@@ -10,15 +10,11 @@ import Testing
 /// Every step may run again after a crash; running it twice must not do the work twice.
 @Suite struct StepIdempotencyTests {
     private func createContext(name: String, sagaID: String = UUID().uuidString.lowercased()) throws -> SagaContext {
-        let desired = DesiredResource(
-            name: name, spec: .droplet(DropletSpec(region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web"])),
+        let desired = DesiredResource.droplet(
+            name: name, spec: DropletSpec(region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: ["web"]),
             source: SourceLocation(path: "\(name).yaml", line: 1, column: 1)
         )
-        let encoder = JSONEncoder()
-        return SagaContext([
-            .resourceName: name, .sagaID: sagaID, .sagaTag: Ownership.sagaTag(forSagaID: sagaID),
-            .desired: String(decoding: try encoder.encode(desired), as: UTF8.self),
-        ])
+        return SagaContext(SagaInput(kind: .droplet, name: name, sagaID: sagaID, sagaTag: Ownership.sagaTag(forSagaID: sagaID), desired: desired))
     }
 
     @Test(arguments: StoreEngine.allCases) func createDropletRunTwiceAdoptsInsteadOfCreatingAgain(engine: StoreEngine) async throws {
@@ -31,10 +27,10 @@ import Testing
                 let second = try await CreateDroplet().execute(context, in: environment)
                 let droplets = try await sim.client.listDroplets()
                 #expect(droplets.count == 1)
-                #expect(first[.dropletID] == second[.dropletID])
+                #expect(first[.resourceID] == second[.resourceID])
                 let tags = try #require(droplets.first?.tags)
                 #expect(tags.contains(Ownership.managedTag))
-                #expect(tags.contains(try #require(context[.sagaTag])))
+                #expect(tags.contains(context.input.sagaTag))
             }
         }
     }
@@ -58,10 +54,9 @@ import Testing
                 let environment = sim.stepEnvironment(store: store)
                 var context = try await CreateDroplet().execute(try createContext(name: "web"), in: environment)
                 context = try await WaitDropletActive().execute(context, in: environment)
-                context[.originalSize] = "s-1vcpu-1gb"
-                context[.targetSize] = "s-2vcpu-2gb"
-                let dropletID = try #require(context[.dropletID].flatMap(Int.init))
-                context[.destroyDropletID] = String(dropletID)
+                context.input.fields = [FieldChange(field: "size", from: "s-1vcpu-1gb", to: "s-2vcpu-2gb")]
+                let dropletID = try #require(context[.resourceID].flatMap(Int.init))
+                context.input.destroyID = String(dropletID)
 
                 for step in [PowerOff(), PowerOff()] as [any Step] { context = try await step.execute(context, in: environment) }
                 for step in [Resize(), Resize()] as [any Step] { context = try await step.execute(context, in: environment) }
@@ -90,7 +85,7 @@ import Testing
                 let encoder = JSONEncoder()
                 try await store.insertSaga(SagaRecord(
                     id: sagaID, kind: "create", resourceKind: "Droplet", resourceName: "web", status: .running,
-                    context: String(decoding: try encoder.encode(context.values), as: UTF8.self),
+                    context: String(decoding: try encoder.encode(context), as: UTF8.self),
                     steps: [SagaStepRecord(position: 0, name: "CreateDroplet", status: .completed, attempts: 1)]
                 ))
                 let specs = directory.appendingPathComponent("specs")
@@ -117,13 +112,13 @@ import Testing
                 let encoder = JSONEncoder()
                 try await store.insertSaga(SagaRecord(
                     id: sagaID, kind: "create", resourceKind: "Droplet", resourceName: "web", status: .running,
-                    context: String(decoding: try encoder.encode(context.values), as: UTF8.self), steps: steps
+                    context: String(decoding: try encoder.encode(context), as: UTF8.self), steps: steps
                 ))
                 #expect(try await SagaRunner(environment: environment).run(sagaID: sagaID) == .completed)
                 let saga = try #require(try await store.saga(id: sagaID))
                 #expect(saga.steps.map(\.attempts) == [1, 1, 1], "the completed step did not run again")
                 #expect(try await sim.client.listDroplets().count == 1)
-                #expect(try await store.provisioned(kind: "Droplet").first?.resourceID == context[.dropletID])
+                #expect(try await store.provisioned(kind: "Droplet").first?.resourceID == context[.resourceID])
             }
         }
     }

@@ -36,7 +36,7 @@ extension SagaRunner {
             }
             guard var current = try await store.saga(id: saga.id) else { return .notFound }
             let steps = try current.steps.map { try registry.step(named: $0.name) }
-            let context = try SagaContext.decode(current.context)
+            let context = try SagaContext.decode(current.context, of: current)
             let actions = ActionLedger(try await store.actions(sagaID: saga.id))
             if let passed = try await confirmPointOfNoReturn(&current, steps: steps, context: context, actions: actions) {
                 try? await store.releaseLease(id: saga.id, owner: owner)

@@ -32,7 +32,7 @@ extension SagaRunner {
     func runClaimed(sagaID: String) async throws -> SagaStatus {
         let store = environment.store
         guard var saga = try await store.saga(id: sagaID) else { throw StepError.permanent("no saga \(sagaID)") }
-        var context = try SagaContext.decode(saga.context)
+        var context = try SagaContext.decode(saga.context, of: saga)
         let steps = try saga.steps.map { try registry.step(named: $0.name) }
         let actions = ActionLedger(try await store.actions(sagaID: sagaID))
         let acted = saga.steps.lastIndex { $0.status != .pending } ?? -1
@@ -64,6 +64,20 @@ extension SagaRunner {
         }
 
         let starts = saga.status == .pending
+        if starts, !context.input.after.isEmpty {
+            switch try await ledger({ try await prerequisites(of: context.input) }) {
+            case .met:
+                break
+            case .waiting:
+                return .pending
+            case .abandoned(let reason):
+                saga.status = .cancelled
+                saga.error = reason
+                try await ledger { try await store.updateSaga(id: saga.id, status: .cancelled, context: context.encoded(), error: reason, owner: owner) }
+                await finished(saga, .cancelled)
+                return .cancelled
+            }
+        }
         saga.status = .running
         try await ledger { try await store.updateSaga(id: saga.id, status: .running, context: context.encoded(), owner: owner) }
         if starts { await logEvent(saga, "saga_started", detail: saga.steps.map(\.name).joined(separator: " → ")) }
@@ -114,6 +128,27 @@ extension SagaRunner {
         try await ledger { try await store.updateSaga(id: saga.id, status: .completed, context: context.encoded(), error: cancelNote, owner: owner) }
         await finished(saga, .completed)
         return .completed
+    }
+
+    enum Prerequisites { case met, waiting, abandoned(String) }
+
+    /// Whether the sagas this one must follow (the plan's order by references) have all completed. One
+    /// that ended any other way means this saga's premise is gone: it is cancelled without acting.
+    func prerequisites(of input: SagaInput) async throws -> Prerequisites {
+        for id in input.after {
+            guard let before = try await environment.store.saga(id: id) else { continue }
+            switch before.status {
+            case .completed: continue
+            case .rolledBack, .cancelled, .superseded:
+                return .abandoned(
+                    "not started: it had to follow the \(before.kind) saga \(id.prefix(8)) of \(before.resourceKind) '\(before.resourceName)', "
+                        + "which ended \(before.status.rawValue); plan again"
+                )
+            case .pending, .running, .compensating, .failed:
+                return .waiting
+            }
+        }
+        return .met
     }
 
     /// The point of no return the saga has passed, asking a step caught `running` whether it acted:

@@ -72,6 +72,8 @@ public struct SagaRunner: Sendable {
             var results: [(id: String, status: SagaStatus)] = []
             var tried: Set<String> = []
             var stopped: Set<String> = []
+            // Sagas that must follow one not finished yet: tried again each time another finishes.
+            var waiting: Set<String> = []
             var running = 0
             while true {
                 let claimedAt = ContinuousClock.now
@@ -84,6 +86,12 @@ public struct SagaRunner: Sendable {
                 }
                 if running > 0, let (id, status) = try await group.next() {
                     running -= 1
+                    if status == .pending {
+                        waiting.insert(id)
+                        continue
+                    }
+                    tried.subtract(waiting)
+                    waiting.removeAll()
                     // With `waitForOthers`, a saga that stopped unfinished (its lease or database lost
                     // for a while) is tried again once its lease is free, rather than given up on.
                     if waitForOthers && !status.isFinal && status != .failed {
@@ -93,6 +101,8 @@ public struct SagaRunner: Sendable {
                     }
                     continue
                 }
+                if waitForOthers { stopped.formUnion(waiting) } else { results += waiting.map { ($0, SagaStatus.pending) } }
+                waiting.removeAll()
                 guard waitForOthers,
                       try await environment.store.unfinishedSagas().contains(where: { !tried.contains($0.id) || stopped.contains($0.id) })
                 else {

@@ -6,10 +6,8 @@ public struct StepRegistry: Sendable {
         self.steps = Dictionary(steps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public static let standard = StepRegistry([
-        CreateDroplet(), WaitDropletActive(), RegisterDroplet(), PowerOff(), Resize(), PowerOn(),
-        SnapshotDroplet(), PruneSnapshots(), DestroyDroplet(), ForgetDroplet(), RecordApplied(),
-    ])
+    /// Every kind's steps.
+    public static var standard: StepRegistry { Kinds.steps }
 
     public func step(named name: String) throws -> any Step {
         guard let step = steps[name] else {

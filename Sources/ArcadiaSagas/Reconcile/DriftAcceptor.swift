@@ -30,14 +30,13 @@ public struct DriftAcceptor: Sendable {
     /// - Parameter beforeWriting: called with the spec file's path before it is written (the CLI refuses
     ///   `--commit` there when the file has uncommitted changes of its own).
     public func accept(_ record: DriftRecord, specs: String, beforeWriting: (String) throws -> Void = { _ in }) async throws -> Edit {
-        guard let id = Int(record.resourceID) else { throw DriftNotAcceptable("drift \(record.id) names no droplet id") }
-        let droplet = InventorySync.normalise(try await client.getDroplet(id: id))
-        let value: SpecValue
-        switch DropletDrift.specValue(of: record.field, in: droplet) {
-        case .success(let found): value = found
-        case .failure(let reason): throw reason
+        guard let kind = ResourceKind(rawValue: record.kind) else { throw DriftNotAcceptable("drift \(record.id) is of an unknown kind '\(record.kind)'") }
+        let module = Kinds.module(for: kind)
+        guard let live = try await module.live(id: record.resourceID, client: client) else {
+            throw DriftNotAcceptable("\(record.kind)/\(record.name) (\(record.resourceID)) no longer exists at DigitalOcean; run `arcadia plan`")
         }
-        let now = DropletDrift.liveText(of: record.field, in: droplet)
+        let value = try Self.specValue(of: record.field, in: live, module: module)
+        let now = record.field == DropletPower.field ? live.status : module.field(named: record.field)?.live?(live)
         guard now == record.actual else {
             throw DriftNotAcceptable(
                 "\(record.kind)/\(record.name) \(record.field) changed again since drift \(record.id) was recorded (now \(now ?? "unknown"), "
@@ -48,14 +47,16 @@ public struct DriftAcceptor: Sendable {
             try SpecFileEditor.setting(["spec", record.field], to: value, in: text)
         }
         try await close(record, as: .accepted, edit: edit) { document in
-            AppliedDocument(spec: DropletDrift.applying(value, to: record.field, in: document.spec), policy: document.policy)
+            var spec = document.spec
+            spec[record.field] = value
+            return AppliedDocument(spec: spec, policy: document.policy)
         }
         return edit
     }
 
     /// Adds the field to the spec's `policy.ignore`: it is no longer diffed.
     public func ignore(_ record: DriftRecord, specs: String, beforeWriting: (String) throws -> Void = { _ in }) async throws -> Edit {
-        guard ResourcePolicy.ignorableFields.contains(record.field) else {
+        guard let kind = ResourceKind(rawValue: record.kind), Kinds.module(for: kind).ignorableFields.contains(record.field) else {
             throw DriftNotAcceptable("\(record.field) cannot be named in policy.ignore")
         }
         let edit = try edited(record, specs: specs, beforeWriting: beforeWriting) { text in
@@ -92,7 +93,7 @@ public struct DriftAcceptor: Sendable {
             throw DriftNotAcceptable("\(file): \(error.description)")
         }
         do {
-            let reloaded = try SpecLoader.parse(documents: [(file, after)])
+            let reloaded = try SpecLoader.parse(documents: [(file, after)], kinds: Kinds.specs, resolvingReferences: false)
             guard reloaded.first?.name == record.name else { throw DriftNotAcceptable("\(file): the edit changed the resource's name") }
         } catch let error as SpecLoadError {
             throw DriftNotAcceptable("\(file): the edited file would not load (\(error.diagnostics.map(\.description).joined(separator: "; "))); it was not written")
@@ -102,6 +103,20 @@ public struct DriftAcceptor: Sendable {
             try SpecFileWriter.replaceContents(of: file, with: after)
         }
         return Edit(record: record, file: file, before: before, after: after)
+    }
+
+    /// What the spec must say for `field` to be the live value, or why it cannot say it.
+    static func specValue(of field: String, in live: LiveResource, module: any ResourceKindModule) throws -> SpecValue {
+        if field == DropletPower.field {
+            throw DriftNotAcceptable(
+                "a droplet's power state is not a spec field: a spec'd droplet is meant to run. `arcadia drift revert` powers it on; "
+                    + "`arcadia drift ignore` stops watching it (policy.ignore: [status])"
+            )
+        }
+        guard module.field(named: field)?.live != nil, let value = live[field] else {
+            throw DriftNotAcceptable("\(field) is not a field Arcadia can take from DigitalOcean into the spec; edit the spec by hand, or revert the drift")
+        }
+        return value
     }
 
     /// Closes the record and moves Arcadia's applied record with it, in one transaction.

@@ -5,7 +5,8 @@ import Foundation
 
 /// Turns a plan into persisted sagas and runs them: every saga is written to the ledger before any
 /// runs (so a crash leaves them for `arcadia sagas resume`), then independent sagas run concurrently,
-/// `parallelism` at a time, creates, replacements and updates before destroys.
+/// `parallelism` at a time, creates, replacements and updates before destroys, and each only once the
+/// sagas the plan orders it after (``PlannedChange/after``) have finished.
 public struct PlanExecutor: Sendable {
     public let runner: SagaRunner
     public let parallelism: Int
@@ -24,15 +25,18 @@ public struct PlanExecutor: Sendable {
     }
 
     public func apply(_ plan: Plan) async throws -> Outcome {
+        let ids = Dictionary(plan.changes.map { ($0.change.key, UUID().uuidString.lowercased()) }, uniquingKeysWith: { first, _ in first })
         var queued: [(saga: SagaRecord, name: String, isDestroy: Bool)] = []
         for planned in plan.changes {
-            queued.append((try Self.makeSaga(for: planned), planned.change.name, planned.change.action == .destroy))
+            let saga = try Self.makeSaga(for: planned, id: ids[planned.change.key]!, after: planned.after.compactMap { ids[$0] })
+            queued.append((saga, planned.change.name, planned.change.action == .destroy))
         }
         try Task.checkCancellation()
         try await runner.environment.store.insertSagas(queued.map(\.saga), applyLockOwner: applyLockOwner)
         var statuses: [String: SagaStatus] = [:]
         for wave in [queued.filter { !$0.isDestroy }, queued.filter(\.isDestroy)] {
-            for (id, status) in try await run(wave.map(\.saga.id)) { statuses[id] = status }
+            let order = wave.map { (id: $0.saga.id, after: Set(Self.prerequisites(of: $0.saga))) }
+            for (id, status) in try await run(order, finished: statuses) { statuses[id] = status }
         }
         // A saga this apply could not run itself may have been run by another worker meanwhile (a
         // `sagas resume` started beside it): the ledger's status is the one to report.
@@ -42,61 +46,60 @@ public struct PlanExecutor: Sendable {
         return Outcome(sagas: queued.map { ($0.saga.id, $0.name, statuses[$0.saga.id] ?? .pending) })
     }
 
-    /// Runs the sagas, at most `parallelism` at once.
-    private func run(_ ids: [String]) async throws -> [(String, SagaStatus)] {
+    private static func prerequisites(of saga: SagaRecord) -> [String] {
+        (try? SagaContext.decode(saga.context).input.after) ?? []
+    }
+
+    /// Runs the sagas, at most `parallelism` at once, each once every saga it follows has stopped (the
+    /// runner itself cancels one whose predecessor did not complete, and leaves one whose predecessor
+    /// halted pending).
+    private func run(_ sagas: [(id: String, after: Set<String>)], finished earlier: [String: SagaStatus]) async throws -> [(String, SagaStatus)] {
         try await withThrowingTaskGroup(of: (String, SagaStatus).self) { group in
             var results: [(String, SagaStatus)] = []
-            var pending = ids[...]
+            var stopped = Set(earlier.keys)
+            let inWave = Set(sagas.map(\.id))
+            var pending = sagas
             var running = 0
             while true {
-                while running < parallelism, let id = pending.popFirst() {
+                while running < parallelism,
+                      let index = pending.firstIndex(where: { $0.after.allSatisfy { stopped.contains($0) || !inWave.contains($0) } }) {
+                    let id = pending.remove(at: index).id
                     group.addTask { (id, try await runner.runContained(sagaID: id) { try await runner.run(sagaID: id) }) }
                     running += 1
                 }
                 guard let result = try await group.next() else { return results }
                 results.append(result)
+                stopped.insert(result.0)
                 running -= 1
             }
         }
     }
 
-    /// The saga record for one planned change: its steps, pending, and the context they start from.
-    public static func makeSaga(for planned: PlannedChange) throws -> SagaRecord {
+    /// The saga record for one planned change: its steps, pending, and the input they start from.
+    public static func makeSaga(for planned: PlannedChange, id: String = UUID().uuidString.lowercased(), after: [String] = []) throws -> SagaRecord {
         let change = planned.change
-        let id = UUID().uuidString.lowercased()
         let sagaTag = Ownership.sagaTag(forSagaID: id)
-        var context = SagaContext([.resourceName: change.name, .sagaID: id, .sagaTag: sagaTag])
-        if let desired = change.desired {
-            context[.desired] = try CanonicalJSON.string(desired)
-        }
+        var input = SagaInput(
+            kind: change.kind, name: change.name, sagaID: id, sagaTag: sagaTag, desired: change.desired, fields: change.fields, after: after
+        )
         if let applied = change.applied, let resourceID = change.resourceID {
-            context[.previousApplied] = try CanonicalJSON.string(applied)
-            context[.previousResourceID] = resourceID
+            input.previous = applied
+            input.previousResourceID = resourceID
         }
         switch change.action {
         case .create:
             break
-        case .replace:
-            context[.destroyDropletID] = change.resourceID
-        case .destroy:
-            context[.destroyDropletID] = change.resourceID
+        case .replace, .destroy:
+            input.destroyID = change.resourceID
         case .update:
-            context[.dropletID] = change.resourceID
-            if let size = change.fields.first(where: { $0.field == "size" }) {
-                context[.originalSize] = size.from
-                context[.targetSize] = size.to
-                if let desired = change.desired, case .droplet(let spec) = desired.spec, spec.resizeDisk {
-                    context[.resizeDisk] = "true"
-                }
-                context[.snapshotName] = "\(change.name)-arcadia-\(sagaTag.dropFirst(Ownership.sagaTagPrefix.count))"
-                if let keep = change.desired?.policy.keepSnapshots { context[.keepSnapshots] = String(keep) }
-            }
-            let reverts = change.fields.filter(\.isDriftRevert).map(\.field)
-            if !reverts.isEmpty { context[.revertsDrift] = reverts.joined(separator: ",") }
+            input.resourceID = change.resourceID
+        }
+        if planned.steps.contains(where: { $0.hasPrefix("Snapshot") }) {
+            input.snapshotName = "\(change.name)-arcadia-\(sagaTag.dropFirst(Ownership.sagaTagPrefix.count))"
         }
         return SagaRecord(
             id: id, kind: planned.sagaKind, resourceKind: change.kind.rawValue, resourceName: change.name,
-            context: context.encoded(),
+            context: SagaContext(input).encoded(),
             steps: planned.steps.enumerated().map { SagaStepRecord(position: $0.offset, name: $0.element) }
         )
     }

@@ -24,21 +24,26 @@ public struct Reconciler: Sendable {
         desired: [DesiredResource], specsFolder: String = "specs", allowEmpty: Bool = false, targets: Set<ResourceTarget> = [],
         revertingDrift: Set<ResourceTarget> = []
     ) async throws -> Plan {
-        let live = try await InventorySync(client: client, store: store).syncDroplets()
-        let applied = try await appliedDroplets()
+        let live = try await InventorySync(client: client, store: store).sync()
+        let applied = try await appliedResources()
         let unfinished = try await store.unfinishedSagas().map {
             UnfinishedSaga(id: $0.id, kind: $0.kind, status: $0.status.rawValue, resourceKind: $0.resourceKind, resourceName: $0.resourceName)
         }
-        var diff = Differ.diff(desired: desired, applied: applied, live: live, unfinishedSagas: unfinished, revertingDrift: revertingDrift)
-            .limited(to: targets, known: desired.map { ($0.kind, $0.name) } + applied.map { (ResourceKind.droplet, $0.name) })
+        var diff = Differ.diff(
+            desired: desired, applied: applied, live: live, kinds: Kinds.book, unfinishedSagas: unfinished, revertingDrift: revertingDrift
+        ).limited(to: targets, known: desired.map { ($0.kind, $0.name) } + applied.map { ($0.kind, $0.name) })
         var problems: [Diagnostic] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
-            let catalogue = try await catalogue(withSSHKeys: ProviderCatalogue.needsSSHKeys(for: diff.changes))
+            var catalogue = try await catalogue()
+            if ProviderCatalogue.needsSSHKeys(for: diff.changes) {
+                // The keys were listed with the inventory: no request of their own.
+                catalogue.sshKeys = Set(live.filter { $0.kind == .sshKey }.flatMap { [$0.id, $0["fingerprint"]?.text?.lowercased() ?? ""] })
+            }
             diff = catalogue.withoutImpossibleReverts(diff, live: live)
             problems = catalogue.problems(for: diff.changes, live: live)
         }
         var plan = Planner.plan(
-            diff, fingerprint: Fingerprint.make(
+            diff, kinds: Kinds.book, fingerprint: Fingerprint.make(
                 desired: desired, applied: applied, live: live, unfinished: unfinished, targets: targets.map(\.description)
             ),
             appliedCount: applied.count, emptySpecs: desired.isEmpty && !allowEmpty ? specsFolder : nil
@@ -49,13 +54,11 @@ public struct Reconciler: Sendable {
         return plan
     }
 
-    /// Regions, sizes and images: three list calls, made only when a plan creates or resizes something;
-    /// a fourth for the account's SSH keys when a droplet to create names some.
-    public func catalogue(withSSHKeys: Bool = false) async throws -> ProviderCatalogue {
+    /// Regions, sizes and images: three list calls, made only when a plan creates or resizes something.
+    public func catalogue() async throws -> ProviderCatalogue {
         async let regions = client.listRegions()
         async let sizes = client.listSizes()
         async let images = client.listImages()
-        let keys = withSSHKeys ? Set(try await client.listSSHKeys().flatMap { [String($0.id), $0.fingerprint.lowercased()] }) : nil
         let regionList = try await regions
         return ProviderCatalogue(
             regions: Dictionary(regionList.map { ($0.slug, $0.available) }, uniquingKeysWith: { $0 || $1 }),
@@ -64,16 +67,17 @@ public struct Reconciler: Sendable {
                 uniquingKeysWith: { first, _ in first }
             ),
             images: Set(try await images.compactMap(\.slug)),
-            regionNames: Dictionary(regionList.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first }),
-            sshKeys: keys
+            regionNames: Dictionary(regionList.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
         )
     }
 
-    public func appliedDroplets() async throws -> [AppliedResource] {
-        try await store.provisioned(kind: ResourceKind.droplet.rawValue).map { record in
+    /// What Arcadia applied, of every kind.
+    public func appliedResources() async throws -> [AppliedResource] {
+        try await store.provisioned().compactMap { record in
+            guard let kind = ResourceKind(rawValue: record.kind) else { return nil }
             let document = try CanonicalJSON.decode(AppliedDocument.self, from: record.spec)
             return AppliedResource(
-                name: record.name, resourceID: record.resourceID, spec: document.spec,
+                kind: kind, name: record.name, resourceID: record.resourceID, spec: document.spec,
                 policy: document.policy, specVersion: record.specVersion
             )
         }

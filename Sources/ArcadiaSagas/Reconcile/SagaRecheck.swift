@@ -21,7 +21,7 @@ public struct SagaRecheck: Sendable {
         guard let current else {
             return "the spec of \(saga.resourceKind) '\(saga.resourceName)' was removed after the saga was planned"
         }
-        guard let text = context[.desired], let planned = try? CanonicalJSON.decode(DesiredResource.self, from: text) else { return nil }
+        guard let planned = context.input.desired else { return nil }
         guard planned.spec != current.spec || planned.policy != current.policy else { return nil }
         return "the spec of \(saga.resourceKind) '\(saga.resourceName)' changed after the saga was planned (\(current.source)); plan again"
     }

@@ -118,15 +118,27 @@ extension StepEnvironment {
         try await invocation?.at(.sending)
     }
 
+    /// The same for a resource not numbered as droplets are (a volume, a key): recorded under minus
+    /// the step's position plus one, unique within the saga.
+    func recordSending(_ type: String, resourceID: String) async throws {
+        guard let invocation else { return }
+        try await record(actionID: -(invocation.position + 1), type: type, resourceID: resourceID)
+        try await invocation.at(.sending)
+    }
+
     private func record(_ action: Action, dropletID: Int) async throws {
         try await record(actionID: action.id, type: action.type, dropletID: dropletID)
     }
 
     /// Writes to the saga's ledger, fenced by the lease, what this step started on the droplet.
     private func record(actionID: Int, type: String, dropletID: Int) async throws {
+        try await record(actionID: actionID, type: type, resourceID: String(dropletID))
+    }
+
+    func record(actionID: Int, type: String, resourceID: String) async throws {
         guard let invocation else { return }
         let record = SagaActionRecord(
-            position: invocation.position, phase: invocation.phase, actionID: actionID, actionType: type, resourceID: String(dropletID)
+            position: invocation.position, phase: invocation.phase, actionID: actionID, actionType: type, resourceID: resourceID
         )
         try await store.recordAction(sagaID: invocation.sagaID, record, owner: invocation.owner)
         invocation.ledger.append(record)

@@ -14,32 +14,48 @@ public struct CreateDroplet: Step {
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         var context = context
-        let sagaTag = try context.require(.sagaTag, step: name)
-        let desired = try CanonicalJSON.decode(DesiredResource.self, from: try context.require(.desired, step: name))
-        guard case .droplet(let spec) = desired.spec else { throw StepError.permanent("\(desired.name) is not a droplet") }
+        let sagaTag = context.input.sagaTag
+        let desired = try context.requireDesired(step: name)
+        let spec = DropletSpec(desired.spec)
 
         let mayHavePosted = environment.invocation?.mayHaveActed ?? true
         if mayHavePosted, let existing = try await environment.client.listDroplets(tagName: sagaTag).first {
             environment.logger.info("adopting droplet created earlier by this saga", metadata: ["arcadia.droplet.id": "\(existing.id)"])
-            context[.dropletID] = String(existing.id)
+            context[.resourceID] = String(existing.id)
             return context
         }
         let request = DropletCreateRequest(
-            name: desired.name, region: spec.region, size: spec.size, image: spec.image, sshKeys: spec.sshKeys,
+            name: desired.name, region: spec.region, size: spec.size, image: spec.image,
+            sshKeys: try await resolvedKeys(spec.sshKeys, in: environment),
             backups: spec.backups, ipv6: spec.ipv6, monitoring: spec.monitoring,
             tags: spec.tags + [Ownership.managedTag, sagaTag], userData: spec.userData, vpcUuid: spec.vpc
         )
         let created = try await environment.client.createDroplet(request)
-        context[.dropletID] = String(created.droplet.id)
+        context[.resourceID] = String(created.droplet.id)
         context[.createActionID] = created.createActionID.map(String.init)
         return context
+    }
+
+    /// Keys named by their SSHKey spec become the id that spec's saga recorded; ids and fingerprints stay.
+    private func resolvedKeys(_ keys: [String], in environment: StepEnvironment) async throws -> [String] {
+        var resolved: [String] = []
+        for key in keys {
+            if ProviderCatalogue.isKeyLiteral(key) {
+                resolved.append(key)
+            } else if let id = try await environment.store.provisioned(kind: ResourceKind.sshKey.rawValue).first(where: { $0.name == key })?.resourceID {
+                resolved.append(id)
+            } else {
+                throw StepError.permanent("SSH key '\(key)' names an SSHKey spec that Arcadia has not created; apply the SSHKey first")
+            }
+        }
+        return resolved
     }
 
     /// Deletes what carries the saga tag: the droplet this step created, even if its id was never
     /// recorded. One whose `managed-by-arcadia` tag was taken away meanwhile is left alone, as every
     /// droplet without it is.
     public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
-        let sagaTag = try context.require(.sagaTag, step: name)
+        let sagaTag = context.input.sagaTag
         for droplet in try await environment.client.listDroplets(tagName: sagaTag) {
             guard droplet.tags.contains(where: { $0.lowercased() == Ownership.managedTag }) else {
                 environment.logger.warning(
@@ -61,7 +77,7 @@ public struct WaitDropletActive: Step {
     public init() {}
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
-        let dropletID = try context.requireInt(.dropletID, step: name)
+        let dropletID = try context.requireNumericResourceID(step: name)
         let createActionID = context[.createActionID].flatMap(Int.init)
         // A droplet just created boots in about 40 s: the first look comes then (at once on a re-run).
         let first = environment.invocation?.mayHaveActed == false ? environment.typicalWait(for: "create") : .zero

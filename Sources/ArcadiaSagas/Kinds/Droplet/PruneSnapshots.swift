@@ -14,9 +14,9 @@ public struct PruneSnapshots: Step {
     public init() {}
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
-        let dropletID = try context.requireInt(.dropletID, step: name)
-        let resourceName = try context.require(.resourceName, step: name)
-        guard let keep = context[.keepSnapshots].flatMap(Int.init), keep >= 1 else { return context }
+        let dropletID = try context.requireNumericResourceID(step: name)
+        let resourceName = context.input.name
+        guard let keep = context.input.desired?.policy.keepSnapshots, keep >= 1 else { return context }
         do {
             // Only snapshots a saga of this state took: the name's tag is one of its sagas' ids.
             let tags = Set(try await environment.store.sagaIDs(resourceKind: ResourceKind.droplet.rawValue, resourceName: resourceName).map {

@@ -1,8 +1,12 @@
+import ArcadiaCore
+import ArcadiaSpecs
 import Foundation
 import Yams
 
 /// Reads the `spec` block of a `Droplet` file.
 enum DropletSpecParser {
+    static let ignorableFields = DropletSpec.fieldNames + [DropletPower.field]
+
     /// DigitalOcean rejects user data over 64 KiB.
     static let maximumUserDataBytes = 64 * 1024
     /// Tags Arcadia sets itself; an operator writing them would confuse ownership.
@@ -43,7 +47,7 @@ enum DropletSpecParser {
     }
 
     /// Region, size and image slugs are lower-case words joined by `-`, e.g. `s-1vcpu-1gb`.
-    private static func slug(_ node: Node?, field: String, reader: inout NodeReader) -> String? {
+    static func slug(_ node: Node?, field: String, reader: inout NodeReader) -> String? {
         guard let node, let text = reader.string(node, field: field) else { return nil }
         guard text.wholly(matches: "[a-z0-9][a-z0-9.-]*") else {
             reader.report(node, "'\(field)' must be a DigitalOcean slug such as \(example(for: field)), not '\(text.shown)'")
@@ -60,21 +64,28 @@ enum DropletSpecParser {
         }
     }
 
-    /// Until the SshKey kind exists, keys are named as DigitalOcean accepts them: numeric id or MD5 fingerprint.
+    /// A key is named by an SSHKey spec's name, or as DigitalOcean knows it: numeric id or MD5 fingerprint.
+    /// A name is resolved with the other references; here only what can be neither is refused.
     private static func validateSSHKeys(_ keys: [(value: String, node: Node)], reader: inout NodeReader) {
-        for (key, node) in keys {
-            let isID = key.wholly(matches: "[0-9]+")
-            let isFingerprint = key.wholly(matches: "([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2}")
-            if !isID && !isFingerprint {
-                reader.report(
-                    node,
-                    "sshKeys entry '\(key.shown)' is neither a key id nor a fingerprint (aa:bb:…, 16 pairs); SshKey specs by name are not supported yet"
-                )
-            }
+        for (key, node) in keys where !ProviderCatalogue.isKeyLiteral(key) && key.contains(":") {
+            reader.report(node, "sshKeys entry '\(key.shown)' looks like a fingerprint but is not one (aa:bb:…, 16 pairs of hex digits)")
+        }
+        for (key, node) in keys where key.trimmingCharacters(in: .whitespaces).isEmpty {
+            reader.report(node, "sshKeys entries must not be empty: name an SSHKey spec, or a key's id or fingerprint")
         }
     }
 
-    private static func validateTags(_ tags: [(value: String, node: Node)], reader: inout NodeReader) {
+    /// DigitalOcean accepts hostname-like names: letters, digits, `.` and `-`, starting and ending alphanumeric.
+    static func validateName(_ name: String, node: Node, reader: inout NodeReader) {
+        if !name.wholly(matches: "[A-Za-z0-9]([A-Za-z0-9.-]{0,253}[A-Za-z0-9])?") {
+            reader.report(
+                node,
+                "invalid droplet name '\(name.shown)': use 1-255 letters, digits, '.' or '-', starting and ending with a letter or digit"
+            )
+        }
+    }
+
+    static func validateTags(_ tags: [(value: String, node: Node)], reader: inout NodeReader) {
         for (tag, tagNode) in tags {
             if !tag.wholly(matches: "[A-Za-z0-9_:-]{1,255}") {
                 reader.report(tagNode, "invalid tag '\(tag.shown)': use 1-255 letters, digits, '_', '-' or ':'")

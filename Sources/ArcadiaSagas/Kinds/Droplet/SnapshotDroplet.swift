@@ -11,8 +11,8 @@ public struct SnapshotDroplet: Step {
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         var context = context
-        let dropletID = try context.requireInt(.dropletID, step: name)
-        let snapshotName = try context.require(.snapshotName, step: name)
+        let dropletID = try context.requireNumericResourceID(step: name)
+        let snapshotName = try context.requireSnapshotName(step: name)
         if let existing = try await find(snapshotName, dropletID: dropletID, in: environment) {
             context[.snapshotID] = existing.id
             return context
@@ -30,8 +30,8 @@ public struct SnapshotDroplet: Step {
             try await environment.client.deleteSnapshot(id: id)
             return
         }
-        let dropletID = try context.requireInt(.dropletID, step: name)
-        let snapshotName = try context.require(.snapshotName, step: name)
+        let dropletID = try context.requireNumericResourceID(step: name)
+        let snapshotName = try context.requireSnapshotName(step: name)
         var snapshot = try await find(snapshotName, dropletID: dropletID, in: environment)
         if snapshot == nil, let action = try await environment.startedEarlier("snapshot", dropletID: dropletID, phase: .execute) {
             let finished = try await environment.poll("snapshot action \(action.id) on droplet \(dropletID) to finish") {

@@ -7,7 +7,7 @@ public struct PowerOff: Step {
     public init() {}
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
-        let dropletID = try context.requireInt(.dropletID, step: name)
+        let dropletID = try context.requireNumericResourceID(step: name)
         let droplet = try await environment.waitUntilUnlocked(dropletID: dropletID)
         if droplet.status != "off" {
             try await environment.perform(.powerOff, dropletID: dropletID)
@@ -17,7 +17,7 @@ public struct PowerOff: Step {
 
     /// Powers the droplet back on, unless it is already on (or gone).
     public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
-        let dropletID = try context.requireInt(.dropletID, step: name)
+        let dropletID = try context.requireNumericResourceID(step: name)
         try await ensurePower(on: true, dropletID: dropletID, in: environment)
     }
 }
@@ -29,14 +29,14 @@ public struct PowerOn: Step {
     public init() {}
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
-        let dropletID = try context.requireInt(.dropletID, step: name)
+        let dropletID = try context.requireNumericResourceID(step: name)
         try await ensurePower(on: true, dropletID: dropletID, in: environment)
         return context
     }
 
     /// Powers it off again, so the resize before it can be undone.
     public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
-        let dropletID = try context.requireInt(.dropletID, step: name)
+        let dropletID = try context.requireNumericResourceID(step: name)
         try await ensurePower(on: false, dropletID: dropletID, in: environment)
     }
 }

@@ -1,0 +1,43 @@
+import ArcadiaSpecs
+
+/// What the differ and the planner know of one kind. Each kind's folder implements it (with its spec
+/// parser); `Differ.diff` and `Planner` work on every kind through it.
+public protocol KindDefinition: SpecKindParser {
+    /// The diffable fields, in the order plans list them.
+    var fields: [KindField] { get }
+    /// Whether the kind's live resources carry `managed-by-arcadia`. Kinds without tags (SSH keys) are
+    /// Arcadia's by its record alone, and live ones it has no record of are not reported as unmanaged.
+    var isTagged: Bool { get }
+    /// The words after `+ create NAME` in a plan: `(Droplet, nyc3, s-1vcpu-1gb, ubuntu-24-04-x64)`.
+    func summary(of spec: ResourceSpec) -> String
+    /// The saga kind and typed steps that carry out a change.
+    func plan(_ change: Change) -> PlannedChange
+    /// Kind-specific drift with no spec field behind it (a droplet powered off), added to `fields`.
+    func diffLiveOnly(_ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Differ.Result)
+    /// Whether DigitalOcean refuses a second live resource of the same name (volumes, per region): a
+    /// create beside an unmanaged namesake is then an error, not a warning.
+    var namesAreUnique: Bool { get }
+}
+
+extension KindDefinition {
+    public var isTagged: Bool { true }
+    public func diffLiveOnly(
+        _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Differ.Result
+    ) {}
+    public var namesAreUnique: Bool { false }
+
+    public func field(named name: String) -> KindField? { fields.first { $0.name == name } }
+}
+
+/// The definitions of every kind, by kind.
+public struct KindBook: Sendable {
+    public let definitions: [ResourceKind: any KindDefinition]
+
+    public init(_ definitions: [any KindDefinition]) {
+        self.definitions = Dictionary(definitions.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public subscript(_ kind: ResourceKind) -> (any KindDefinition)? { definitions[kind] }
+
+    public var specKinds: SpecKinds { SpecKinds(Array(definitions.values)) }
+}
