@@ -1,0 +1,101 @@
+import ArcadiaCore
+import ArcadiaSagas
+import ArcadiaSpecs
+import ArcadiaTestSupport
+import Foundation
+import Testing
+
+/// The SSHKey kind, and droplets that name keys by their spec's name.
+@Suite struct SSHKeyKindTests {
+    static let deployKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKmC3Ql1Zq7Jm0s8B4q2lX9WcY0W3aZ7pT6jJr0kq1Vb deploy@ci"
+    static let otherKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ0b2n1zYp3Cq4R5s6T7u8V9w0X1y2Z3a4B5c6D7e8F9 deploy@ci"
+
+    static func keySpec(_ name: String, _ publicKey: String = deployKey) -> String {
+        """
+        apiVersion: arcadia/v1
+        kind: SSHKey
+        metadata: {name: \(name)}
+        spec:
+          publicKey: \(publicKey)
+
+        """
+    }
+
+    static func dropletUsing(_ name: String, keys: [String]) -> String {
+        dropletSpec(name: name).replacingOccurrences(of: "tags: [web]", with: "tags: [web]\n  sshKeys: [\(keys.joined(separator: ", "))]")
+    }
+
+    @Test func aKeyAndADropletNamingItApplyInOrderPlanCleanAndGoInReverse() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write(["deploy.yaml": Self.keySpec("deploy"), "web.yaml": Self.dropletUsing("web", keys: ["deploy"])])
+            let plan = try await loop.plan()
+            #expect(plan.errors.isEmpty, "\(plan.errors)")
+            #expect(plan.changes.map(\.change.key) == ["SSHKey/deploy", "Droplet/web"], "the key first: the droplet names it")
+            #expect(plan.changes.last?.after == ["SSHKey/deploy"])
+            #expect(try await loop.apply(plan).isSuccess)
+
+            let keys = try await loop.sim.client.listSSHKeys()
+            #expect(keys.map(\.name) == ["deploy"])
+            let recorded = try await loop.store.provisioned(kind: "SSHKey").first?.resourceID
+            #expect(recorded == keys.first.map { String($0.id) }, "the droplet's saga read the key's id from the state")
+            #expect(try await loop.plan().isInSync)
+
+            // Both specs removed: the droplet goes before the key it was created with.
+            try loop.remove("deploy.yaml")
+            try loop.remove("web.yaml")
+            let teardown = try await Reconciler(client: loop.sim.client, store: loop.store).plan(desired: [], allowEmpty: true)
+            #expect(teardown.changes.map(\.change.key) == ["Droplet/web", "SSHKey/deploy"])
+            #expect(teardown.changes.last?.after == ["Droplet/web"])
+            #expect(try await loop.apply(teardown).isSuccess)
+            #expect(try await loop.sim.client.listSSHKeys().isEmpty)
+            #expect(try await loop.sim.client.listDroplets().isEmpty)
+        }
+    }
+
+    @Test func aNewPublicKeyReplacesTheKeyAndLeavesItsDropletsAlone() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write(["deploy.yaml": Self.keySpec("deploy"), "web.yaml": Self.dropletUsing("web", keys: ["deploy"])])
+            #expect(try await loop.planAndApply())
+            let before = try await loop.sim.client.listSSHKeys()
+            try loop.write(["deploy.yaml": Self.keySpec("deploy", Self.otherKey)])
+            let plan = try await loop.plan()
+            #expect(plan.changes.map(\.change.action) == [.replace])
+            #expect(plan.changes.first?.irreversible.first?.contains("keep it in their authorized keys until they are replaced") == true)
+            #expect(try await loop.apply(plan).isSuccess)
+            let after = try await loop.sim.client.listSSHKeys()
+            #expect(after.count == 1 && after.first?.id != before.first?.id)
+            #expect(after.first?.publicKey == Self.otherKey)
+            #expect(try await loop.plan().isInSync, "the droplet is not replaced for a key change")
+        }
+    }
+
+    /// A key already in the account under another name was not Arcadia's upload: refused, not taken over.
+    @Test func aKeyUploadedByHandIsNotTakenOver() async throws {
+        try await ReconcileLoop.with { loop in
+            _ = try await loop.sim.client.createSSHKey(name: "laptop", publicKey: Self.deployKey)
+            try loop.write(["deploy.yaml": Self.keySpec("deploy")])
+            let outcome = try await loop.apply(try await loop.plan())
+            #expect(!outcome.isSuccess)
+            let saga = try #require(try await loop.store.sagas().first)
+            #expect(saga.status == .rolledBack)
+            #expect(saga.error?.contains("already in the account as key 'laptop'") == true, "\(saga)")
+            #expect(try await loop.sim.client.listSSHKeys().map(\.name) == ["laptop"], "the operator's key is untouched")
+        }
+    }
+
+    @Test func validateResolvesNamesAndRefusesUnknownOnesAndCycles() throws {
+        let error = try #require(throws: SpecLoadError.self) {
+            try SpecLoader.parse(documents: [
+                ("specs/deploy.yaml", Self.keySpec("deploy")),
+                ("specs/web.yaml", Self.dropletUsing("web", keys: ["deplyo", "\"42\""])),
+            ])
+        }
+        #expect(error.diagnostics.map(\.description) == [
+            "specs/web.yaml:10:13: sshKeys[0] names SSHKey 'deplyo', which no spec defines; did you mean 'deploy'?",
+        ])
+        let bad = try #require(throws: SpecLoadError.self) {
+            try SpecLoader.parse(documents: [("specs/key.yaml", Self.keySpec("deploy", "ssh-ed25519 not-base64!"))])
+        }
+        #expect(bad.diagnostics.first?.message.contains("publicKey must be one OpenSSH public key line") == true)
+    }
+}
