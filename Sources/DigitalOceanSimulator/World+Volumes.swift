@@ -38,7 +38,7 @@ extension World {
             throw SimulatorError.unprocessable("Filesystem type must be ext4 or xfs.")
         }
         guard !state.volumes.values.contains(where: { $0.name == request.name && $0.region == region }) else {
-            throw SimulatorError(status: 409, id: "conflict", message: "A volume named \(request.name) already exists in \(region).")
+            throw SimulatorError.conflict("A volume named \(request.name) already exists in \(region).")
         }
         let volume = SimVolume(
             id: nextUUID(0x7a), name: request.name, description: request.description, region: region, sizeGigabytes: size,
@@ -67,10 +67,16 @@ extension World {
         return volume
     }
 
+    /// DigitalOcean refuses, with a 409, to delete a volume a droplet holds or is about to hold; a
+    /// detach in progress still holds it.
     func deleteVolume(id: String) throws {
         let volume = try volume(id: id)
-        guard volume.dropletIDs.isEmpty, !isLocked("volume", id) else {
-            throw SimulatorError.unprocessable("Volume is attached to a Droplet; detach it first.")
+        let attaching = state.actions.values.contains { $0.status == "in-progress" && $0.type == "attach_volume" && $0.resourceKey == id }
+        guard volume.dropletIDs.isEmpty, !attaching else {
+            throw SimulatorError.conflict("A volume that's attached to a Droplet cannot be deleted. Please detach it first before deleting.")
+        }
+        guard !isLocked("volume", id) else {
+            throw SimulatorError.unprocessable("Volume already has a pending event.")
         }
         state.volumes.removeValue(forKey: id)
     }
