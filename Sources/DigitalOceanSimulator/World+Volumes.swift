@@ -97,9 +97,11 @@ extension World {
             guard droplet.region == volume.region else {
                 throw SimulatorError.unprocessable("Volume and Droplet must be in the same region.")
             }
+            // DigitalOcean's wording, which clients match to treat a repeated attach as done.
             guard volume.dropletIDs.isEmpty else {
-                throw SimulatorError.unprocessable("Volume is already attached to a Droplet.")
+                throw SimulatorError.unprocessable("This volume is already attached to a Droplet.")
             }
+            try requireIdle(dropletID: dropletID)
             let attached = state.volumes.values.filter { $0.dropletIDs.contains(dropletID) }.count
                 + state.actions.values.filter { $0.status == "in-progress" && $0.type == "attach_volume" && $0.parameters["droplet_id"] == String(dropletID) }.count
             guard attached < Self.maximumVolumesPerDroplet else {
@@ -107,9 +109,11 @@ extension World {
             }
             parameters["droplet_id"] = String(dropletID)
         case "detach":
+            // DigitalOcean's wording, which clients match to treat a repeated detach as done.
             guard let dropletID, volume.dropletIDs.contains(dropletID) else {
-                throw SimulatorError.unprocessable("Volume is not attached to that Droplet.")
+                throw SimulatorError.unprocessable("Attachment not found.")
             }
+            try requireIdle(dropletID: dropletID)
             parameters["droplet_id"] = String(dropletID)
         case "resize":
             guard let sizeGigabytes, sizeGigabytes > volume.sizeGigabytes, sizeGigabytes <= Self.maximumVolumeGigabytes else {
@@ -122,6 +126,13 @@ extension World {
         // DigitalOcean's actions name what they did to a volume: attach_volume, detach_volume, resize_volume.
         let reported = "\(type)_volume"
         return startAction(type: reported, resourceType: "volume", key: volumeID, region: volume.region, parameters: parameters, duration: timings.duration(of: reported))
+    }
+
+    /// Attaching and detaching touch the droplet too: DigitalOcean refuses them while one of its actions runs.
+    private func requireIdle(dropletID: Int) throws {
+        guard !isLocked("droplet", String(dropletID)) else {
+            throw SimulatorError.unprocessable("Droplet already has a pending event.")
+        }
     }
 
     func applyVolumeAction(_ action: SimAction) {
