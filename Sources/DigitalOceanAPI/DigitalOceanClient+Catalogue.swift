@@ -30,11 +30,6 @@ extension DigitalOceanClient {
         try await list("/v2/images", key: "images", query: type.map { [("type", $0)] } ?? [], as: Image.self)
     }
 
-    /// The account's SSH public keys.
-    public func listSSHKeys() async throws -> [SSHKey] {
-        try await list("/v2/account/keys", key: "sshKeys", as: SSHKey.self)  // keys arrive in camel case
-    }
-
     public func getAccount() async throws -> Account {
         try decode(AccountEnvelope.self, from: try await send(.GET, "/v2/account"), request: "GET /v2/account").account
     }

@@ -88,8 +88,11 @@ public struct Size: Sendable, Codable, Hashable {
 /// An SSH public key of the account, as droplets name it: by id or by MD5 fingerprint.
 public struct SSHKey: Sendable, Codable, Hashable {
     public var id: Int
+    /// The MD5 fingerprint of the key, `aa:bb:…` (16 pairs): one key per fingerprint in an account.
     public var fingerprint: String
     public var name: String
+    /// The whole public key line as it was uploaded (`ssh-ed25519 AAAA… comment`).
+    public var publicKey: String
 }
 
 public struct Region: Sendable, Codable, Hashable {
