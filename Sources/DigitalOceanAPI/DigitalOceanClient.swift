@@ -196,9 +196,11 @@ public struct DigitalOceanClient: Sendable {
     }
 
     static func apiError(status: Int, headers: HTTPHeaders, body: Data, request: String) -> DigitalOceanError {
+        // `{"id", "message", "request_id"}`, or for a few operations (a bad tag name) `{"error", "root_causes"}`.
         struct ErrorBody: Decodable {
-            var id: String
-            var message: String
+            var id: String?
+            var message: String?
+            var error: String?
             var requestId: String?
         }
         let parsed = try? decoder.decode(ErrorBody.self, from: body)
@@ -206,7 +208,7 @@ public struct DigitalOceanClient: Sendable {
             code: .api,
             status: status,
             id: parsed?.id,
-            message: parsed?.message ?? "HTTP \(status) with no error body",
+            message: parsed?.message ?? parsed?.error ?? "HTTP \(status) with no error body",
             requestID: parsed?.requestId,
             request: request,
             retryAfter: headers.first(name: "retry-after").flatMap(Double.init)

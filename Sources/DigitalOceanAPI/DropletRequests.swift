@@ -41,6 +41,12 @@ public struct DropletActionRequest: Sendable, Codable, Hashable {
     public static let powerOff = DropletActionRequest(type: "power_off")
     public static let powerOn = DropletActionRequest(type: "power_on")
     public static let shutdown = DropletActionRequest(type: "shutdown")
+    /// Adds `backups` to the droplet's features, on DigitalOcean's default (daily) plan.
+    public static let enableBackups = DropletActionRequest(type: "enable_backups")
+    /// Removes `backups` from the droplet's features; backups already taken stay.
+    public static let disableBackups = DropletActionRequest(type: "disable_backups")
+    /// Adds `ipv6` to the droplet's features and a public v6 address. One-way: DigitalOcean cannot disable it.
+    public static let enableIPv6 = DropletActionRequest(type: "enable_ipv6")
 
     public static func resize(to size: String, disk: Bool) -> DropletActionRequest {
         DropletActionRequest(type: "resize", size: size, disk: disk)

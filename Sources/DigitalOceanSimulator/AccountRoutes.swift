@@ -39,7 +39,11 @@ struct AccountRoutes {
         }
         book.post("/v2/tags") { request, _ in
             let body = try await JSONBody.decode(TagBody.self, from: request)
-            guard let name = body.name else { throw SimulatorError.badRequest("name is required.") }
+            guard let name = body.name else { return Self.tagRefused("tag-name is required") }
+            guard World.isValidTagName(name) else {
+                return Self.tagRefused(name.count > 255 ? "tag-name is longer than 255 characters" : "tag-name \"\(name)\" contains invalid characters")
+            }
+            // An existing name, in any spelling, answers 201 with the tag as first spelled: creating is idempotent.
             let canonical = try await world.createTag(name)
             return JSONResponse.make(status: 201, ["tag": Render.tag(canonical, counts: await world.tagCounts(canonical))])
         }
@@ -67,6 +71,16 @@ struct AccountRoutes {
             }
             if method == "POST" { book.post("/v2/tags/{tag_id}/resources", handler) } else { book.delete("/v2/tags/{tag_id}/resources", handler) }
         }
+    }
+}
+
+extension AccountRoutes {
+    /// `POST /v2/tags`'s refusal, which the contract gives its own body: `error` and `root_causes`, not `id` and `message`.
+    static func tagRefused(_ reason: String) -> Response {
+        let error = "Error validating resource tag: \(reason)"
+        return JSONResponse.make(status: 400, [
+            "error": error, "messages": NSNull(), "root_causes": ["rpc error: code = InvalidArgument desc = \(error)"],
+        ])
     }
 }
 

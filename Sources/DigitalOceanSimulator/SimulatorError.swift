@@ -12,6 +12,11 @@ struct SimulatorError: Error {
         SimulatorError(status: 422, id: "unprocessable_entity", message: message)
     }
 
+    /// The request clashes with the resource's state: a name taken, a volume still attached.
+    static func conflict(_ message: String) -> SimulatorError {
+        SimulatorError(status: 409, id: "conflict", message: message)
+    }
+
     static func badRequest(_ message: String) -> SimulatorError {
         SimulatorError(status: 400, id: "bad_request", message: message)
     }

@@ -38,7 +38,7 @@ extension World {
             throw SimulatorError.unprocessable("Filesystem type must be ext4 or xfs.")
         }
         guard !state.volumes.values.contains(where: { $0.name == request.name && $0.region == region }) else {
-            throw SimulatorError(status: 409, id: "conflict", message: "A volume named \(request.name) already exists in \(region).")
+            throw SimulatorError.conflict("A volume named \(request.name) already exists in \(region).")
         }
         let volume = SimVolume(
             id: nextUUID(0x7a), name: request.name, description: request.description, region: region, sizeGigabytes: size,
@@ -67,10 +67,16 @@ extension World {
         return volume
     }
 
+    /// DigitalOcean refuses, with a 409, to delete a volume a droplet holds or is about to hold; a
+    /// detach in progress still holds it.
     func deleteVolume(id: String) throws {
         let volume = try volume(id: id)
-        guard volume.dropletIDs.isEmpty, !isLocked("volume", id) else {
-            throw SimulatorError.unprocessable("Volume is attached to a Droplet; detach it first.")
+        let attaching = state.actions.values.contains { $0.status == "in-progress" && $0.type == "attach_volume" && $0.resourceKey == id }
+        guard volume.dropletIDs.isEmpty, !attaching else {
+            throw SimulatorError.conflict("A volume that's attached to a Droplet cannot be deleted. Please detach it first before deleting.")
+        }
+        guard !isLocked("volume", id) else {
+            throw SimulatorError.unprocessable("Volume already has a pending event.")
         }
         state.volumes.removeValue(forKey: id)
     }
@@ -91,9 +97,11 @@ extension World {
             guard droplet.region == volume.region else {
                 throw SimulatorError.unprocessable("Volume and Droplet must be in the same region.")
             }
+            // DigitalOcean's wording, which clients match to treat a repeated attach as done.
             guard volume.dropletIDs.isEmpty else {
-                throw SimulatorError.unprocessable("Volume is already attached to a Droplet.")
+                throw SimulatorError.unprocessable("This volume is already attached to a Droplet.")
             }
+            try requireIdle(dropletID: dropletID)
             let attached = state.volumes.values.filter { $0.dropletIDs.contains(dropletID) }.count
                 + state.actions.values.filter { $0.status == "in-progress" && $0.type == "attach_volume" && $0.parameters["droplet_id"] == String(dropletID) }.count
             guard attached < Self.maximumVolumesPerDroplet else {
@@ -101,9 +109,11 @@ extension World {
             }
             parameters["droplet_id"] = String(dropletID)
         case "detach":
+            // DigitalOcean's wording, which clients match to treat a repeated detach as done.
             guard let dropletID, volume.dropletIDs.contains(dropletID) else {
-                throw SimulatorError.unprocessable("Volume is not attached to that Droplet.")
+                throw SimulatorError.unprocessable("Attachment not found.")
             }
+            try requireIdle(dropletID: dropletID)
             parameters["droplet_id"] = String(dropletID)
         case "resize":
             guard let sizeGigabytes, sizeGigabytes > volume.sizeGigabytes, sizeGigabytes <= Self.maximumVolumeGigabytes else {
@@ -116,6 +126,13 @@ extension World {
         // DigitalOcean's actions name what they did to a volume: attach_volume, detach_volume, resize_volume.
         let reported = "\(type)_volume"
         return startAction(type: reported, resourceType: "volume", key: volumeID, region: volume.region, parameters: parameters, duration: timings.duration(of: reported))
+    }
+
+    /// Attaching and detaching touch the droplet too: DigitalOcean refuses them while one of its actions runs.
+    private func requireIdle(dropletID: Int) throws {
+        guard !isLocked("droplet", String(dropletID)) else {
+            throw SimulatorError.unprocessable("Droplet already has a pending event.")
+        }
     }
 
     func applyVolumeAction(_ action: SimAction) {

@@ -140,8 +140,13 @@ actor World {
         return result
     }
 
+    /// Letters, digits, colons, dashes and underscores; 1 to 255 of them.
+    static func isValidTagName(_ name: String) -> Bool {
+        name.range(of: #"^[A-Za-z0-9:_\-]{1,255}$"#, options: .regularExpression) != nil
+    }
+
     func canonicalTag(_ name: String) throws -> String {
-        guard name.range(of: #"^[A-Za-z0-9:_\-]{1,255}$"#, options: .regularExpression) != nil else {
+        guard Self.isValidTagName(name) else {
             throw SimulatorError.unprocessable("Tag '\(name)' is invalid: use letters, numbers, colons, dashes and underscores (at most 255).")
         }
         if let existing = state.tags.first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) { return existing }

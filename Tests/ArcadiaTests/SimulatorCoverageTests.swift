@@ -88,7 +88,7 @@ import Testing
             #expect(try await settle(sim, "/v2/volumes/\(volume)/actions/\(id(attach.object, "action"))") == "completed")
             #expect(try await sim.json("GET", "/v2/volumes/\(volume)").object["volume"].flatMap { ($0 as? [String: Any])?["droplet_ids"] as? [Int] } == [droplet])
             #expect(try await sim.client.getDroplet(id: droplet).volumeIds == [volume])
-            #expect(try await sim.request("DELETE", "/v2/volumes/\(volume)").status == 422, "attached volumes cannot be deleted")
+            #expect(try await sim.request("DELETE", "/v2/volumes/\(volume)").status == 409, "attached volumes cannot be deleted, as DigitalOcean answers")
 
             let shrink = try await sim.json("POST", "/v2/volumes/\(volume)/actions", body: #"{"type": "resize", "size_gigabytes": 50}"#)
             #expect(shrink.status == 422, "volumes only grow")
