@@ -82,7 +82,7 @@ public struct DropletKind: ResourceKindModule {
     public var steps: [any Step] {
         [CreateDroplet(), WaitDropletActive(), RegisterResource(.droplet), PowerOff(), Resize(), PowerOn(),
          SnapshotDroplet(), PruneSnapshots(), DestroyDroplet(), ForgetResource(.droplet),
-         SetDropletTags(), SetDropletBackups(), EnableIPv6()]
+         SetDropletTags(), SetDropletBackups(), EnableIPv6(), RecordSnapshot()]
     }
 
     public func plan(_ change: Change) -> PlannedChange {
