@@ -26,4 +26,20 @@ import Testing
             #expect(try await loop.plan().isInSync)
         }
     }
+
+    /// Killed once the key's saga had done every step (but was not yet marked completed): resume runs
+    /// both sagas at once; the droplet's may find the key's unfinished, and the key's then complete
+    /// before the droplet's answer is back. It must be tried again, not reported pending (a race the
+    /// crash suite's sshkey-and-droplet trials found on PostgreSQL).
+    @Test(arguments: StoreEngine.allCases) func aSagaThatFoundItsPredecessorUnfinishedIsTriedAgainOnceItEnds(engine: StoreEngine) async throws {
+        for _ in 0..<5 {
+            try await ReconcileLoop.with(engine: engine) { loop in
+                try loop.write(["deploy.yaml": SSHKeyKindTests.keySpec("deploy"), "web.yaml": SSHKeyKindTests.dropletUsing("web", keys: ["deploy"])])
+                _ = try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: "create:RegisterSSHKey:after-ledger"))
+                let resumed = try await loop.runner(rechecking: true).resume(parallelism: 2)
+                #expect(resumed.map(\.status) == [.completed, .completed])
+                #expect(try await loop.droplets(named: "web").count == 1)
+            }
+        }
+    }
 }
