@@ -18,7 +18,8 @@ struct SnapshotCommand: AsyncParsableCommand, RunnableCommand {
             `arcadia events` (snapshot_created names the snapshot and its id). If the command is killed, \
             `arcadia sagas resume` finishes it without taking a second snapshot; `arcadia sagas cancel` deletes \
             the snapshot instead. Refused, changing nothing, when Arcadia has no record of the droplet or a saga \
-            on it is unfinished. Holds the apply lock while it runs.
+            on it is unfinished. Holds the apply lock while it runs. The specs are not read: --specs is only \
+            repeated in the hints it prints, for `arcadia sagas resume`, which reads them.
 
             Exit status: 0 when the snapshot was taken, 1 otherwise (64 for a usage error).
             """
