@@ -8,9 +8,13 @@ struct DropletRoutes {
     func register(on book: RouteBook) {
         book.get("/v2/droplets") { request, _ in
             let query = request.uri.queryParameters
-            let droplets = await world.droplets(tagName: query.get("tag_name"), name: query.get("name"))
-            let view = await world.dropletView()
-            return try Pagination.page(droplets, key: "droplets", request: request, render: view.render)
+            let paging = try Pagination.Paging(request)
+            let listed = await world.dropletPage(tagName: query.get("tag_name"), name: query.get("name"), paging: paging)
+            let links = Bodies.Links(pages: paging.links(total: listed.total, request: request))
+            return JSONResponse.encode(
+                status: 200,
+                Bodies.Page(key: "droplets", items: listed.droplets.map(listed.view.render), links: links, meta: .init(total: listed.total))
+            )
         }
         book.post("/v2/droplets") { request, _ in
             let body = try await JSONBody.read(request)

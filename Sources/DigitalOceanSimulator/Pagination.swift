@@ -5,6 +5,44 @@ import Hummingbird
 enum Pagination {
     static let maximumPerPage = 200
 
+    /// A list request's `page` and `per_page`, checked.
+    struct Paging: Sendable {
+        var page: Int
+        var perPage: Int
+
+        init(_ request: Request) throws {
+            let query = request.uri.queryParameters
+            perPage = query.get("per_page").flatMap(Int.init) ?? 20
+            page = query.get("page").flatMap(Int.init) ?? 1
+            guard (1...Pagination.maximumPerPage).contains(perPage) else {
+                throw SimulatorError.badRequest("per_page must be between 1 and \(Pagination.maximumPerPage).")
+            }
+            guard page >= 1 else { throw SimulatorError.badRequest("page must be 1 or more.") }
+        }
+
+        /// The positions on this page of a list of `total` items: empty past the last page.
+        func range(total: Int) -> Range<Int> {
+            let start = min(total, (page - 1) * perPage)
+            return start..<min(total, start + perPage)
+        }
+
+        /// `links.pages` for a list of `total` items.
+        func links(total: Int, request: Request) -> [String: String] {
+            let lastPage = max(1, (total + perPage - 1) / perPage)
+            var pages: [String: String] = [:]
+            let link = { (number: Int) in Pagination.url(request, page: number, perPage: perPage) }
+            if page > 1 {
+                pages["first"] = link(1)
+                pages["prev"] = link(page - 1)
+            }
+            if page < lastPage {
+                pages["next"] = link(page + 1)
+                pages["last"] = link(lastPage)
+            }
+            return pages
+        }
+    }
+
     /// The requested page's items and its `links.pages`.
     struct Window<Item> {
         var items: ArraySlice<Item>
@@ -14,26 +52,9 @@ enum Pagination {
 
     /// Only the requested page's items are rendered, so listing N items page by page costs O(N), not O(N²).
     static func window<Item>(_ items: [Item], request: Request) throws -> Window<Item> {
-        let query = request.uri.queryParameters
-        let perPage = query.get("per_page").flatMap(Int.init) ?? 20
-        let page = query.get("page").flatMap(Int.init) ?? 1
-        guard (1...maximumPerPage).contains(perPage) else {
-            throw SimulatorError.badRequest("per_page must be between 1 and \(maximumPerPage).")
-        }
-        guard page >= 1 else { throw SimulatorError.badRequest("page must be 1 or more.") }
-        let lastPage = max(1, (items.count + perPage - 1) / perPage)
-        let start = min(items.count, (page - 1) * perPage)
-        var pages: [String: String] = [:]
-        let link = { (number: Int) in url(request, page: number, perPage: perPage) }
-        if page > 1 {
-            pages["first"] = link(1)
-            pages["prev"] = link(page - 1)
-        }
-        if page < lastPage {
-            pages["next"] = link(page + 1)
-            pages["last"] = link(lastPage)
-        }
-        return Window(items: items[start..<min(items.count, start + perPage)], pages: pages, total: items.count)
+        let paging = try Paging(request)
+        let total = items.count
+        return Window(items: items[paging.range(total: total)], pages: paging.links(total: total, request: request), total: total)
     }
 
     /// A page of typed bodies: the fast path, used for droplets and the catalogue.
