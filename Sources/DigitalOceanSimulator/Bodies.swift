@@ -49,7 +49,7 @@ enum Bodies {
         var diskInfo: [DiskInfo]
     }
 
-    struct Image: Encodable, Sendable {
+    struct Image: Encodable, Sendable, Equatable {
         var id: Int
         var name: String
         var distribution: String
@@ -195,3 +195,5 @@ enum Bodies {
         init?(intValue: Int) { nil }
     }
 }
+
+extension Bodies.Nullable: Equatable where Value: Equatable {}

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// DigitalOcean's `page` / `per_page` lists with `links.pages` and `meta.total`.
 enum Pagination {
@@ -71,6 +72,29 @@ enum Pagination {
         let window = try window(items, request: request)
         let links: [String: Any] = window.pages.isEmpty ? [:] : ["pages": window.pages]
         return JSONResponse.make(status: 200, [key: window.items.map(object), "links": links, "meta": ["total": window.total]])
+    }
+
+    /// A page of items already encoded as JSON, spliced between the page's brackets as they are:
+    /// `{"<key>": [item, …], "links": {…}, "meta": {"total": N}}`.
+    static func page(json items: [Data], key: String, paging: Paging, total: Int, request: Request) -> Response {
+        let encoder = JSONResponse.encoder
+        // Plain structs of strings and integers: encoding cannot fail.
+        let links = (try? encoder.encode(Bodies.Links(pages: paging.links(total: total, request: request)))) ?? Data("{}".utf8)
+        let meta = (try? encoder.encode(Bodies.Meta(total: total))) ?? Data("{}".utf8)
+        var body = ByteBuffer()
+        body.reserveCapacity(items.reduce(64 + links.count) { $0 + $1.count + 1 })
+        // The key is a collection's name in letters and underscores: nothing in it needs escaping.
+        body.writeString("{\"\(key)\":[")
+        for (index, item) in items.enumerated() {
+            if index > 0 { body.writeString(",") }
+            body.writeBytes(item)
+        }
+        body.writeString("],\"links\":")
+        body.writeBytes(links)
+        body.writeString(",\"meta\":")
+        body.writeBytes(meta)
+        body.writeString("}")
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     /// `http://host:port` as the client addressed us.

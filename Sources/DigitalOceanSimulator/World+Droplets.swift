@@ -102,6 +102,7 @@ extension World {
     func deleteDroplet(id: Int) throws {
         advance()
         guard state.droplets.removeValue(forKey: id) != nil else { throw SimulatorError.notFound() }
+        dropletJSON.forget(dropletID: id)
         for (actionID, action) in state.actions where action.dropletID == id && action.status == "in-progress" {
             state.actions[actionID]?.status = "errored"
             state.actions[actionID]?.completedAt = timings.now
