@@ -10,7 +10,7 @@ struct DropletRoutes {
             let query = request.uri.queryParameters
             let paging = try Pagination.Paging(request)
             let listed = await world.dropletPage(tagName: query.get("tag_name"), name: query.get("name"), paging: paging)
-            let bodies = world.dropletJSON.json(for: listed.droplets.map(listed.view.appearance))
+            let bodies = world.dropletJSON.json(for: listed.droplets.map(listed.view.appearance)).map { [$0.own, $0.catalogue] }
             return Pagination.page(json: bodies, key: "droplets", paging: paging, total: listed.total, request: request)
         }
         book.post("/v2/droplets") { request, _ in

@@ -74,20 +74,20 @@ enum Pagination {
         return JSONResponse.make(status: 200, [key: window.items.map(object), "links": links, "meta": ["total": window.total]])
     }
 
-    /// A page of items already encoded as JSON, spliced between the page's brackets as they are:
-    /// `{"<key>": [item, …], "links": {…}, "meta": {"total": N}}`.
-    static func page(json items: [Data], key: String, paging: Paging, total: Int, request: Request) -> Response {
+    /// A page of items already encoded as JSON, each given as the pieces it is made of, spliced between
+    /// the page's brackets as they are: `{"<key>": [item, …], "links": {…}, "meta": {"total": N}}`.
+    static func page(json items: [[Data]], key: String, paging: Paging, total: Int, request: Request) -> Response {
         let encoder = JSONResponse.encoder
         // Plain structs of strings and integers: encoding cannot fail.
         let links = (try? encoder.encode(Bodies.Links(pages: paging.links(total: total, request: request)))) ?? Data("{}".utf8)
         let meta = (try? encoder.encode(Bodies.Meta(total: total))) ?? Data("{}".utf8)
         var body = ByteBuffer()
-        body.reserveCapacity(items.reduce(64 + links.count) { $0 + $1.count + 1 })
+        body.reserveCapacity(items.reduce(64 + links.count) { size, pieces in pieces.reduce(size + 1) { $0 + $1.count } })
         // The key is a collection's name in letters and underscores: nothing in it needs escaping.
         body.writeString("{\"\(key)\":[")
-        for (index, item) in items.enumerated() {
+        for (index, pieces) in items.enumerated() {
             if index > 0 { body.writeString(",") }
-            body.writeBytes(item)
+            for piece in pieces { body.writeBytes(piece) }
         }
         body.writeString("],\"links\":")
         body.writeBytes(links)
