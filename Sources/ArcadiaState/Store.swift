@@ -217,13 +217,22 @@ public final class Store: Sendable {
     static func transaction<T: Sendable>(
         on database: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        try await database.raw(begin).run()
+        do {
+            try await database.raw(begin).run()
+        } catch where "\(error)".contains("within a transaction") {
+            // SQLite's one connection, under the serial lock, was left inside a transaction whose
+            // owner already failed (its ROLLBACK did not get through): end it, and begin ours.
+            try await database.raw("ROLLBACK").run()
+            try await database.raw(begin).run()
+        }
         do {
             let result = try await body(database)
             try await database.raw("COMMIT").run()
             return result
         } catch {
-            try? await database.raw("ROLLBACK").run()
+            // In a task of its own, so a cancelled caller (whose own requests now fail at once) still
+            // ends the transaction instead of leaving the connection inside it.
+            _ = await Task { try? await database.raw("ROLLBACK").run() }.value
             throw error
         }
     }
