@@ -6,7 +6,9 @@ import DigitalOceanAPI
 /// `attachTo` names. The droplet's id is read from Arcadia's state when the step runs, not from the
 /// plan: a droplet created earlier in the same apply has one only then. Already attached there counts
 /// as done, and so does DigitalOcean refusing a second attach as "already attached" once the volume is
-/// found attached there; an attach an interrupted attempt started is adopted and waited for.
+/// found attached there; an attach an interrupted attempt started is adopted and waited for. A first
+/// attempt posts without reading the volume first (DigitalOcean's refusal says if it is attached), so
+/// an attach costs the POST and a poll.
 public struct AttachVolume: Step {
     public let name = "AttachVolume"
 
@@ -15,25 +17,34 @@ public struct AttachVolume: Step {
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         let volumeID = try context.requireResourceID(step: name)
         let dropletID = try await context.attachmentTarget(step: name, in: environment)
-        let volume = try await environment.client.getVolume(id: volumeID)
-        if volume.dropletIDs.contains(dropletID) { return context }
-        if let other = volume.dropletIDs.first {
-            throw StepError.permanent(
-                "volume \(volumeID) is attached to droplet \(other), not to \(dropletID) as planned (it was attached outside Arcadia since); "
-                    + "run `arcadia plan` again: it plans a move"
-            )
+        guard let region = context.input.desired?.spec.string("region") else { throw StepError.permanent("step \(name) needs the volume's region") }
+        if environment.invocation?.mayHaveActed ?? true {
+            let attached = try await environment.client.getVolume(id: volumeID).dropletIDs
+            if attached.contains(dropletID) { return context }
+            try refuseOther(attached, volumeID: volumeID, dropletID: dropletID)
         }
         try await environment.recordDroplet(dropletID, for: VolumeAttachment.attach, volumeID: volumeID)
-        let refused = try await environment.performVolumeAction(.attach(dropletID: dropletID, region: volume.region), volumeID: volumeID) {
+        let refused = try await environment.performVolumeAction(.attach(dropletID: dropletID, region: region), volumeID: volumeID) {
             $0.isAlreadyAttached
         }
-        if let refused {
-            let now = try await environment.client.getVolume(id: volumeID).dropletIDs
-            guard now.contains(dropletID) else {
-                throw StepError.permanent("volume \(volumeID) could not be attached to droplet \(dropletID): \(refused.message) (it is attached to \(now))")
+        if refused != nil {
+            let attached = try await environment.client.getVolume(id: volumeID).dropletIDs
+            guard attached.contains(dropletID) else {
+                try refuseOther(attached, volumeID: volumeID, dropletID: dropletID)
+                throw StepError.transient("volume \(volumeID) is busy being attached; trying again")
             }
         }
         return context
+    }
+
+    /// A volume attached to another droplet than the planned one was attached outside Arcadia since
+    /// the plan: moving it is a plan's decision, not this step's.
+    private func refuseOther(_ attached: [Int], volumeID: String, dropletID: Int) throws {
+        guard let other = attached.first(where: { $0 != dropletID }) else { return }
+        throw StepError.permanent(
+            "volume \(volumeID) is attached to droplet \(other), not to \(dropletID) as planned (it was attached outside Arcadia since); "
+                + "run `arcadia plan` again: it plans a move"
+        )
     }
 
     /// Detaches the volume from the droplet this step attached it to, once any attach it started has
