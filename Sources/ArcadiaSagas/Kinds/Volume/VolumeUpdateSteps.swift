@@ -2,12 +2,23 @@ import ArcadiaCore
 import DigitalOceanAPI
 
 /// Grows the volume to the spec's `sizeGigabytes`. At that size or larger counts as done; a resize an
-/// interrupted attempt started is adopted and waited for. Volumes never shrink, so the compensation
-/// can only say why it does nothing (the plan marks the change irreversible).
+/// interrupted attempt started is adopted and waited for. Volumes never shrink, so once the resize may
+/// have been sent the saga cannot be undone: the step is its point of no return (a cancel then refuses,
+/// and a failure after it halts the saga for resume), and the compensation only says why it does
+/// nothing. The plan marks the change irreversible.
 public struct ResizeVolume: Step {
     public let name = "ResizeVolume"
+    public var isPointOfNoReturn: Bool { true }
 
     public init() {}
+
+    /// Whether the resize may have been sent: the ledger's record, made before the POST, says so.
+    public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
+        guard let invocation = environment.invocation else { return true }
+        return invocation.forwardActions.contains { $0.actionType == Self.resizeAction }
+    }
+
+    static let resizeAction = "resize_volume"
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         let volumeID = try context.requireResourceID(step: name)
@@ -16,6 +27,7 @@ public struct ResizeVolume: Step {
         }
         let volume = try await environment.client.getVolume(id: volumeID)
         guard volume.sizeGigabytes < target else { return context }
+        try await environment.recordSending(Self.resizeAction, resourceID: volumeID)
         try await environment.performVolumeAction(.resize(sizeGigabytes: target, region: volume.region), volumeID: volumeID)
         return context
     }
