@@ -237,6 +237,24 @@ import Testing
         }
     }
 
+    /// A droplet replaced under an attached volume takes the volume with it (DigitalOcean detaches a
+    /// destroyed droplet's volumes); the next plan finds the volume detached and attaches it to the
+    /// new droplet.
+    @Test func aReplacedDropletGetsItsVolumeBackOnTheNextApply() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write(["web.yaml": dropletSpec(name: "web"), "data-1.yaml": Self.volumeSpec()])
+            #expect(try await loop.planAndApply())
+            try loop.write(["web.yaml": dropletSpec(name: "web", image: "debian-12-x64")])
+            #expect(try await loop.planAndApply())
+            #expect(try await Self.volume(loop).dropletIDs.isEmpty)
+            let plan = try await loop.plan()
+            #expect(plan.drift.map { "\($0.field) \($0.isRevertPlanned)" } == ["attachTo true"])
+            #expect(try await loop.apply(plan).isSuccess)
+            #expect(try await Self.volume(loop).dropletIDs == [try await Self.dropletID(loop, "web")])
+            #expect(try await loop.plan().isInSync)
+        }
+    }
+
     /// A volume in another region can stand beside the old one, so a region change creates first.
     @Test func aNewRegionCreatesTheNewVolumeFirst() async throws {
         try await ReconcileLoop.with { loop in
