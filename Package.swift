@@ -139,6 +139,7 @@ let package = Package(
             dependencies: [
                 "ArcadiaSpecs", "ArcadiaCore", "ArcadiaSagas", "ArcadiaState",
                 "DigitalOceanAPI", "DigitalOceanSimulator", "ArcadiaCLI", "ArcadiaTestSupport",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -135,14 +135,12 @@ NO_CANCEL = {"power-on"}
 POINTS = ["before", "after-call", "after-ledger"]
 # Steps that post a droplet action have two more moments, inside the step.
 ACTION_STEPS = {"PowerOff", "Resize", "PowerOn", "SnapshotDroplet"}  # PowerOn also in power-on
+# Steps that record a request as about to be sent before sending it have `sending`.
+SENDING_STEPS = {"DestroyDroplet"}
 IN_STEP_POINTS = ["after-post", "polling"]
 # cancel-live: the step that is in flight when the cancel comes.
 LIVE_STEPS = [("create", "WaitDropletActive"), ("resize", "Resize"), ("resize-with-snapshot", "SnapshotDroplet"),
               ("replace", "WaitDropletActive"), ("replace", "DestroyDroplet"), ("destroy", "DestroyDroplet")]
-# Steps that record a request as about to be sent (the `sending` moment) before sending it.
-SENDING_STEPS = {"DestroyDroplet"}
-
-
 def volume_spec(name, size=10, attach="web", snapshot=False, protect=False, filesystem="ext4", tags="data"):
     policy = ("  snapshotBeforeDestroy: true\n" if snapshot else "") + ("  protect: true\n" if protect else "")
     return (f"apiVersion: arcadia/v1\nkind: Volume\nmetadata:\n  name: {name}\nspec:\n  region: nyc3\n  sizeGigabytes: {size}\n"
@@ -338,8 +336,13 @@ class World:
     def apply(self, extra=None):
         return self.run(["apply", "--specs", "specs", "--auto-approve"], extra)
 
+    def command(self):
+        """What a trial kills or cancels under: `apply` of the target specs, unless the scenario runs another command."""
+        return SCENARIO_COMMANDS.get(getattr(self, "scenario", None), ["apply", "--specs", "specs", "--auto-approve"])
+
     def setup(self, start, scenario=None):
         """Applies the starting specs (then powers off what the scenario wants off); returns a violation, or None."""
+        self.scenario = scenario
         if not start:
             self.write_specs({})
             return None
@@ -368,6 +371,8 @@ class World:
         volume_specs = {name: text for name, text in target.items() if "kind: Volume" in text}
         target = {name: text for name, text in target.items() if name not in volume_specs}
         for name, text in target.items():
+            if "kind: Droplet" not in text:
+                continue
             size = re.search(r"size: (\S+)", text).group(1)
             image = re.search(r"image: (\S+)", text).group(1)
             found = [droplet for droplet in droplets if droplet["name"] == name]
@@ -411,6 +416,7 @@ class World:
             if volume["name"] not in volume_specs:
                 violations.append(f"volume {volume['name']} is owned by no spec")
 
+        violations += more_checks(self, target, sagas, snapshots)
         plan = self.run(["plan", "--specs", specs_folder, "--detailed-exitcode"])
         if plan.returncode != 0:
             summary = quiet(plan.stdout).splitlines()[-1:] + quiet(plan.stderr).splitlines()[-1:]
@@ -421,7 +427,7 @@ class World:
     def kill(self, saga_kind, step, point):
         """Applies the target specs (already written) with the kill point; returns a violation, or None."""
         crash = f"{saga_kind}:{step}:{point}"
-        crashed = self.apply({"ARCADIA_CRASH_AT": crash})
+        crashed = self.run(self.command(), {"ARCADIA_CRASH_AT": crash})
         if crashed.returncode != -9:
             return f"apply was not killed at {crash} (exit {crashed.returncode}): the kill point was never reached"
         return None
@@ -518,7 +524,7 @@ def cancel_live_trial(world, scenario, step):
     world.write_specs(target)
     violations = []
     with open(os.path.join(world.directory, "apply.out"), "w+") as out, open(os.path.join(world.directory, "apply.err"), "w+") as err:
-        apply = subprocess.Popen([world.binary, "apply", "--specs", "specs", "--auto-approve"], cwd=world.directory,
+        apply = subprocess.Popen([world.binary] + world.command(), cwd=world.directory,
                                  env=world.environment, stdout=out, stderr=err, text=True)
         saga_id = seen = cancel = None
         deadline = time.monotonic() + 120
@@ -619,6 +625,86 @@ def worker_trial(binary, step, point, faults):
         return violations + world.check(target), None
     finally:
         world.close()
+
+
+# In-place droplet updates, `arcadia snapshot`, and the SSHKey kind (issue 12).
+#
+#   update-in-place     tags, backups and ipv6 changed in one update saga: SetDropletTags, SetDropletBackups
+#                       (an action: after-post, polling) and EnableIPv6 (its point of no return: `sending`
+#                       before its POST, then after-post, polling). apply-changed keeps ipv6 on (it cannot be
+#                       turned off) and changes tags and backups again.
+#   snapshot            `arcadia snapshot app --label crash` killed instead of apply (start and target specs
+#                       are the same); resume must leave exactly one snapshot, a cancel none. apply-changed
+#                       resizes the droplet once the snapshot saga is done.
+#   sshkey-and-droplet  an SSHKey and a droplet naming it by name, created from nothing (the key's saga
+#                       first); apply-changed removes the droplet's spec. No cancel trials: a kill leaves two
+#                       unfinished sagas, or a completed key the starting specs do not have.
+#   sshkey-replace      a new publicKey: CreateSSHKey, DestroySSHKey (the point of no return; `sending`),
+#                       RegisterSSHKey, beside a droplet that names the key and is left alone; apply-changed
+#                       goes back to the first key.
+KEY_MATERIAL = {
+    "a": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKmC3Ql1Zq7Jm0s8B4q2lX9WcY0W3aZ7pT6jJr0kq1Vb deploy@ci",
+    "b": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ0b2n1zYp3Cq4R5s6T7u8V9w0X1y2Z3a4B5c6D7e8F9 deploy@ci",
+}
+
+
+def droplet_spec(name, tags="[web]", backups=False, ipv6=False, keys=(), **policy):
+    """spec() with the in-place fields and `sshKeys` naming SSHKey specs."""
+    fields = f"  tags: {tags}\n" + ("  backups: true\n" if backups else "") + ("  ipv6: true\n" if ipv6 else "")
+    fields += f"  sshKeys: [{', '.join(keys)}]\n" if keys else ""
+    return spec(name, **policy).replace("  tags: [web]\n", fields)
+
+
+def key_spec(name, material="a"):
+    return f"apiVersion: arcadia/v1\nkind: SSHKey\nmetadata:\n  name: {name}\nspec:\n  publicKey: {KEY_MATERIAL[material]}\n"
+
+
+SCENARIOS.update({
+    "update-in-place": ("update", ["SetDropletTags", "SetDropletBackups", "EnableIPv6", "RecordApplied"],
+                        {"app": droplet_spec("app")}, {"app": droplet_spec("app", tags="[web, frontend]", backups=True, ipv6=True)},
+                        {"app": droplet_spec("app", tags="[web, blue]", ipv6=True)}, "app"),
+    "snapshot": ("snapshot", ["SnapshotDroplet", "RecordSnapshot"],
+                 {"app": spec("app")}, {"app": spec("app")}, {"app": spec("app", size="s-1vcpu-2gb")}, "app"),
+    "sshkey-and-droplet": ("create", ["CreateSSHKey", "RegisterSSHKey", "CreateDroplet", "WaitDropletActive", "RegisterDroplet"],
+                           {}, {"deploy": key_spec("deploy"), "app": droplet_spec("app", keys=["deploy"])},
+                           {"deploy": key_spec("deploy")}, "app"),
+    "sshkey-replace": ("replace", ["CreateSSHKey", "DestroySSHKey", "RegisterSSHKey"],
+                       {"deploy": key_spec("deploy"), "app": droplet_spec("app", keys=["deploy"])},
+                       {"deploy": key_spec("deploy", "b"), "app": droplet_spec("app", keys=["deploy"])},
+                       {"deploy": key_spec("deploy"), "app": droplet_spec("app", keys=["deploy"])}, "deploy"),
+})
+# scenario -> the command killed instead of `apply`.
+SCENARIO_COMMANDS = {"snapshot": ["snapshot", "app", "--label", "crash", "--specs", "specs"]}
+NO_CANCEL.add("sshkey-and-droplet")
+ACTION_STEPS |= {"SetDropletBackups", "EnableIPv6"}
+SENDING_STEPS |= {"EnableIPv6", "DestroySSHKey"}
+# (The in-place actions take 3-5 s of DigitalOcean time, too short to be seen running at the live time scale.)
+LIVE_STEPS.append(("snapshot", "SnapshotDroplet"))
+
+
+def more_checks(world, target, sagas, snapshots):
+    """Each SSHKey spec's key exists once with its material and no other key exists; each completed
+    `arcadia snapshot` saga left exactly one snapshot (the generic check already refuses one left by
+    any other saga)."""
+    violations = []
+    keys = world.sim.listing("/v2/account/keys", "ssh_keys")
+    wanted = {name: re.search(r"publicKey: (.+)", text).group(1).strip() for name, text in target.items() if "kind: SSHKey" in text}
+    for name, material in wanted.items():
+        found = [key for key in keys if key["name"] == name]
+        if len(found) != 1:
+            violations.append(f"{len(found)} SSH keys named {name}, expected exactly 1")
+        elif found[0]["public_key"].split()[:2] != material.split()[:2]:
+            violations.append(f"SSH key {name} holds {found[0]['public_key'][:40]}…, the spec says {material[:40]}…")
+    for key in keys:
+        if key["name"] not in wanted:
+            violations.append(f"SSH key {key['name']} ({key['id']}) is owned by no spec")
+    for saga in sagas:
+        if saga["kind"] == "snapshot" and saga["status"] == "completed":
+            tag = saga["id"].replace("-", "")[:8]
+            taken = [snapshot for snapshot in snapshots if snapshot["name"].endswith(f"-arcadia-{tag}")]
+            if len(taken) != 1:
+                violations.append(f"the completed snapshot saga {tag} left {len(taken)} snapshots, expected exactly 1")
+    return violations
 
 
 MODES = {

@@ -4,16 +4,21 @@ import ArcadiaSpecs
 import ArcadiaState
 import ArcadiaTestSupport
 import DigitalOceanAPI
+import DigitalOceanSimulator
 import Foundation
 
-// `swift run -c release arcadia-bench [N]`: plan N droplet specs against an inventory of N droplets.
-// Prints requests, wall time per phase and peak memory. The simulator runs in the same process,
-// so "sync" includes the simulator rendering its JSON. It measures work, not waiting: the
-// simulator's rate limits are off and the client's pacer has a budget the bench cannot reach
-// (it lists 10,000 droplets four times, 200 requests; DigitalOcean's budget is 250 a minute, so
-// real syncs of this size are paced after the second).
+// `swift run -c release arcadia-bench [N] [--latency-ms MS]`: plan N droplet specs against an inventory
+// of N droplets. Prints requests, wall time per phase and peak memory. The simulator runs in the same
+// process, so "sync" includes the simulator rendering its JSON. `--latency-ms` adds MS to every
+// answer, as a round trip to DigitalOcean does (150 to 400 ms); without it the bench measures work,
+// not waiting. Either way the simulator's rate limits are off and the client's pacer has a budget the
+// bench cannot reach (it lists 10,000 droplets four times, 200 requests; DigitalOcean's budget is 250
+// a minute, so real syncs of this size are paced after the second).
 
-let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
+let arguments = Array(CommandLine.arguments.dropFirst())
+let count = arguments.first.flatMap(Int.init) ?? 10_000
+let latencyMilliseconds = arguments.firstIndex(of: "--latency-ms").flatMap { arguments.dropFirst($0 + 1).first }.flatMap(Int.init) ?? 0
+let latency = latencyMilliseconds > 0 ? FaultPlan(routes: [.init(route: "*", latencyMs: [latencyMilliseconds, latencyMilliseconds])]) : FaultPlan.none
 
 /// The value `body` returns and the seconds it took.
 func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
@@ -35,7 +40,11 @@ func requestTotal(_ sim: SimulatorHarness) async throws -> Int {
     try await sim.json("GET", "/_sim/stats").object["total"] as? Int ?? 0
 }
 
-try await SimulatorHarness.with(timeScale: 0.001, configure: { $0.rateLimitPerMinute = 0; $0.rateLimitPerHour = 0 }) { harness in
+try await SimulatorHarness.with(timeScale: 0.001, configure: {
+    $0.rateLimitPerMinute = 0
+    $0.rateLimitPerHour = 0
+    $0.faults = latency
+}) { harness in
     let client = DigitalOceanClient(apiURL: harness.baseURL, token: APIToken(harness.token), pacer: RequestPacer(perMinute: 1_000_000))
     let sim = SimulatorHarness(baseURL: harness.baseURL, token: harness.token, client: client, clock: harness.clock, timeScale: harness.timeScale)
     try await withTemporaryStore { store, directory in
@@ -75,7 +84,7 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: { $0.rateLimitPerMi
         }
         let (text, render) = await timed { PlanRenderer(useColor: false).text(plan) }
 
-        print("arcadia-bench: \(count) specs, \(count) droplets at DigitalOcean (simulator in-process)")
+        print("arcadia-bench: \(count) specs, \(count) droplets at DigitalOcean (simulator in-process, \(latencyMilliseconds) ms a round trip)")
         print(String(format: "  load specs         %8.3f s", load))
         print(String(format: "  inventory sync     %8.3f s  (%d requests for %d droplets; one transaction)", firstSync, syncRequests, count))
         print(String(format: "  inventory re-sync  %8.3f s  (upserts over existing rows)", secondSync))

@@ -11,8 +11,8 @@ struct DriftRevert: AsyncParsableCommand, RunnableCommand {
         discussion: """
             Plans the records' resources alone, with their drift reverted, shows the plan, asks for 'yes' (unless \
             --auto-approve) and runs it under the apply lock. A record closes `reverted` when its saga completes. A \
-            field Arcadia cannot change in place (tags, backups, ipv6 today; a size whose disk grew) is refused with \
-            why, and so is a resource that also has spec changes to apply (use `arcadia apply --target KIND/NAME`).
+            drift Arcadia cannot put back (ipv6 enabled outside Arcadia: DigitalOcean cannot turn it off; a size whose \
+            disk grew) is refused with why, and so is a resource that also has spec changes to apply (use `arcadia apply --target KIND/NAME`).
 
             Exit status: 0 when every chosen record was reverted, 1 otherwise.
             """

@@ -9,7 +9,7 @@ struct EventsCommand: AsyncParsableCommand, RunnableCommand {
         discussion: """
             Types: drift_detected, drift_accepted, drift_reverted, drift_ignored, drift_stale, saga_started, saga_completed, \
             saga_rolled_back, saga_failed, saga_cancelled, saga_superseded, saga_step_completed, resource_created, \
-            resource_destroyed. Each names its actor ($USER@host for the CLI). Read-only.
+            resource_destroyed, snapshot_created (by `arcadia snapshot`, naming the snapshot and its id). Each names its actor ($USER@host for the CLI). Read-only.
             """
     )
 

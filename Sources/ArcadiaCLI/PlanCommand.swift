@@ -17,9 +17,10 @@ struct PlanCommand: AsyncParsableCommand, RunnableCommand {
             The plan goes to standard output; its warnings and errors go to standard error.
 
             Exit status: 0 on success; with --detailed-exitcode, 0 when DigitalOcean matches the specs, 2 when there \
-            are changes, resources left alone, drift open (also drift the plan only reports, such as tags or a \
-            droplet powered off under policy.drift: report), or a spec change Arcadia cannot make yet (tags, ipv6, \
-            backups), so a CI check sees it; 1 on error (including a plan that would destroy a protected resource).
+            are changes, resources left alone, drift open (also drift the plan only reports, such as ipv6 enabled \
+            outside Arcadia or a droplet powered off under policy.drift: report), or a spec change Arcadia does not \
+            carry out (a change_not_supported warning), so a CI check sees it; 1 on error (including a plan that would \
+            destroy a protected resource, or turn a droplet's ipv6 off, which takes a replacement).
             """
     )
 

@@ -3,7 +3,7 @@ import SQLKit
 
 /// One line of a resource's history: `drift_detected`, `drift_accepted`, `drift_reverted`,
 /// `drift_ignored`, `drift_stale`, `saga_started`, `saga_completed`, `saga_rolled_back`, `saga_failed`,
-/// `saga_step_completed`, `resource_created`, `resource_destroyed`; with who did it.
+/// `saga_step_completed`, `resource_created`, `resource_destroyed`, `snapshot_created`; with who did it.
 public struct EventRecord: Sendable, Hashable, Codable {
     public var id: Int
     public var at: Date

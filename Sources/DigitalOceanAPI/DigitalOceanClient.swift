@@ -6,9 +6,9 @@ import NIOHTTP1
 
 /// A typed client for the DigitalOcean v2 API (or anything that speaks it, such as `arcadia sim`).
 ///
-/// Lists are read with `per_page=200`, following `links.pages.next`. Every request waits for its slot in
-/// the ``RequestPacer`` (shared by everything using this client), has a time-out, and is retried as
-/// ``RetryPolicy`` says. The token is sent as a bearer header and appears nowhere else: not in logs,
+/// Lists are read 200 items a page, the pages after the first a few at a time. Every request waits for
+/// its slot in the ``RequestPacer`` (shared by everything using this client), has a time-out, and is
+/// retried as ``RetryPolicy`` says. The token is sent as a bearer header and appears nowhere else: not in logs,
 /// not in errors.
 public struct DigitalOceanClient: Sendable {
     public static let defaultAPIURL = "https://api.digitalocean.com"
@@ -228,30 +228,5 @@ public struct DigitalOceanClient: Sendable {
         var components = URLComponents()
         components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
         return "?" + (components.percentEncodedQuery ?? "")
-    }
-
-    /// Reads every page of a list, `per_page=200`, until `links.pages.next` is absent.
-    func list<Item: Decodable>(_ path: String, key: String, query: [(String, String)] = [], as: Item.Type) async throws -> [Item] {
-        var items: [Item] = []
-        var page = 1
-        while true {
-            let data = try await send(.GET, path, query: query + [("page", String(page)), ("per_page", "200")])
-            let label = "GET \(path)"
-            let object = try decode(ListPage<Item>.self, from: data, request: label, key: key)
-            items += object.items
-            guard let next = object.nextPage, next > page else { return items }
-            page = next
-        }
-    }
-
-    private func decode<Item: Decodable>(_: ListPage<Item>.Type, from data: Data, request: String, key: String) throws -> ListPage<Item> {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.userInfo[ListPage<Item>.keyInfo] = key
-        do {
-            return try decoder.decode(ListPage<Item>.self, from: data)
-        } catch {
-            throw DigitalOceanError(code: .decoding, message: "unexpected list answer: \(error)", request: request)
-        }
     }
 }

@@ -49,7 +49,7 @@ enum Bodies {
         var diskInfo: [DiskInfo]
     }
 
-    struct Image: Encodable, Sendable {
+    struct Image: Encodable, Sendable, Equatable {
         var id: Int
         var name: String
         var distribution: String
@@ -85,7 +85,20 @@ enum Bodies {
         var v6: [AddressV6]
     }
 
+    /// A droplet: its own fields and the catalogue objects it names, encoded as one object. The catalogue
+    /// part is the same for every droplet of one image, size and region, and twice the size of the rest,
+    /// so listings encode it once for them all (``DropletJSONCache``).
     struct Droplet: Encodable, Sendable {
+        var own: DropletFields
+        var catalogue: DropletCatalogue
+
+        func encode(to encoder: any Encoder) throws {
+            try own.encode(to: encoder)
+            try catalogue.encode(to: encoder)
+        }
+    }
+
+    struct DropletFields: Encodable, Sendable {
         var id: Int
         var name: String
         var memory: Int
@@ -100,14 +113,17 @@ enum Bodies {
         var backupIds: [Int]
         var nextBackupWindow: Nullable<String>
         var snapshotIds: [Int]
-        var image: Image
         var volumeIds: [String]
-        var size: Size
         var sizeSlug: String
         var networks: Networks
-        var region: Region
         var tags: [String]
         var vpcUuid: String
+    }
+
+    struct DropletCatalogue: Encodable, Sendable {
+        var image: Image
+        var size: Size
+        var region: Region
     }
 
     struct Action: Encodable, Sendable {
@@ -195,3 +211,5 @@ enum Bodies {
         init?(intValue: Int) { nil }
     }
 }
+
+extension Bodies.Nullable: Equatable where Value: Equatable {}

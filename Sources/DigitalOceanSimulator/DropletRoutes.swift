@@ -8,9 +8,10 @@ struct DropletRoutes {
     func register(on book: RouteBook) {
         book.get("/v2/droplets") { request, _ in
             let query = request.uri.queryParameters
-            let droplets = await world.droplets(tagName: query.get("tag_name"), name: query.get("name"))
-            let view = await world.dropletView()
-            return try Pagination.page(droplets, key: "droplets", request: request, render: view.render)
+            let paging = try Pagination.Paging(request)
+            let listed = await world.dropletPage(tagName: query.get("tag_name"), name: query.get("name"), paging: paging)
+            let bodies = world.dropletJSON.json(for: listed.droplets.map(listed.view.appearance)).map { [$0.own, $0.catalogue] }
+            return Pagination.page(json: bodies, key: "droplets", paging: paging, total: listed.total, request: request)
         }
         book.post("/v2/droplets") { request, _ in
             let body = try await JSONBody.read(request)
@@ -92,11 +93,28 @@ struct DropletView: Sendable {
     var volumeIDs: [Int: [String]]
     var snapshotImages: [Int: Bodies.Image]
 
-    func render(_ droplet: SimDroplet) -> Bodies.Droplet {
-        Render.droplet(
-            droplet, locked: locked.contains("droplet:\(droplet.id)"), volumeIDs: volumeIDs[droplet.id] ?? [],
+    func appearance(_ droplet: SimDroplet) -> DropletAppearance {
+        DropletAppearance(
+            droplet: droplet, locked: locked.contains("droplet:\(droplet.id)"), volumeIDs: volumeIDs[droplet.id] ?? [],
             sourceImage: Int(droplet.image).flatMap { snapshotImages[$0] }
         )
+    }
+
+    func render(_ droplet: SimDroplet) -> Bodies.Droplet {
+        appearance(droplet).body
+    }
+}
+
+/// Everything a droplet's body shows: equal appearances render equal bodies (the catalogue never changes).
+struct DropletAppearance: Equatable, Sendable {
+    var droplet: SimDroplet
+    var locked: Bool
+    var volumeIDs: [String]
+    /// The account's snapshot the droplet was built from, if it was.
+    var sourceImage: Bodies.Image?
+
+    var body: Bodies.Droplet {
+        Render.droplet(droplet, locked: locked, volumeIDs: volumeIDs, sourceImage: sourceImage)
     }
 }
 

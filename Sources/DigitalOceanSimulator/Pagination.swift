@@ -1,9 +1,48 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// DigitalOcean's `page` / `per_page` lists with `links.pages` and `meta.total`.
 enum Pagination {
     static let maximumPerPage = 200
+
+    /// A list request's `page` and `per_page`, checked.
+    struct Paging: Sendable {
+        var page: Int
+        var perPage: Int
+
+        init(_ request: Request) throws {
+            let query = request.uri.queryParameters
+            perPage = query.get("per_page").flatMap(Int.init) ?? 20
+            page = query.get("page").flatMap(Int.init) ?? 1
+            guard (1...Pagination.maximumPerPage).contains(perPage) else {
+                throw SimulatorError.badRequest("per_page must be between 1 and \(Pagination.maximumPerPage).")
+            }
+            guard page >= 1 else { throw SimulatorError.badRequest("page must be 1 or more.") }
+        }
+
+        /// The positions on this page of a list of `total` items: empty past the last page.
+        func range(total: Int) -> Range<Int> {
+            let start = min(total, (page - 1) * perPage)
+            return start..<min(total, start + perPage)
+        }
+
+        /// `links.pages` for a list of `total` items.
+        func links(total: Int, request: Request) -> [String: String] {
+            let lastPage = max(1, (total + perPage - 1) / perPage)
+            var pages: [String: String] = [:]
+            let link = { (number: Int) in Pagination.url(request, page: number, perPage: perPage) }
+            if page > 1 {
+                pages["first"] = link(1)
+                pages["prev"] = link(page - 1)
+            }
+            if page < lastPage {
+                pages["next"] = link(page + 1)
+                pages["last"] = link(lastPage)
+            }
+            return pages
+        }
+    }
 
     /// The requested page's items and its `links.pages`.
     struct Window<Item> {
@@ -14,26 +53,9 @@ enum Pagination {
 
     /// Only the requested page's items are rendered, so listing N items page by page costs O(N), not O(N²).
     static func window<Item>(_ items: [Item], request: Request) throws -> Window<Item> {
-        let query = request.uri.queryParameters
-        let perPage = query.get("per_page").flatMap(Int.init) ?? 20
-        let page = query.get("page").flatMap(Int.init) ?? 1
-        guard (1...maximumPerPage).contains(perPage) else {
-            throw SimulatorError.badRequest("per_page must be between 1 and \(maximumPerPage).")
-        }
-        guard page >= 1 else { throw SimulatorError.badRequest("page must be 1 or more.") }
-        let lastPage = max(1, (items.count + perPage - 1) / perPage)
-        let start = min(items.count, (page - 1) * perPage)
-        var pages: [String: String] = [:]
-        let link = { (number: Int) in url(request, page: number, perPage: perPage) }
-        if page > 1 {
-            pages["first"] = link(1)
-            pages["prev"] = link(page - 1)
-        }
-        if page < lastPage {
-            pages["next"] = link(page + 1)
-            pages["last"] = link(lastPage)
-        }
-        return Window(items: items[start..<min(items.count, start + perPage)], pages: pages, total: items.count)
+        let paging = try Paging(request)
+        let total = items.count
+        return Window(items: items[paging.range(total: total)], pages: paging.links(total: total, request: request), total: total)
     }
 
     /// A page of typed bodies: the fast path, used for droplets and the catalogue.
@@ -50,6 +72,29 @@ enum Pagination {
         let window = try window(items, request: request)
         let links: [String: Any] = window.pages.isEmpty ? [:] : ["pages": window.pages]
         return JSONResponse.make(status: 200, [key: window.items.map(object), "links": links, "meta": ["total": window.total]])
+    }
+
+    /// A page of items already encoded as JSON, each given as the pieces it is made of, spliced between
+    /// the page's brackets as they are: `{"<key>": [item, …], "links": {…}, "meta": {"total": N}}`.
+    static func page(json items: [[Data]], key: String, paging: Paging, total: Int, request: Request) -> Response {
+        let encoder = JSONResponse.encoder
+        // Plain structs of strings and integers: encoding cannot fail.
+        let links = (try? encoder.encode(Bodies.Links(pages: paging.links(total: total, request: request)))) ?? Data("{}".utf8)
+        let meta = (try? encoder.encode(Bodies.Meta(total: total))) ?? Data("{}".utf8)
+        var body = ByteBuffer()
+        body.reserveCapacity(items.reduce(64 + links.count) { size, pieces in pieces.reduce(size + 1) { $0 + $1.count } })
+        // The key is a collection's name in letters and underscores: nothing in it needs escaping.
+        body.writeString("{\"\(key)\":[")
+        for (index, pieces) in items.enumerated() {
+            if index > 0 { body.writeString(",") }
+            for piece in pieces { body.writeBytes(piece) }
+        }
+        body.writeString("],\"links\":")
+        body.writeBytes(links)
+        body.writeString(",\"meta\":")
+        body.writeBytes(meta)
+        body.writeString("}")
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     /// `http://host:port` as the client addressed us.

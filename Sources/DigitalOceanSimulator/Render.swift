@@ -80,14 +80,23 @@ enum Render {
                 networks.v6 = [Bodies.AddressV6(ipAddress: address, netmask: 64, gateway: "2001:db8::1", type: "public")]
             }
         }
-        return Bodies.Droplet(
+        let own = Bodies.DropletFields(
             id: droplet.id, name: droplet.name, memory: sizeEntry?.memory ?? 1024, vcpus: sizeEntry?.vcpus ?? 1,
             disk: droplet.disk, diskInfo: [Bodies.DiskInfo(size: .init(amount: droplet.disk))], locked: locked,
             status: droplet.status, kernel: .init(nil), createdAt: timestamp(droplet.createdAt), features: droplet.features,
-            backupIds: droplet.backupIDs, nextBackupWindow: .init(nil), snapshotIds: droplet.snapshotIDs,
-            image: sourceImage ?? Catalogue.image(droplet.image).map(image) ?? unknownImage(droplet.image), volumeIds: volumeIDs,
-            size: sizeEntry.map(size) ?? renderSize(Catalogue.sizes[0]), sizeSlug: droplet.size, networks: networks,
-            region: region(droplet.region), tags: droplet.tags, vpcUuid: droplet.vpcUUID
+            backupIds: droplet.backupIDs, nextBackupWindow: .init(nil), snapshotIds: droplet.snapshotIDs, volumeIds: volumeIDs,
+            sizeSlug: droplet.size, networks: networks, tags: droplet.tags, vpcUuid: droplet.vpcUUID
+        )
+        return Bodies.Droplet(own: own, catalogue: dropletCatalogue(droplet, sourceImage: sourceImage))
+    }
+
+    /// The image, size and region a droplet's body shows: without a `sourceImage`, the same for every
+    /// droplet with the same `image`, `size` and `region`.
+    private static func dropletCatalogue(_ droplet: SimDroplet, sourceImage: Bodies.Image?) -> Bodies.DropletCatalogue {
+        Bodies.DropletCatalogue(
+            image: sourceImage ?? Catalogue.image(droplet.image).map(image) ?? unknownImage(droplet.image),
+            size: Catalogue.size(droplet.size).map(size) ?? renderSize(Catalogue.sizes[0]),
+            region: region(droplet.region)
         )
     }
 

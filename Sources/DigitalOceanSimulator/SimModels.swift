@@ -1,7 +1,7 @@
 import Foundation
 
 /// A droplet in the simulated world. Times are absolute so a saved world resumes where it was.
-struct SimDroplet: Codable, Sendable {
+struct SimDroplet: Codable, Sendable, Equatable {
     var id: Int
     var name: String
     var region: String

@@ -148,11 +148,16 @@ enum JSONResponse {
         )
     }
 
-    /// Typed bodies, snake_case keys: the fast path for everything DigitalOcean-shaped.
-    static func encode(status: Int, _ value: some Encodable) -> Response {
+    /// Snake_case keys, slashes unescaped, as DigitalOcean writes them.
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
+    }()
+
+    /// Typed bodies, snake_case keys: the fast path for everything DigitalOcean-shaped.
+    static func encode(status: Int, _ value: some Encodable) -> Response {
         // Plain structs of strings, numbers and arrays: encoding cannot fail.
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return Response(

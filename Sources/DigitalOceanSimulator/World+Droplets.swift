@@ -62,12 +62,33 @@ extension World {
         return nil
     }
 
+    /// The droplets a list shows, oldest first as DigitalOcean lists them, filtered by tag and name.
     func droplets(tagName: String?, name: String?) -> [SimDroplet] {
         advance()
-        return state.droplets.values
-            .filter { droplet in tagName.map { tag in droplet.tags.contains { $0.caseInsensitiveCompare(tag) == .orderedSame } } ?? true }
-            .filter { droplet in name.map { droplet.name == $0 } ?? true }
-            .sorted { $0.id < $1.id }
+        return dropletIDs(tagName: tagName, name: name).compactMap { state.droplets[$0] }
+    }
+
+    /// One page of `GET /v2/droplets`: the droplets on it, how many the whole list holds, and what
+    /// rendering them needs. Only ids are sorted, and only the page's droplets copied out.
+    func dropletPage(tagName: String?, name: String?, paging: Pagination.Paging) -> (droplets: [SimDroplet], total: Int, view: DropletView) {
+        advance()
+        let ids = dropletIDs(tagName: tagName, name: name)
+        let droplets = ids[paging.range(total: ids.count)].compactMap { state.droplets[$0] }
+        return (droplets, ids.count, dropletView())
+    }
+
+    /// The matching droplets' ids in id order, which is creation order: ids only grow.
+    private func dropletIDs(tagName: String?, name: String?) -> [Int] {
+        var ids = tagName == nil && name == nil
+            ? Array(state.droplets.keys)
+            : state.droplets.compactMap { id, droplet in
+                let tagged = tagName.map { tag in droplet.tags.contains { $0.caseInsensitiveCompare(tag) == .orderedSame } } ?? true
+                let named = name.map { droplet.name == $0 } ?? true
+                return tagged && named ? id : nil
+            }
+        // In place and by `<`: in a debug build `sorted()` takes ten times as long (12 ms for 10,000 ids), once per page.
+        ids.sort(by: <)
+        return ids
     }
 
     /// `fresh` reads (`GET /v2/droplets/{id}`) can miss a droplet made a moment ago, as DigitalOcean's can.
@@ -81,6 +102,7 @@ extension World {
     func deleteDroplet(id: Int) throws {
         advance()
         guard state.droplets.removeValue(forKey: id) != nil else { throw SimulatorError.notFound() }
+        dropletJSON.forget(dropletID: id)
         for (actionID, action) in state.actions where action.dropletID == id && action.status == "in-progress" {
             state.actions[actionID]?.status = "errored"
             state.actions[actionID]?.completedAt = timings.now

@@ -7,6 +7,8 @@ actor World {
     let timings: SimulatorTimings
     let statePath: String?
     let faults: FaultInjector
+    /// Droplets' bodies as listings last encoded them.
+    let dropletJSON = DropletJSONCache()
 
     /// The simulated account's time.
     nonisolated var now: Date { timings.now }

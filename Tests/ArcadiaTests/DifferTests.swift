@@ -53,12 +53,13 @@ import Testing
         #expect(result.changes.isEmpty && result.drift.isEmpty)
     }
 
-    @Test func tagDriftIsReportedButNotRevertedYet() {
+    @Test func tagDriftIsRevertedInPlace() {
         let result = Differ.diff(desired: [desired("web")], applied: [applied("web", id: "1")], live: [live("web", id: "1", tags: ["web", "extra"])])
         #expect(result.drift.map(\.field) == ["tags"])
-        #expect(result.drift.first?.isRevertPlanned == false)
-        #expect(result.changes.isEmpty)
-        #expect(result.warnings.count == 1)
+        #expect(result.drift.first?.isRevertPlanned == true)
+        #expect(result.warnings.isEmpty)
+        #expect(result.changes.first?.fields == [FieldChange(field: "tags", from: "[extra, web]", to: "[web]", isDriftRevert: true)])
+        #expect(Planner.planned(result.changes[0]).steps == ["SetDropletTags", "RecordApplied"])
     }
 
     @Test func tagsCompareCaseInsensitivelyAsSets() {

@@ -77,8 +77,9 @@ import Testing
         }
     }
 
-    /// A field Arcadia cannot change in place is refused with why, and nothing runs.
-    @Test func aTagDriftCannotBeRevertedAndSaysWhatToDoInstead() async throws {
+    /// A tag added by hand is reverted by `drift revert` (in place: untagged, the same droplet). ipv6
+    /// enabled by hand cannot be put back: refused with why and what to do instead, and nothing runs.
+    @Test func aTagDriftIsRevertedAndAnIPv6DriftIsRefusedWithWhatToDoInstead() async throws {
         try await SimulatorHarness.with { sim in
             try await withTemporaryDirectory { directory in
                 let specs = directory.appendingPathComponent("specs")
@@ -94,10 +95,19 @@ import Testing
                 #expect(tagged.status == 204)
                 #expect(try await cli.run(["drift", "list", "--refresh", "--specs", specs.path], in: directory, environment: environment).status == 0)
                 let reverted = try await cli.run(["drift", "revert", "--all", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
-                #expect(reverted.status == 1)
-                #expect(reverted.stderr.contains("drift 1 (Droplet/web tags) cannot be reverted: "), "\(reverted.stderr)")
-                #expect(reverted.stderr.contains("Arcadia cannot revert tags in place yet"), "\(reverted.stderr)")
-                #expect(try await sim.client.getDroplet(id: web.id).tags.contains("extra"), "nothing ran")
+                #expect(reverted.status == 0, "\(reverted.stderr)")
+                #expect(reverted.stdout.contains("SetDropletTags"), "\(reverted.stdout)")
+                let after = try await sim.client.getDroplet(id: web.id)
+                #expect(!after.tags.contains("extra") && after.tags.contains("web") && after.tags.contains("managed-by-arcadia"))
+
+                try await sim.performByHand(.enableIPv6, dropletID: web.id)
+                #expect(try await cli.run(["drift", "list", "--refresh", "--specs", specs.path], in: directory, environment: environment).status == 0)
+                let refused = try await cli.run(["drift", "revert", "--all", "--specs", specs.path, "--auto-approve"], in: directory, environment: environment)
+                #expect(refused.status == 1)
+                #expect(refused.stderr.contains("(Droplet/web ipv6) cannot be reverted: "), "\(refused.stderr)")
+                #expect(refused.stderr.contains("ipv6 cannot be turned off"), "\(refused.stderr)")
+                #expect(refused.stderr.contains("Keep ipv6: true"), "\(refused.stderr)")
+                #expect(try await sim.client.getDroplet(id: web.id).features.contains("ipv6"), "nothing ran")
             }
         }
     }

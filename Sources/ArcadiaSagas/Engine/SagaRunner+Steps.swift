@@ -69,6 +69,9 @@ extension SagaRunner {
             case .met:
                 break
             case .waiting:
+                // Not started, so nothing to guard: give the lease up, or no worker (this one included)
+                // could claim the saga again until it runs out, once the saga it waits for is done.
+                try await ledger { try await store.releaseLease(id: saga.id, owner: owner) }
                 return .pending
             case .abandoned(let reason):
                 saga.status = .cancelled

@@ -75,11 +75,16 @@ public struct SagaRunner: Sendable {
             // Sagas that must follow one not finished yet: tried again each time another finishes.
             var waiting: Set<String> = []
             var running = 0
+            // Sagas that have ended so far, and how many had when each saga was started: one that found
+            // a saga it follows unfinished, while another ended meanwhile, may have looked too early.
+            var ended = 0
+            var endedAtStart: [String: Int] = [:]
             while true {
                 let claimedAt = ContinuousClock.now
                 if running < max(1, parallelism),
                    let id = try await environment.store.claimNextRunnable(owner: owner, leaseSeconds: leaseSeconds, excluding: tried) {
                     tried.insert(id)
+                    endedAtStart[id] = ended
                     group.addTask { (id, try await runContained(sagaID: id) { try await runLeased(sagaID: id, claimedAt: claimedAt) }) }
                     running += 1
                     continue
@@ -87,9 +92,10 @@ public struct SagaRunner: Sendable {
                 if running > 0, let (id, status) = try await group.next() {
                     running -= 1
                     if status == .pending {
-                        waiting.insert(id)
+                        if endedAtStart[id] == ended { waiting.insert(id) } else { tried.remove(id) }
                         continue
                     }
+                    ended += 1
                     tried.subtract(waiting)
                     waiting.removeAll()
                     // With `waitForOthers`, a saga that stopped unfinished (its lease or database lost

@@ -23,7 +23,10 @@ extension StepEnvironment {
     /// `pollInterval` stands for 3 of DigitalOcean's seconds (3 s against DigitalOcean, scaled against
     /// the simulator). Zero for a type without a usual duration. Polls follow every interval after it.
     func typicalWait(for type: String) -> Duration {
-        let seconds: [String: Double] = ["create": 40, "power_off": 8, "shutdown": 12, "power_on": 10, "resize": 60, "snapshot": 150]
+        let seconds: [String: Double] = [
+            "create": 40, "power_off": 8, "shutdown": 12, "power_on": 10, "resize": 60, "snapshot": 150,
+            "enable_backups": 3, "disable_backups": 3, "enable_ipv6": 5,
+        ]
         return pollInterval * ((seconds[type] ?? 0) / 3)
     }
 

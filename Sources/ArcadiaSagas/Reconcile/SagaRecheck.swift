@@ -11,8 +11,10 @@ public struct SagaRecheck: Sendable {
         self.desired = Dictionary(desired.map { ("\($0.kind.rawValue)/\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Why the specs no longer want what the saga does, or nil when they still do.
+    /// Why the specs no longer want what the saga does, or nil when they still do. A standalone snapshot
+    /// was asked for by an operator, not planned from the specs: they never supersede it.
     public func reasonToSupersede(_ saga: SagaRecord, context: SagaContext) -> String? {
+        if saga.kind == DropletSnapshotSaga.kind { return nil }
         let current = desired["\(saga.resourceKind)/\(saga.resourceName)"]
         if saga.kind == "destroy" {
             guard let current else { return nil }

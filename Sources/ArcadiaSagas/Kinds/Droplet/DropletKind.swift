@@ -35,12 +35,15 @@ public struct DropletKind: ResourceKindModule {
         .scalar("region", mode: .replace),
         .scalar("image", mode: .replace),
         .scalar("size", mode: .inPlace),
-        .set("tags", mode: .unsupported),
+        .set("tags", mode: .inPlace),
         // Keys are set at create only; DigitalOcean does not report them back.
         .set("sshKeys", live: false, mode: .replace),
         .scalar("monitoring", default: "false", mode: .replace),
-        .scalar("ipv6", default: "false", mode: .unsupported),
-        .scalar("backups", default: "false", mode: .unsupported),
+        // DigitalOcean can enable IPv6 but never disable it: off again takes a new droplet.
+        .scalar("ipv6", default: "false", mode: .inPlace, impossible: { from, to in
+            from == "true" && to == "false" ? DropletKind.ipv6CannotBeTurnedOff : nil
+        }),
+        .scalar("backups", default: "false", mode: .inPlace),
         .scalar("userData", live: false, mode: .replace),
         // No vpc in the spec means the region's default VPC, whose id Arcadia does not know: compare only when set.
         .scalar("vpc", live: false, mode: .replace),
@@ -78,7 +81,8 @@ public struct DropletKind: ResourceKindModule {
 
     public var steps: [any Step] {
         [CreateDroplet(), WaitDropletActive(), RegisterResource(.droplet), PowerOff(), Resize(), PowerOn(),
-         SnapshotDroplet(), PruneSnapshots(), DestroyDroplet(), ForgetResource(.droplet)]
+         SnapshotDroplet(), PruneSnapshots(), DestroyDroplet(), ForgetResource(.droplet),
+         SetDropletTags(), SetDropletBackups(), EnableIPv6(), RecordSnapshot()]
     }
 
     public func plan(_ change: Change) -> PlannedChange {
@@ -98,23 +102,49 @@ public struct DropletKind: ResourceKindModule {
                 ? planned("destroy", [ForgetResource(.droplet)])
                 : planned("destroy", [DestroyDroplet(), ForgetResource(.droplet)], irreversible: ["destroys droplet \(change.resourceID ?? "?") and its disk"])
         case .update:
-            guard let size = change.fields.first(where: { $0.field == "size" && !$0.isAlreadyLive }), let desired = change.desired else {
-                if change.fields.contains(where: { $0.field == DropletPower.field && $0.isDriftRevert }) {
-                    return planned("power-on", [PowerOn(), RecordApplied()])
-                }
-                return planned("update", [RecordApplied()])
-            }
-            var steps: [any Step] = [PowerOff(), Resize(), PowerOn(), WaitDropletActive(), RecordApplied()]
-            if desired.policy.snapshotBeforeResize {
-                steps.insert(SnapshotDroplet(), at: 0)
-                if desired.policy.keepSnapshots != nil { steps.append(PruneSnapshots()) }
-            }
-            let irreversible = desired.spec.bool("resizeDisk")
-                ? ["grows the disk to \(size.to ?? "?")'s size: disks never shrink, so this droplet can never be resized down"]
-                : []
-            return planned("resize", steps, irreversible: irreversible)
+            return planUpdate(change)
         }
     }
+
+    /// An update: a resize if the size moves, then each in-place field's step (the irreversible
+    /// EnableIPv6 last, so nothing after it can fail and want it undone), then the record. A power-on
+    /// first when `status` drift is reverted without a resize, which powers the droplet on anyway.
+    private func planUpdate(_ change: Change) -> PlannedChange {
+        let moving = change.fields.filter { !$0.isAlreadyLive }
+        func moves(_ field: String) -> FieldChange? { moving.first { $0.field == field } }
+        var inPlace: [any Step] = []
+        var irreversible: [String] = []
+        if moves("tags") != nil { inPlace.append(SetDropletTags()) }
+        if moves("backups") != nil { inPlace.append(SetDropletBackups()) }
+        if moves("ipv6")?.to == "true" {
+            inPlace.append(EnableIPv6())
+            irreversible.append("enables IPv6 on droplet \(change.resourceID ?? "?"): DigitalOcean cannot turn it off again; only a replacement droplet can be without it")
+        }
+        let powersOn = change.fields.contains { $0.field == DropletPower.field && $0.isDriftRevert }
+        func planned(_ sagaKind: String, _ steps: [any Step]) -> PlannedChange {
+            PlannedChange(change: change, sagaKind: sagaKind, steps: steps.map(\.name), irreversible: irreversible)
+        }
+        guard let size = moves("size"), let desired = change.desired else {
+            if !inPlace.isEmpty { return planned("update", (powersOn ? [PowerOn()] : []) + inPlace + [RecordApplied()]) }
+            return powersOn ? planned("power-on", [PowerOn(), RecordApplied()]) : planned("update", [RecordApplied()])
+        }
+        var steps: [any Step] = [PowerOff(), Resize(), PowerOn(), WaitDropletActive()] + inPlace + [RecordApplied()]
+        if desired.policy.snapshotBeforeResize {
+            steps.insert(SnapshotDroplet(), at: 0)
+            if desired.policy.keepSnapshots != nil { steps.append(PruneSnapshots()) }
+        }
+        if desired.spec.bool("resizeDisk") {
+            irreversible.insert("grows the disk to \(size.to ?? "?")'s size: disks never shrink, so this droplet can never be resized down", at: 0)
+        }
+        return planned("resize", steps)
+    }
+
+    /// Why `ipv6: false` cannot follow `true`, and what to do instead: the plan's error at the field, and
+    /// the warning of an ipv6 drift (enabled by hand) that cannot be reverted.
+    static let ipv6CannotBeTurnedOff = "ipv6 cannot be turned off: DigitalOcean can enable IPv6 on a droplet but never disable it, "
+        + "so only a new droplet can be without it. Keep ipv6: true; or replace the droplet: remove this spec and apply "
+        + "(the droplet is destroyed), then add it back with ipv6: false and apply again; or add a spec with ipv6: false under "
+        + "another name, apply, then remove this one and apply"
 
     // MARK: Inventory
 

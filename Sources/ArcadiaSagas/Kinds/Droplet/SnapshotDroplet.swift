@@ -1,7 +1,8 @@
 import DigitalOceanAPI
 
-/// Snapshots the droplet under a deterministic name (`<droplet>-arcadia-<saga tag>`), so a re-run finds
-/// the snapshot by name instead of taking a second one; a re-run whose snapshot does not list yet waits
+/// Snapshots the droplet under a deterministic name (`<droplet>-arcadia-<saga tag>` in a resize,
+/// `<droplet>-<label>-arcadia-<saga tag>` for `arcadia snapshot`), so a re-run finds the snapshot by
+/// name instead of taking a second one; a re-run whose snapshot does not list yet waits
 /// for the snapshot action it started (see ``StepEnvironment/perform(_:dropletID:)``). Waits until the
 /// snapshot lists, since DigitalOcean shows it a little after the action completes.
 public struct SnapshotDroplet: Step {
@@ -13,7 +14,10 @@ public struct SnapshotDroplet: Step {
         var context = context
         let dropletID = try context.requireNumericResourceID(step: name)
         let snapshotName = try context.requireSnapshotName(step: name)
-        if let existing = try await find(snapshotName, dropletID: dropletID, in: environment) {
+        // The name carries the saga's tag: before a first attempt no snapshot can have it, so only a
+        // re-run looks (one request fewer per snapshot).
+        let mayHaveActed = environment.invocation?.mayHaveActed ?? true
+        if mayHaveActed, let existing = try await find(snapshotName, dropletID: dropletID, in: environment) {
             context[.snapshotID] = existing.id
             return context
         }

@@ -1,0 +1,27 @@
+/// Closes a standalone snapshot saga: a `snapshot_created` event naming the snapshot and its id, so
+/// `arcadia events` says where the snapshot is. Written once per saga, however often the step runs.
+public struct RecordSnapshot: Step {
+    public let name = "RecordSnapshot"
+    static let eventType = "snapshot_created"
+
+    public init() {}
+
+    public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
+        let input = context.input
+        let snapshotID = try context.require(.snapshotID, step: name)
+        let store = environment.store
+        let written = try await store.events(kind: input.kind.rawValue, name: input.name)
+            .contains { $0.sagaID == input.sagaID && $0.type == Self.eventType }
+        if !written {
+            try await store.appendEvent(
+                kind: input.kind.rawValue, name: input.name, type: Self.eventType, sagaID: input.sagaID,
+                detail: "snapshot \(input.snapshotName ?? "?") (id \(snapshotID)) of droplet \(context.resourceID ?? "?")"
+            )
+        }
+        return context
+    }
+
+    /// The event log is history: an undone snapshot leaves its event, and SnapshotDroplet's
+    /// compensation deletes the snapshot.
+    public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {}
+}
