@@ -58,7 +58,7 @@ import Testing
 
     /// The stack: SSHKey → Droplet (using the key by name) → Volume (attached). It applies from
     /// nothing in that order, plans clean, survives drift on every field that can drift (the volume's
-    /// size, attachment and tags; the droplet's size and power), and goes in reverse when its specs are
+    /// size, attachment and tags; the droplet's size, power, tags and backups), and goes in reverse when its specs are
     /// removed, leaving nothing behind.
     @Test(arguments: StoreEngine.allCases) func theStackAppliesPlansCleanSurvivesDriftAndGoesInReverse(engine: StoreEngine) async throws {
         try await ReconcileLoop.with(engine: engine) { loop in
@@ -85,13 +85,15 @@ import Testing
             try await Self.byHand(loop.sim, .detach(dropletID: web, region: "nyc3"), volumeID: volume.id)
             try await loop.sim.client.untagResources(tag: "app", volumes: [volume.id])
             try await loop.sim.client.tagResources(tag: try await loop.sim.client.createTag(name: "scratch"), volumes: [volume.id])
+            try await loop.sim.client.tagResources(tag: try await loop.sim.client.createTag(name: "scratch"), droplets: [web])
+            try await loop.sim.performByHand(.enableBackups, dropletID: web)
             try await loop.sim.performByHand(.powerOff, dropletID: web)
             try await loop.sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: web)
 
             let drifted = try await loop.plan()
             #expect(Set(drifted.drift.map { "\($0.kind.rawValue)/\($0.name) \($0.field) \($0.isRevertPlanned)" }) == [
                 "Volume/data-1 sizeGigabytes false", "Volume/data-1 attachTo true", "Volume/data-1 tags true",
-                "Droplet/web size true", "Droplet/web status true",
+                "Droplet/web size true", "Droplet/web status true", "Droplet/web tags true", "Droplet/web backups true",
             ])
             let sizeWarning = try #require(drifted.warnings.first { $0.kind == "Volume" })
             #expect(sizeWarning.code == "drift_not_revertible")
@@ -110,9 +112,10 @@ import Testing
             #expect(volume.dropletIDs == [web])
             #expect(Set(volume.tags.filter { !Ownership.isOwnershipTag($0) }) == ["app"])
             let droplet = try await loop.sim.client.getDroplet(id: web)
-            #expect(droplet.sizeSlug == "s-1vcpu-1gb" && droplet.status == "active")
+            #expect(droplet.sizeSlug == "s-1vcpu-1gb" && droplet.status == "active" && !droplet.features.contains("backups"))
+            #expect(Set(droplet.tags.filter { !Ownership.isOwnershipTag($0) }) == ["web"])
             #expect(Set(try await loop.store.drift(status: .reverted).map { "\($0.kind)/\($0.field)" }) == [
-                "Volume/attachTo", "Volume/tags", "Droplet/size", "Droplet/status",
+                "Volume/attachTo", "Volume/tags", "Droplet/size", "Droplet/status", "Droplet/tags", "Droplet/backups",
             ])
             // The grown volume cannot shrink back: the drift stays open until the spec takes the size.
             let grown = try await loop.plan()
