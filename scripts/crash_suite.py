@@ -12,6 +12,10 @@ action (PowerOff, Resize, PowerOn, SnapshotDroplet) have two more, inside the st
 action POST was answered; the ledger does not know the action id yet) and `polling` (the action id
 is in the ledger; the action is in flight). DestroyDroplet has `sending`: its DELETE is recorded as
 about to be sent, and is not sent yet (the droplet still lists, yet the saga can no longer be undone).
+Volumes have scenarios of their own (volume-create with attach, volume-grow, volume-retag, volume-move,
+volume-replace, volume-destroy with a snapshot first): AttachVolume, DetachVolume and ResizeVolume post
+volume actions and have the two in-step moments; ResizeVolume and DestroyVolume, points of no return,
+have `sending`.
 
 Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh state database:
 
@@ -38,7 +42,8 @@ Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh s
                  `completed` (cancel refused at the point of no return, or too late) with the world
                  at the target specs.
 
-The check: every spec'd droplet exists exactly once with the spec'd size and image; no droplet,
+The check: every spec'd droplet exists exactly once with the spec'd size and image, every spec'd
+volume exactly once with its size, attached to the droplet its spec names (or to none); no droplet,
 snapshot or volume exists that no spec or completed saga owns; every saga is `completed`,
 `rolled_back`, `cancelled` or `superseded` (`pending`, `running`, `compensating` and `failed`, which
 means halted and resumable, are violations); and `plan --detailed-exitcode` against the specs the
@@ -136,6 +141,39 @@ IN_STEP_POINTS = ["after-post", "polling"]
 # cancel-live: the step that is in flight when the cancel comes.
 LIVE_STEPS = [("create", "WaitDropletActive"), ("resize", "Resize"), ("resize-with-snapshot", "SnapshotDroplet"),
               ("replace", "WaitDropletActive"), ("replace", "DestroyDroplet"), ("destroy", "DestroyDroplet")]
+def volume_spec(name, size=10, attach="web", snapshot=False, protect=False, filesystem="ext4", tags="data"):
+    policy = ("  snapshotBeforeDestroy: true\n" if snapshot else "") + ("  protect: true\n" if protect else "")
+    return (f"apiVersion: arcadia/v1\nkind: Volume\nmetadata:\n  name: {name}\nspec:\n  region: nyc3\n  sizeGigabytes: {size}\n"
+            f"  filesystemType: {filesystem}\n  tags: [{tags}]\n" + (f"  attachTo: {attach}\n" if attach else "")
+            + (f"policy:\n{policy}" if policy else ""))
+
+
+# Volumes: created and attached to a droplet, grown, retagged, moved to another droplet, replaced by a
+# new filesystem (the old one goes first: one volume of a name per region), destroyed with a snapshot
+# first. Grow is irreversible (volumes never shrink), so ResizeVolume is a point of no return: a cancel
+# after it is refused, and the changed specs grow it further rather than back.
+SCENARIOS.update({
+    "volume-create": ("create", ["CreateVolume", "AttachVolume", "RegisterVolume"],
+                      {"web": spec("web")}, {"web": spec("web"), "data": volume_spec("data")}, {"web": spec("web")}, "data"),
+    "volume-grow": ("resize", ["ResizeVolume", "RecordApplied"],
+                    {"web": spec("web"), "data": volume_spec("data")}, {"web": spec("web"), "data": volume_spec("data", size=20)},
+                    {"web": spec("web"), "data": volume_spec("data", size=30)}, "data"),
+    "volume-move": ("move", ["DetachVolume", "AttachVolume", "RecordApplied"],
+                    {"web": spec("web"), "db": spec("db"), "data": volume_spec("data")},
+                    {"web": spec("web"), "db": spec("db"), "data": volume_spec("data", attach="db")},
+                    {"web": spec("web"), "db": spec("db"), "data": volume_spec("data", attach=None)}, "data"),
+    "volume-retag": ("tag", ["SetVolumeTags", "RecordApplied"],
+                     {"web": spec("web"), "data": volume_spec("data")}, {"web": spec("web"), "data": volume_spec("data", tags="data, logs")},
+                     {"web": spec("web"), "data": volume_spec("data", tags="logs")}, "data"),
+    "volume-replace": ("replace", ["DetachVolume", "DestroyVolume", "CreateVolume", "AttachVolume", "RegisterVolume"],
+                       {"web": spec("web"), "data": volume_spec("data")}, {"web": spec("web"), "data": volume_spec("data", filesystem="xfs")},
+                       {"web": spec("web"), "data": volume_spec("data")}, "data"),
+    "volume-destroy": ("destroy", ["DetachVolume", "SnapshotVolume", "DestroyVolume", "ForgetVolume"],
+                       {"web": spec("web"), "data": volume_spec("data", snapshot=True)}, {"web": spec("web")},
+                       {"web": spec("web"), "data": volume_spec("data", snapshot=True, protect=True)}, "data"),
+})
+ACTION_STEPS |= {"AttachVolume", "DetachVolume", "ResizeVolume"}
+SENDING_STEPS |= {"ResizeVolume", "DestroyVolume"}
 KINDS = ["kill", "apply-changed", "cancel", "cancel-live"]
 FAULTS = {"seed": 11, "routes": [{"route": "*", "error_rate": 0.1, "latency_ms": [0, 10], "lose_response_rate": 0.05}]}
 # cancel-live at DestroyDroplet: a DELETE that takes 2 s, so the step is seen running.
@@ -330,6 +368,8 @@ class World:
         sim = self.sim
         droplets = sim.listing("/v2/droplets", "droplets")
         names = [droplet["name"] for droplet in droplets]
+        volume_specs = {name: text for name, text in target.items() if "kind: Volume" in text}
+        target = {name: text for name, text in target.items() if name not in volume_specs}
         for name, text in target.items():
             if "kind: Droplet" not in text:
                 continue
@@ -361,8 +401,20 @@ class World:
         for name in set(snapshot_names):
             if snapshot_names.count(name) > 1:
                 violations.append(f"{snapshot_names.count(name)} snapshots named {name}")
-        for volume in sim.listing("/v2/volumes", "volumes"):
-            violations.append(f"volume {volume['name']} is owned by no spec")
+        volumes = sim.listing("/v2/volumes", "volumes")
+        for name, text in volume_specs.items():
+            size = int(re.search(r"sizeGigabytes: (\d+)", text).group(1))
+            attach = re.search(r"attachTo: (\S+)", text)
+            wanted = [droplet["id"] for droplet in droplets if attach and droplet["name"] == attach.group(1)]
+            found = [volume for volume in volumes if volume["name"] == name]
+            if len(found) != 1:
+                violations.append(f"{len(found)} volumes named {name}, expected exactly 1")
+            elif found[0]["size_gigabytes"] != size or sorted(found[0]["droplet_ids"] or []) != wanted:
+                violations.append(f"volume {name} is {found[0]['size_gigabytes']} GiB on droplets {found[0]['droplet_ids']}, "
+                                  f"spec says {size} GiB on {attach.group(1) if attach else 'none'} {wanted}")
+        for volume in volumes:
+            if volume["name"] not in volume_specs:
+                violations.append(f"volume {volume['name']} is owned by no spec")
 
         violations += more_checks(self, target, sagas, snapshots)
         plan = self.run(["plan", "--specs", specs_folder, "--detailed-exitcode"])

@@ -45,9 +45,7 @@ public enum Differ {
             uniquingKeysWith: { first, _ in first }
         )
         // Resources without `managed-by-arcadia`, by name: a create of the same name makes a second one.
-        let unmanagedByName = Dictionary(
-            tagged.filter { !$0.isManaged }.map { ("\($0.kind.rawValue)/\($0.name)", $0) }, uniquingKeysWith: { first, _ in first }
-        )
+        let unmanagedByName = Dictionary(grouping: tagged.filter { !$0.isManaged }, by: { "\($0.kind.rawValue)/\($0.name)" })
 
         for resource in desired.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) }) {
             guard let definition = kinds[resource.kind] else { continue }
@@ -65,7 +63,7 @@ public enum Differ {
                     ))
                     continue
                 }
-                if let namesake = unmanagedByName[resource.key] {
+                if let namesake = unmanagedByName[resource.key]?.first(where: { !definition.namesAreUnique || sharesRegion($0, resource) }) {
                     if definition.namesAreUnique {
                         result.errors.append(.error(
                             "name_taken_unmanaged", resource,
@@ -140,6 +138,13 @@ public enum Differ {
     }
 
     private static func liveKey(_ kind: ResourceKind, _ id: String) -> String { "\(kind.rawValue)#\(id)" }
+
+    /// Whether a live namesake is in the spec's region, where a kind's names are unique per region
+    /// (volumes); true when either has no region.
+    private static func sharesRegion(_ live: LiveResource, _ resource: DesiredResource) -> Bool {
+        guard let region = resource.spec.string("region"), let liveRegion = live["region"]?.text else { return true }
+        return region == liveRegion
+    }
 
     private static func diffResource(
         _ resource: DesiredResource, definition: any KindDefinition, record: AppliedResource, live: LiveResource,

@@ -15,7 +15,8 @@ public protocol KindDefinition: SpecKindParser {
     /// Kind-specific drift with no spec field behind it (a droplet powered off), added to `fields`.
     func diffLiveOnly(_ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Differ.Result)
     /// Whether DigitalOcean refuses a second live resource of the same name (volumes, per region): a
-    /// create beside an unmanaged namesake is then an error, not a warning.
+    /// create beside an unmanaged namesake (in the spec's region, for kinds with one) is then an error,
+    /// not a warning.
     var namesAreUnique: Bool { get }
 }
 

@@ -57,6 +57,10 @@ public protocol SpecKindParser: Sendable {
     func validateName(_ name: String, node: Node, reader: inout NodeReader)
     /// The other specs this spec names, for `validate` to resolve and the plan to order by.
     func references(in spec: ResourceSpec) -> [SpecReference]
+    /// What is wrong with a reference that did resolve, to `target`, judged from both specs (a volume
+    /// attached to a droplet in another region); nil when nothing is. `validate` reports it at the
+    /// reference's position.
+    func problem(with reference: SpecReference, to target: DesiredResource, in resource: DesiredResource) -> String?
 }
 
 extension SpecKindParser {
@@ -64,4 +68,5 @@ extension SpecKindParser {
     public var policyFieldNames: [String] { ResourcePolicy.commonFieldNames }
     public func validateName(_ name: String, node: Node, reader: inout NodeReader) {}
     public func references(in spec: ResourceSpec) -> [SpecReference] { [] }
+    public func problem(with reference: SpecReference, to target: DesiredResource, in resource: DesiredResource) -> String? { nil }
 }

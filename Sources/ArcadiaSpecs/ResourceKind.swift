@@ -3,6 +3,7 @@
 public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case droplet = "Droplet"
     case sshKey = "SSHKey"
+    case volume = "Volume"
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -11,6 +12,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
         switch self {
         case .droplet: "droplet"
         case .sshKey: "SSH key"
+        case .volume: "volume"
         }
     }
 }

@@ -12,4 +12,9 @@ public struct SpecKinds: Sendable {
     public func references(of resource: DesiredResource) -> [SpecReference] {
         parsers[resource.kind]?.references(in: resource.spec) ?? []
     }
+
+    /// What `resource`'s kind finds wrong with a reference that resolved to `target`.
+    func problem(with reference: SpecReference, to target: DesiredResource, in resource: DesiredResource) -> String? {
+        parsers[resource.kind]?.problem(with: reference, to: target, in: resource)
+    }
 }

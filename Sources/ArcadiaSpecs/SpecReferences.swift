@@ -4,8 +4,15 @@ enum SpecReferences {
         var problems: [SpecDiagnostic] = []
         var names: [ResourceKind: [String]] = [:]
         for resource in resources { names[resource.kind, default: []].append(resource.name) }
+        let byKey = Dictionary(resources.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         for resource in resources {
-            for reference in kinds.references(of: resource) where !(names[reference.kind] ?? []).contains(reference.name) {
+            for reference in kinds.references(of: resource) {
+                if let target = byKey["\(reference.kind.rawValue)/\(reference.name)"] {
+                    if let problem = kinds.problem(with: reference, to: target, in: resource) {
+                        problems.append(SpecDiagnostic(resource.location(of: reference.field), problem))
+                    }
+                    continue
+                }
                 let hint = closestMatch(to: reference.name, in: names[reference.kind] ?? []).map { "; did you mean '\($0)'?" }
                     ?? " (no \(reference.kind.rawValue) spec is named so; add one, or fix the name)"
                 problems.append(SpecDiagnostic(

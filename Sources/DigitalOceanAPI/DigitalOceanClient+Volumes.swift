@@ -3,6 +3,12 @@ import Foundation
 extension DigitalOceanClient {
     private struct VolumeEnvelope: Decodable { var volume: Volume }
     private struct ActionEnvelope: Decodable { var action: Action }
+    private struct ActionsEnvelope: Decodable { var actions: [Action] }
+    private struct SnapshotEnvelope: Decodable { var snapshot: Snapshot }
+    private struct VolumeSnapshotRequest: Encodable {
+        var name: String
+        var tags: [String]
+    }
 
     /// Every block-storage volume of the account.
     public func listVolumes() async throws -> [Volume] {
@@ -42,6 +48,27 @@ extension DigitalOceanClient {
         let path = "/v2/volumes/\(volumeID)/actions"
         let data = try await send(.POST, path, body: try Self.encoder.encode(action))
         return try decode(ActionEnvelope.self, from: data, request: "POST \(path)").action
+    }
+
+    /// The volume's newest actions (one page of up to 50, newest first): where a step that may have
+    /// posted an attach, detach or resize without hearing back finds it.
+    public func recentVolumeActions(volumeID: String) async throws -> [Action] {
+        let path = "/v2/volumes/\(volumeID)/actions"
+        let data = try await send(.GET, path, query: [("page", "1"), ("per_page", "50")])
+        return try decode(ActionsEnvelope.self, from: data, request: "GET \(path)").actions
+    }
+
+    /// The snapshots taken of the volume.
+    public func listVolumeSnapshots(volumeID: String) async throws -> [Snapshot] {
+        try await list("/v2/volumes/\(volumeID)/snapshots", key: "snapshots", as: Snapshot.self)
+    }
+
+    /// Snapshots the volume. DigitalOcean answers with the snapshot itself (no action to follow). Not
+    /// idempotent: a caller that may repeat it names the snapshot so it can look it up first.
+    public func createVolumeSnapshot(volumeID: String, name: String, tags: [String] = []) async throws -> Snapshot {
+        let path = "/v2/volumes/\(volumeID)/snapshots"
+        let data = try await send(.POST, path, body: try Self.encoder.encode(VolumeSnapshotRequest(name: name, tags: tags)))
+        return try decode(SnapshotEnvelope.self, from: data, request: "POST \(path)").snapshot
     }
 
     /// One of the volume's actions, to follow it until it is `completed` or `errored`.

@@ -20,6 +20,7 @@ public enum Kinds {
         switch kind {
         case .droplet: DropletKind()
         case .sshKey: SSHKeyKind()
+        case .volume: VolumeKind()
         }
     }
 
