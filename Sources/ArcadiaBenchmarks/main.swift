@@ -7,8 +7,9 @@ import DigitalOceanAPI
 import DigitalOceanSimulator
 import Foundation
 
-// `swift run -c release arcadia-bench [N] [--latency-ms MS]`: plan N droplet specs against an inventory
-// of N droplets. Prints requests, wall time per phase and peak memory. The simulator runs in the same
+// `swift run -c release arcadia-bench [N] [--latency-ms MS] [--mixed]`: plan N droplet specs against an
+// inventory of N droplets; with `--mixed`, also N/2 volume specs (each attached to a droplet) and 100
+// SSHKey specs (each droplet names one), so loading resolves references and the plan orders by them. Prints requests, wall time per phase and peak memory. The simulator runs in the same
 // process, so "sync" includes the simulator rendering its JSON. `--latency-ms` adds MS to every
 // answer, as a round trip to DigitalOcean does (150 to 400 ms); without it the bench measures work,
 // not waiting. Either way the simulator's rate limits are off and the client's pacer has a budget the
@@ -18,6 +19,7 @@ import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 let count = arguments.first.flatMap(Int.init) ?? 10_000
 let latencyMilliseconds = arguments.firstIndex(of: "--latency-ms").flatMap { arguments.dropFirst($0 + 1).first }.flatMap(Int.init) ?? 0
+let mixed = arguments.contains("--mixed")
 let latency = latencyMilliseconds > 0 ? FaultPlan(routes: [.init(route: "*", latencyMs: [latencyMilliseconds, latencyMilliseconds])]) : FaultPlan.none
 
 /// The value `body` returns and the seconds it took.
@@ -51,7 +53,15 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: {
         // Setup, not timed: N droplets at DigitalOcean, N spec files on disk.
         _ = try await sim.json("POST", "/_sim/seed", body: #"{"droplets": \#(count), "prefix": "live"}"#)
         let specs = directory.appendingPathComponent("specs")
-        try writeSpecs(Dictionary(uniqueKeysWithValues: (0..<count).map { ("web-\($0).yaml", dropletSpec(name: "web-\($0)")) }), to: specs)
+        var files = Dictionary(uniqueKeysWithValues: (0..<count).map { ("web-\($0).yaml", dropletSpec(name: "web-\($0)")) })
+        if mixed {
+            for index in 0..<count {
+                files["web-\(index).yaml"] = files["web-\(index).yaml"]!.replacingOccurrences(of: "tags: [web]", with: "tags: [web]\n  sshKeys: [key-\(index % 100)]")
+            }
+            for index in 0..<100 { files["key-\(index).yaml"] = keySpec(index) }
+            for index in 0..<(count / 2) { files["data-\(index).yaml"] = volumeSpec(index) }
+        }
+        try writeSpecs(files, to: specs)
 
         let (desired, load) = try await timed { try SpecLoader.load(directory: specs.path) }
 
@@ -84,7 +94,8 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: {
         }
         let (text, render) = await timed { PlanRenderer(useColor: false).text(plan) }
 
-        print("arcadia-bench: \(count) specs, \(count) droplets at DigitalOcean (simulator in-process, \(latencyMilliseconds) ms a round trip)")
+        if mixed { print("arcadia-bench --mixed: \(count) droplet, \(count / 2) volume and 100 SSHKey specs; the plan's order by references") }
+        print("arcadia-bench: \(desired.count) specs, \(count) droplets at DigitalOcean (simulator in-process, \(latencyMilliseconds) ms a round trip)")
         print(String(format: "  load specs         %8.3f s", load))
         print(String(format: "  inventory sync     %8.3f s  (%d requests for %d droplets; one transaction)", firstSync, syncRequests, count))
         print(String(format: "  inventory re-sync  %8.3f s  (upserts over existing rows)", secondSync))
@@ -96,4 +107,31 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: {
         print(String(format: "  render plan        %8.3f s  (%d bytes)", render, text.utf8.count))
         print(String(format: "  peak memory        %8.1f MiB (VmHWM)", peakResidentMegabytes()))
     }
+}
+
+/// An SSHKey spec with a key of its own (32 bytes that differ by index).
+func keySpec(_ index: Int) -> String {
+    var blob = Data([0, 0, 0, 11] + Array("ssh-ed25519".utf8) + [0, 0, 0, 32])
+    blob += Data((0..<32).map { UInt8(($0 * 7 + index) % 256) })
+    return """
+        apiVersion: arcadia/v1
+        kind: SSHKey
+        metadata: {name: key-\(index)}
+        spec:
+          publicKey: ssh-ed25519 \(blob.base64EncodedString()) bench@arcadia
+
+        """
+}
+
+func volumeSpec(_ index: Int) -> String {
+    """
+    apiVersion: arcadia/v1
+    kind: Volume
+    metadata: {name: data-\(index)}
+    spec:
+      region: nyc3
+      sizeGigabytes: 100
+      attachTo: web-\(index)
+
+    """
 }

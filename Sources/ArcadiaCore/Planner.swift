@@ -40,7 +40,7 @@ public enum Planner {
     /// names. A destroy waits for every other change whose resource named the destroyed one (a volume
     /// is detached and deleted before its droplet goes), and for the destroys of resources that named it.
     static func ordered(_ changes: [PlannedChange], kinds: KindBook) -> [PlannedChange] {
-        let keys = Set(changes.map(\.change.key))
+        let actions = Dictionary(changes.map { ($0.change.key, $0.change.action) }, uniquingKeysWith: { first, _ in first })
         func references(_ kind: ResourceKind, _ spec: ResourceSpec?) -> [String] {
             guard let spec, let definition = kinds[kind] else { return [] }
             return definition.references(in: spec).map { "\($0.kind.rawValue)/\($0.name)" }
@@ -49,30 +49,41 @@ public enum Planner {
         for planned in changes {
             let change = planned.change
             if change.action != .destroy {
-                for target in references(change.kind, change.desired?.spec) where keys.contains(target) && target != change.key {
-                    if changes.first(where: { $0.change.key == target })?.change.action != .destroy {
-                        after[change.key, default: []].insert(target)
-                    }
+                for target in references(change.kind, change.desired?.spec) where target != change.key {
+                    if let action = actions[target], action != .destroy { after[change.key, default: []].insert(target) }
                 }
             }
             // Whatever named a resource (before or after this plan) lets go of it before it is destroyed.
             for target in Set(references(change.kind, change.applied?.spec) + references(change.kind, change.desired?.spec))
-            where keys.contains(target) && target != change.key {
-                if changes.first(where: { $0.change.key == target })?.change.action == .destroy {
-                    after[target, default: []].insert(change.key)
-                }
+            where target != change.key && actions[target] == .destroy {
+                after[target, default: []].insert(change.key)
             }
         }
-        var remaining = changes.sorted { ($0.change.kind, $0.change.name) < ($1.change.kind, $1.change.name) }
-        var done: Set<String> = []
+        // Kahn's algorithm, linear in changes and references; what is ready goes in kind and name order.
+        let sorted = changes.sorted { ($0.change.kind, $0.change.name) < ($1.change.kind, $1.change.name) }
+        var waitingOn = after.mapValues(\.count)
+        var followers: [String: [String]] = [:]
+        for (key, predecessors) in after { for predecessor in predecessors { followers[predecessor, default: []].append(key) } }
+        let byKey = Dictionary(sorted.map { ($0.change.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var ready = sorted.filter { (waitingOn[$0.change.key] ?? 0) == 0 }.map(\.change.key)
         var result: [PlannedChange] = []
-        while !remaining.isEmpty {
-            // References were checked for cycles when the specs were loaded; should one remain, the rest go in name order.
-            let index = remaining.firstIndex { (after[$0.change.key] ?? []).isSubset(of: done) } ?? remaining.startIndex
-            var next = remaining.remove(at: index)
-            next.after = (after[next.change.key] ?? []).sorted()
-            done.insert(next.change.key)
+        var index = 0
+        while index < ready.count {
+            let key = ready[index]
+            index += 1
+            guard var next = byKey[key] else { continue }
+            next.after = (after[key] ?? []).sorted()
             result.append(next)
+            for follower in (followers[key] ?? []).sorted() {
+                waitingOn[follower, default: 0] -= 1
+                if waitingOn[follower] == 0 { ready.append(follower) }
+            }
+        }
+        // References were checked for cycles when the specs were loaded; should one remain, the rest go in name order.
+        let placed = Set(result.map(\.change.key))
+        for var rest in sorted where !placed.contains(rest.change.key) {
+            rest.after = (after[rest.change.key] ?? []).sorted()
+            result.append(rest)
         }
         return result
     }
