@@ -92,6 +92,9 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: {
                 fingerprint: Fingerprint.make(desired: desired, applied: [], live: live)
             )
         }
+        let (result, diffOnly) = await timed { Differ.diff(desired: desired, applied: [], live: live, kinds: Kinds.book) }
+        let (_, fingerprint) = await timed { Fingerprint.make(desired: desired, applied: [], live: live) }
+        let (_, planOnly) = await timed { Planner.plan(result, kinds: Kinds.book, fingerprint: "") }
         let (text, render) = await timed { PlanRenderer(useColor: false).text(plan) }
 
         if mixed { print("arcadia-bench --mixed: \(count) droplet, \(count / 2) volume and 100 SSHKey specs; the plan's order by references") }
@@ -104,6 +107,9 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: {
         print(String(format: "      decoding       %8.3f s  (JSONDecoder, snake_case keys)", decode))
         print(String(format: "    of which write   %8.3f s  (normalise, encode, one transaction)", write))
         print(String(format: "  diff + plan        %8.3f s  (%d changes, %d unmanaged)", diff, plan.changes.count, plan.unmanagedCount))
+        print(String(format: "    of which diff    %8.3f s", diffOnly))
+        print(String(format: "    fingerprint      %8.3f s  (SHA-256 of the canonical world)", fingerprint))
+        print(String(format: "    planner          %8.3f s  (sagas and their order)", planOnly))
         print(String(format: "  render plan        %8.3f s  (%d bytes)", render, text.utf8.count))
         print(String(format: "  peak memory        %8.1f MiB (VmHWM)", peakResidentMegabytes()))
     }
