@@ -120,6 +120,8 @@ public enum Differ {
             ))
         }
 
+        followReplacements(desired: desired, applied: appliedByKey, live: liveByID, kinds: kinds, busy: busy, into: &result)
+
         // Unfinished sagas on resources neither specified nor recorded (a create killed after it
         // posted, whose spec was then removed): never "in sync" while one is there.
         for saga in unfinishedSagas where !result.blocked.contains(where: { "\($0.kind.rawValue)/\($0.name)" == "\(saga.resourceKind)/\(saga.resourceName)" }) {
@@ -138,6 +140,36 @@ public enum Differ {
     }
 
     private static func liveKey(_ kind: ResourceKind, _ id: String) -> String { "\(kind.rawValue)#\(id)" }
+
+    /// A resource replaced in this plan gets a new id, and whatever names it by id in place (a volume's
+    /// `attachTo`) must follow it to the replacement in the same apply: DigitalOcean detaches a volume
+    /// from a droplet it destroys, and without this the next plan would call that drift.
+    private static func followReplacements(
+        desired: [DesiredResource], applied: [String: AppliedResource], live: [String: LiveResource], kinds: KindBook,
+        busy: [String: UnfinishedSaga], into result: inout Result
+    ) {
+        let replaced = Set(result.changes.filter { $0.action == .replace }.map(\.key))
+        guard !replaced.isEmpty else { return }
+        for resource in desired where busy[resource.key] == nil {
+            guard let definition = kinds[resource.kind], let record = applied[resource.key],
+                  let current = live[liveKey(resource.kind, record.resourceID)], current.isManaged else { continue }
+            for reference in definition.references(in: resource.spec) where replaced.contains("\(reference.kind.rawValue)/\(reference.name)") {
+                let name = String(reference.field.prefix { $0 != "[" })
+                guard let field = definition.field(named: name), field.mode == .inPlace, !resource.policy.ignore.contains(name) else { continue }
+                let move = FieldChange(field: name, from: field.live?(current), to: "\(reference.name) (its replacement)")
+                if let index = result.changes.firstIndex(where: { $0.key == resource.key }) {
+                    guard result.changes[index].action == .update, !result.changes[index].fields.contains(where: { $0.field == name }) else { continue }
+                    result.changes[index].fields.append(move)
+                } else {
+                    result.changes.append(Change(
+                        action: .update, kind: resource.kind, name: resource.name, fields: [move], resourceID: current.id, desired: resource,
+                        reason: "\(reference.kind.rawValue)/\(reference.name) is replaced, so its \(name) follows it to the new one",
+                        applied: AppliedDocument(spec: record.spec, policy: record.policy)
+                    ))
+                }
+            }
+        }
+    }
 
     /// Whether a live namesake is in the spec's region, where a kind's names are unique per region
     /// (volumes); true when either has no region.

@@ -51,7 +51,9 @@ public enum SpecLoader {
             if let identity { identities.append(identity) }
         }
         diagnostics += duplicateNames(in: identities)
-        if resolvingReferences { diagnostics += SpecReferences.problems(in: resources, kinds: kinds) }
+        if resolvingReferences {
+            diagnostics += SpecReferences.problems(in: resources, declared: identities.map { ($0.kind, $0.name) }, kinds: kinds)
+        }
         guard diagnostics.isEmpty else {
             let ordered = diagnostics.sorted { ($0.location.path, $0.location.line, $0.location.column) < ($1.location.path, $1.location.line, $1.location.column) }
             throw SpecLoadError(diagnostics: ordered)

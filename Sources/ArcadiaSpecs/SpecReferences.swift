@@ -1,9 +1,13 @@
 /// Checks that every reference between specs names a spec, and that no references go round in a circle.
 enum SpecReferences {
-    static func problems(in resources: [DesiredResource], kinds: SpecKinds) -> [SpecDiagnostic] {
+    /// - Parameter declared: every document's kind and name, those with problems of their own too: a
+    ///   reference to a spec that exists but does not load is that spec's problem, not the reference's.
+    static func problems(in resources: [DesiredResource], declared: [(kind: String, name: String)], kinds: SpecKinds) -> [SpecDiagnostic] {
         var problems: [SpecDiagnostic] = []
         var names: [ResourceKind: [String]] = [:]
-        for resource in resources { names[resource.kind, default: []].append(resource.name) }
+        for identity in declared {
+            if let kind = ResourceKind(rawValue: identity.kind) { names[kind, default: []].append(identity.name) }
+        }
         let byKey = Dictionary(resources.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         for resource in resources {
             for reference in kinds.references(of: resource) {
@@ -13,6 +17,8 @@ enum SpecReferences {
                     }
                     continue
                 }
+                // Declared by a document with problems of its own: those are reported there.
+                if (names[reference.kind] ?? []).contains(reference.name) { continue }
                 let hint = closestMatch(to: reference.name, in: names[reference.kind] ?? []).map { "; did you mean '\($0)'?" }
                     ?? " (no \(reference.kind.rawValue) spec is named so; add one, or fix the name)"
                 problems.append(SpecDiagnostic(

@@ -110,10 +110,26 @@ import Yams
         #expect(error.diagnostics.map(\.description) == [
             "specs/web.yaml:10:13: sshKeys[0] names SSHKey 'deplyo', which no spec defines; did you mean 'deploy'?",
         ])
+        // A broken key spec is reported once, at the key: not again at every droplet that names it.
         let bad = try #require(throws: SpecLoadError.self) {
-            try SpecLoader.parse(documents: [("specs/key.yaml", Self.keySpec("deploy", "ssh-ed25519 not-base64!"))])
+            try SpecLoader.parse(documents: [
+                ("specs/key.yaml", Self.keySpec("deploy", "ssh-ed25519 not-base64!")),
+                ("specs/web.yaml", Self.dropletUsing("web", keys: ["deploy"])),
+            ])
         }
+        #expect(bad.diagnostics.count == 1)
         #expect(bad.diagnostics.first?.message.contains("publicKey must be one OpenSSH public key line") == true)
+        // The first word must be the type the key itself names, or one key could pass for two (a "replace"
+        // that would adopt the old key and then delete it).
+        let relabelled = Self.deployKey.replacingOccurrences(of: "ssh-ed25519", with: "ssh-rsa")
+        #expect(throws: SpecLoadError.self) { try SpecLoader.parse(documents: [("specs/key.yaml", Self.keySpec("deploy", relabelled))]) }
+        // A private key is refused without a character of it in the message.
+        let secret = "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"
+        let leaked = try #require(throws: SpecLoadError.self) {
+            try SpecLoader.parse(documents: [("specs/key.yaml", Self.keySpec("deploy", "\"\(secret)\""))])
+        }
+        #expect(leaked.diagnostics.first?.message.contains("holds a private key") == true)
+        #expect(!leaked.diagnostics.contains { $0.message.contains("b3BlbnNz") })
     }
 }
 

@@ -8,6 +8,16 @@ enum PublicKey {
         "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
     ]
 
+    /// The key type the blob itself names (its first length-prefixed string): it must be the line's
+    /// first word, or one key could be written two ways and look like two keys.
+    private static func encodedType(_ blob: Data) -> String? {
+        let bytes = [UInt8](blob)
+        guard bytes.count >= 4 else { return nil }
+        let length = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
+        guard length > 0, length <= 64, bytes.count >= 4 + length else { return nil }
+        return String(decoding: bytes[4..<(4 + length)], as: UTF8.self)
+    }
+
     /// The type and key, without the comment: what makes two lines the same key.
     static func material(_ line: String) -> String {
         line.split(whereSeparator: \.isWhitespace).prefix(2).joined(separator: " ")
@@ -17,9 +27,9 @@ enum PublicKey {
     /// not a public key.
     static func fingerprint(of line: String) -> String? {
         let parts = line.split(whereSeparator: \.isWhitespace)
-        guard parts.count >= 2, types.contains(String(parts[0])), let blob = Data(base64Encoded: String(parts[1])), blob.count >= 16 else {
-            return nil
-        }
+        guard parts.count >= 2, types.contains(String(parts[0])), let blob = Data(base64Encoded: String(parts[1])), blob.count >= 16,
+              encodedType(blob) == String(parts[0])
+        else { return nil }
         return Insecure.MD5.hash(data: blob).map { String(format: "%02x", $0) }.joined(separator: ":")
     }
 }

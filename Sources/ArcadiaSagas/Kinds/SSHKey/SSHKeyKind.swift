@@ -20,10 +20,17 @@ public struct SSHKeyKind: ResourceKindModule {
         guard let keyNode = entries["publicKey"]?.value, let text = reader.string(keyNode, field: "publicKey") else { return nil }
         let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard PublicKey.fingerprint(of: key) != nil else {
+            if key.contains("PRIVATE KEY") {
+                // Nothing of it is echoed: it is a secret, and it is now in a file someone may commit.
+                reader.report(keyNode, "publicKey holds a private key: remove it from this file now (and rotate it if it was committed); "
+                    + "write the public key line instead, the contents of the .pub file")
+                return nil
+            }
+            let type = key.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
             reader.report(
                 keyNode,
-                "publicKey must be one OpenSSH public key line, such as 'ssh-ed25519 AAAAC3Nza… user@host' (the contents of a .pub file), "
-                    + "not '\(String(key.prefix(40)).shown)'; a private key must never be written in a spec"
+                "publicKey must be one OpenSSH public key line whose first word is the key's type, such as "
+                    + "'ssh-ed25519 AAAAC3Nza… user@host' (the contents of a .pub file), not one starting '\(String(type.prefix(24)).shown)'"
             )
             return nil
         }
