@@ -1,5 +1,5 @@
 /// The kinds of resource a spec file may describe. Each case has one folder under
-/// `Sources/ArcadiaSagas/Kinds/` and one line in `Kinds.module(for:)`; see docs/DESIGN.md.
+/// `Sources/ArcadiaSagas/Kinds/` and one line in `Kinds.make(_:)`; see docs/DESIGN.md.
 public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case droplet = "Droplet"
     case sshKey = "SSHKey"

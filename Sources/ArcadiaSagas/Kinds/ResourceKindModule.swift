@@ -16,7 +16,7 @@ public protocol ResourceKindModule: KindDefinition {
 
 /// The kinds Arcadia manages: adding a kind is one case in ``ResourceKind`` and one line here.
 public enum Kinds {
-    public static func module(for kind: ResourceKind) -> any ResourceKindModule {
+    private static func make(_ kind: ResourceKind) -> any ResourceKindModule {
         switch kind {
         case .droplet: DropletKind()
         case .sshKey: SSHKeyKind()
@@ -24,7 +24,12 @@ public enum Kinds {
         }
     }
 
-    public static let all: [any ResourceKindModule] = ResourceKind.allCases.map(module(for:))
+    public static let all: [any ResourceKindModule] = ResourceKind.allCases.map(make)
+    private static let byKind = Dictionary(uniqueKeysWithValues: all.map { ($0.kind, $0) })
+
+    /// The kind's module, built once (its field table is a list of closures).
+    public static func module(for kind: ResourceKind) -> any ResourceKindModule { byKind[kind] ?? make(kind) }
+
     public static let book = KindBook(all)
     public static let specs = SpecKinds(all)
     /// Steps every kind shares, then each kind's own.

@@ -26,16 +26,17 @@ public struct PlanExecutor: Sendable {
 
     public func apply(_ plan: Plan) async throws -> Outcome {
         let ids = Dictionary(plan.changes.map { ($0.change.key, UUID().uuidString.lowercased()) }, uniquingKeysWith: { first, _ in first })
-        var queued: [(saga: SagaRecord, name: String, isDestroy: Bool)] = []
+        var queued: [(saga: SagaRecord, name: String, isDestroy: Bool, after: Set<String>)] = []
         for planned in plan.changes {
-            let saga = try Self.makeSaga(for: planned, id: ids[planned.change.key]!, after: planned.after.compactMap { ids[$0] })
-            queued.append((saga, planned.change.name, planned.change.action == .destroy))
+            let after = planned.after.compactMap { ids[$0] }
+            let saga = try Self.makeSaga(for: planned, id: ids[planned.change.key]!, after: after)
+            queued.append((saga, planned.change.name, planned.change.action == .destroy, Set(after)))
         }
         try Task.checkCancellation()
         try await runner.environment.store.insertSagas(queued.map(\.saga), applyLockOwner: applyLockOwner)
         var statuses: [String: SagaStatus] = [:]
         for wave in [queued.filter { !$0.isDestroy }, queued.filter(\.isDestroy)] {
-            let order = wave.map { (id: $0.saga.id, after: Set(Self.prerequisites(of: $0.saga))) }
+            let order = wave.map { (id: $0.saga.id, after: $0.after) }
             for (id, status) in try await run(order, finished: statuses) { statuses[id] = status }
         }
         // A saga this apply could not run itself may have been run by another worker meanwhile (a
@@ -44,10 +45,6 @@ public struct PlanExecutor: Sendable {
             if let current = try? await runner.environment.store.saga(id: id)?.status, current.isFinal { statuses[id] = current }
         }
         return Outcome(sagas: queued.map { ($0.saga.id, $0.name, statuses[$0.saga.id] ?? .pending) })
-    }
-
-    private static func prerequisites(of saga: SagaRecord) -> [String] {
-        (try? SagaContext.decode(saga.context).input.after) ?? []
     }
 
     /// Runs the sagas, at most `parallelism` at once, each once every saga it follows has stopped (the
