@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure: spec model, YAML loading and validation with positions.
@@ -93,12 +95,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `arcadia controller`: the reconcile loop, leader election, the HTTP API, tokens, metrics, webhooks.
+        .target(
+            name: "ArcadiaController",
+            dependencies: [
+                "ArcadiaSpecs", "ArcadiaCore", "ArcadiaSagas", "ArcadiaState", "DigitalOceanAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The CLI's commands, a library so that tests can reach its helpers.
         .target(
             name: "ArcadiaCLI",
             dependencies: [
                 "ArcadiaSpecs", "ArcadiaCore", "ArcadiaSagas", "ArcadiaState",
-                "DigitalOceanAPI", "DigitalOceanSimulator",
+                "DigitalOceanAPI", "DigitalOceanSimulator", "ArcadiaController",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,7 +158,7 @@ let package = Package(
             name: "ArcadiaTests",
             dependencies: [
                 "ArcadiaSpecs", "ArcadiaCore", "ArcadiaSagas", "ArcadiaState",
-                "DigitalOceanAPI", "DigitalOceanSimulator", "ArcadiaCLI", "ArcadiaTestSupport",
+                "DigitalOceanAPI", "DigitalOceanSimulator", "ArcadiaCLI", "ArcadiaController", "ArcadiaTestSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

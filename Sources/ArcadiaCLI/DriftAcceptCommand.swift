@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArcadiaController
 import ArcadiaCore
 import ArcadiaSagas
 import ArcadiaState

@@ -1,11 +1,16 @@
 import Foundation
 
-/// The git work tree a spec file is in, when it is in one: for `drift accept|ignore`'s diff and commit.
-struct GitWorkTree {
-    let directory: String
+/// The git work tree a spec file is in, when it is in one: for `drift accept|ignore`'s diff and commit,
+/// and the controller's checkout.
+public struct GitWorkTree: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
 
     /// The work tree holding `file`, or nil when there is none (or no git on the machine).
-    static func containing(_ file: String) -> GitWorkTree? {
+    public static func containing(_ file: String) -> GitWorkTree? {
         let directory = (file as NSString).deletingLastPathComponent
         let tree = GitWorkTree(directory: directory.isEmpty ? "." : directory)
         guard let result = try? tree.git(["rev-parse", "--is-inside-work-tree"]), result.status == 0,
@@ -13,19 +18,19 @@ struct GitWorkTree {
         return tree
     }
 
-    func diff(_ file: String) throws -> String {
+    public func diff(_ file: String) throws -> String {
         try git(["--no-pager", "diff", "--no-color", "--", (file as NSString).lastPathComponent]).output
     }
 
     /// Whether `file` differs from the last commit (staged or not).
-    func hasChanges(_ file: String) throws -> Bool {
+    public func hasChanges(_ file: String) throws -> Bool {
         let name = (file as NSString).lastPathComponent
         // 1: it differs; 0: it does not; anything else (no commit yet): nothing to compare with.
         return try git(["diff", "--quiet", "HEAD", "--", name]).status == 1
     }
 
     /// Commits `file` alone, whatever else is staged.
-    func commit(_ file: String, message: String) throws {
+    public func commit(_ file: String, message: String) throws {
         let name = (file as NSString).lastPathComponent
         let added = try git(["add", "--", name])
         guard added.status == 0 else { throw GitError("git add \(file) failed: \(added.output)") }
@@ -47,7 +52,7 @@ struct GitWorkTree {
     }
 }
 
-struct GitError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct GitError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
