@@ -1,3 +1,4 @@
+import ArcadiaController
 import ArgumentParser
 import ArcadiaSagas
 import ArcadiaState

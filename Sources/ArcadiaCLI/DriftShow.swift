@@ -1,3 +1,4 @@
+import ArcadiaController
 import ArgumentParser
 import ArcadiaSpecs
 import ArcadiaState
@@ -33,7 +34,7 @@ struct DriftShow: AsyncParsableCommand, RunnableCommand {
         }
         let location = Self.location(of: record, in: specOptions.specs)
         if json {
-            Output.print(try Output.json(ShownDrift(record: DriftJSON(record: record), spec: location, events: events)))
+            Output.print(try Output.json(ShownDrift(record: DriftJSON(record), spec: location, events: events)))
             return
         }
         var lines = [

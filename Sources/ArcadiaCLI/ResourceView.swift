@@ -1,3 +1,4 @@
+import ArcadiaController
 import ArcadiaCore
 import ArcadiaSagas
 import ArcadiaSpecs

@@ -1,3 +1,4 @@
+import ArcadiaController
 import ArgumentParser
 import ArcadiaSagas
 import ArcadiaState
@@ -72,7 +73,7 @@ struct SagasShow: AsyncParsableCommand, RunnableCommand {
             throw ExitCode.failure
         }
         if json {
-            Output.print(try Output.json(SagaJSON(saga: saga)))
+            Output.print(try Output.json(SagaJSON(saga)))
             return
         }
         Output.print("saga \(saga.id)\n  kind: \(saga.kind)\n  resource: \(saga.resourceKind)/\(saga.resourceName)\n  status: \(saga.status.rawValue)")

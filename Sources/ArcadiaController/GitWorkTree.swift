@@ -38,7 +38,7 @@ public struct GitWorkTree: Sendable {
         guard committed.status == 0 else { throw GitError("git commit failed: \(committed.output)") }
     }
 
-    private func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", directory] + arguments

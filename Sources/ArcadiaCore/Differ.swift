@@ -27,9 +27,10 @@ public enum Differ {
     ///   one of them works on gets no new change until it is finished or cancelled: it is blocked.
     /// - Parameter revertingDrift: resources whose drift is reverted whatever their `policy.drift` says
     ///   (`arcadia drift revert`).
+    /// - Parameter driftReverts: which other drift to revert (all of it, for `arcadia apply`).
     public static func diff(
         desired: [DesiredResource], applied: [AppliedResource], live: [LiveResource], kinds: KindBook,
-        unfinishedSagas: [UnfinishedSaga] = [], revertingDrift: Set<ResourceTarget> = []
+        unfinishedSagas: [UnfinishedSaga] = [], revertingDrift: Set<ResourceTarget> = [], driftReverts: DriftReverts = .always
     ) -> Result {
         var result = Result()
         let busy = Dictionary(unfinishedSagas.map { ("\($0.resourceKind)/\($0.resourceName)", $0) }, uniquingKeysWith: { first, _ in first })
@@ -91,7 +92,10 @@ public enum Differ {
                 continue
             }
             let reverts = revertingDrift.contains(ResourceTarget(kind: resource.kind, name: resource.name))
-            diffResource(resource, definition: definition, record: record, live: current, references: references, revertingDrift: reverts, into: &result)
+            diffResource(
+                resource, definition: definition, record: record, live: current, references: references, revertingDrift: reverts,
+                driftReverts: driftReverts, into: &result
+            )
         }
 
         for record in applied.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) }) where !desiredKeys.contains(record.key) {
@@ -180,7 +184,7 @@ public enum Differ {
 
     private static func diffResource(
         _ resource: DesiredResource, definition: any KindDefinition, record: AppliedResource, live: LiveResource,
-        references: ReferenceIDs, revertingDrift: Bool, into result: inout Result
+        references: ReferenceIDs, revertingDrift: Bool, driftReverts: DriftReverts, into result: inout Result
     ) {
         let noun = resource.kind.noun
         var fields: [FieldChange] = []
@@ -206,14 +210,15 @@ public enum Differ {
             } else if let now, now != had, let had {
                 let impossible = want.flatMap { field.impossible?(now, $0) }
                 let revertible = field.mode == .inPlace && impossible == nil
+                let reverting = revertible && (revertingDrift || driftReverts.reverts(resource, field: field.name))
                 result.drift.append(DriftFinding(
                     kind: resource.kind, name: resource.name, resourceID: live.id, field: field.name,
-                    expected: had, actual: now, isRevertPlanned: revertible
+                    expected: had, actual: now, isRevertPlanned: reverting
                 ))
-                if revertible {
+                if reverting {
                     fields.append(FieldChange(field: field.name, from: now, to: want, isDriftRevert: true))
                     modes.insert(field.mode)
-                } else {
+                } else if !revertible {
                     result.warnings.append(warning(
                         "drift_not_revertible", resource, field: field.name,
                         "\(noun) '\(resource.name)': \(field.name) drifted to \(now); " + (impossible.map { "Arcadia cannot put it back: \($0)" }

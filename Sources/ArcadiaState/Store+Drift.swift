@@ -115,7 +115,9 @@ extension Store {
     /// Closes one open record by hand (accept, ignore), with who did it; `applied` (the new applied
     /// spec JSON) replaces the resource's record in the same transaction and bumps its `spec_version`.
     /// - Throws: ``DriftNotOpen`` when the record is missing or already closed.
-    public func closeDrift(id: Int, as status: DriftRecord.Status, applied: String? = nil) async throws {
+    /// - Parameter pending: an acceptance the spec file does not say yet (the controller's, without
+    ///   `--git-push`), kept in the same transaction; its patch goes into the event too.
+    public func closeDrift(id: Int, as status: DriftRecord.Status, applied: String? = nil, pending: PendingAcceptance? = nil) async throws {
         let now = Store.timestamp()
         let actor = self.actor
         // The row is locked first (SQLite: the write lock taken at BEGIN), so two closings race to one winner.
@@ -138,7 +140,9 @@ extension Store {
                 UPDATE drift SET status = \(bind: status.rawValue), resolved_at = \(bind: now), resolved_by = \(bind: actor)
                 WHERE id = \(bind: id) AND status = 'open'
                 """).run()
-            try await Store.insertEvent(database, at: now, kind: kind, name: name, type: "drift_\(status.rawValue)", sagaID: nil, detail: field, actor: actor)
+            if let pending { try await Store.insertAcceptance(database, pending, driftID: id, at: now, by: actor) }
+            let detail = pending.map { "\(field)\n\($0.patch)" } ?? field
+            try await Store.insertEvent(database, at: now, kind: kind, name: name, type: "drift_\(status.rawValue)", sagaID: nil, detail: detail, actor: actor)
         }
     }
 

@@ -13,7 +13,7 @@ import SQLiteKit
 /// `PostgresClient`, run as a service for the store's lifetime), so a lease heartbeat never waits
 /// behind the writes of other sagas.
 public final class Store: Sendable {
-    private let backend: Backend
+    let backend: Backend
     /// Which engine: the migrations folder, and the few statements that differ.
     public let engine: DatabaseEngine
     /// Where it lives, without credentials (for messages).

@@ -23,6 +23,8 @@ public struct DigitalOceanClient: Sendable {
     let contact = ContactState()
     /// Hears each retry, in words (`retrying GET /v2/droplets in 4 s after 503 (attempt 3 of 5)`).
     let onRetry: @Sendable (String) -> Void
+    /// Hears the outcome of every attempt: the HTTP status (`200`, `429`, …), or `error` when no answer came.
+    let onResponse: @Sendable (String) -> Void
     public let pacer: RequestPacer
     public let retryPolicy: RetryPolicy
 
@@ -38,8 +40,10 @@ public struct DigitalOceanClient: Sendable {
         pacer: RequestPacer = RequestPacer(),
         retryPolicy: RetryPolicy = .standard,
         logger: Logger = Logger(label: "arcadia.digitalocean"),
-        onRetry: @escaping @Sendable (String) -> Void = { _ in }
+        onRetry: @escaping @Sendable (String) -> Void = { _ in },
+        onResponse: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.onResponse = onResponse
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
         self.token = token
         self.httpClient = httpClient
@@ -54,7 +58,8 @@ public struct DigitalOceanClient: Sendable {
     public static func fromEnvironment(
         _ environment: [String: String],
         logger: Logger = Logger(label: "arcadia.digitalocean"),
-        onRetry: @escaping @Sendable (String) -> Void = { _ in }
+        onRetry: @escaping @Sendable (String) -> Void = { _ in },
+        onResponse: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> DigitalOceanClient {
         guard let token = environment["DIGITALOCEAN_TOKEN"], !token.isEmpty else {
             throw DigitalOceanError(
@@ -75,7 +80,8 @@ public struct DigitalOceanClient: Sendable {
             apiURL: apiURL,
             token: APIToken(token),
             logger: logger,
-            onRetry: onRetry
+            onRetry: onRetry,
+            onResponse: onResponse
         )
     }
 
@@ -155,6 +161,7 @@ public struct DigitalOceanClient: Sendable {
             bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            onResponse("error")
             if !contact.hasAnswered, let failure = ConnectFailure.describe(error) {
                 throw DigitalOceanError(
                     code: .unreachable,
@@ -166,6 +173,7 @@ public struct DigitalOceanClient: Sendable {
             throw DigitalOceanError(code: .transport, message: "no answer: \(Self.describe(error))", request: label)
         }
         contact.markAnswered()
+        onResponse(String(response.status.code))
         if let status = rateLimit.record(response.headers) {
             await pacer.observe(status)
         }

@@ -64,6 +64,10 @@ extension SagaRunner {
         }
 
         let starts = saga.status == .pending
+        if starts, drain?.isDraining == true {
+            try await ledger { try await store.releaseLease(id: saga.id, owner: owner) }
+            return .pending
+        }
         if starts, !context.input.after.isEmpty {
             switch try await ledger({ try await prerequisites(of: context.input) }) {
             case .met:
@@ -87,6 +91,14 @@ extension SagaRunner {
         var passed = pointOfNoReturn
         var cancelNote: String?
         for index in saga.steps.indices where saga.steps[index].status != .completed {
+            if drain?.isDraining == true {
+                // Between steps the ledger is exact: the next worker goes on from here.
+                try await ledger { try await store.releaseLease(id: saga.id, owner: owner) }
+                environment.logger.notice("stopping between steps for a graceful shutdown; the next worker goes on", metadata: [
+                    "arcadia.saga.id": "\(saga.id)", "arcadia.step": "\(saga.steps[index].name)",
+                ])
+                return saga.status
+            }
             if try await ledger({ try await store.isCancelRequested(id: saga.id) }) {
                 if let passed {
                     cancelNote = "a cancel was requested after its point of no return (\(passed)); it finished instead"

@@ -27,6 +27,8 @@ public struct SagaRunner: Sendable {
     /// When set, a saga is checked against the current specs before it runs: one they no longer want
     /// is superseded (compensated) unless it has passed its point of no return.
     public var recheck: SagaRecheck?
+    /// When it drains, the runner starts nothing more and stops sagas at their next step boundary.
+    public var drain: Drain?
 
     public static let defaultLeaseSeconds = 30.0
 
@@ -81,7 +83,7 @@ public struct SagaRunner: Sendable {
             var endedAtStart: [String: Int] = [:]
             while true {
                 let claimedAt = ContinuousClock.now
-                if running < max(1, parallelism),
+                if running < max(1, parallelism), drain?.isDraining != true,
                    let id = try await environment.store.claimNextRunnable(owner: owner, leaseSeconds: leaseSeconds, excluding: tried) {
                     tried.insert(id)
                     endedAtStart[id] = ended

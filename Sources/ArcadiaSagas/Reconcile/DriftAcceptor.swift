@@ -22,6 +22,18 @@ public struct DriftAcceptor: Sendable {
         public var file: String
         public var before: String
         public var after: String
+        /// The edit as a unified diff, naming the file as `path` (the file itself by default).
+        public func patch(path: String? = nil) -> String {
+            UnifiedDiff.make(path: path ?? file, before: before, after: after)
+        }
+    }
+
+    /// Where an edit goes: into the spec file, or only into the state (the controller's git checkout
+    /// without `--git-push`: the acceptance stands until the spec file says it too).
+    public enum Writing: Sendable {
+        case file
+        /// Recorded as a ``PendingAcceptance``; `path` names the file in its patch.
+        case stateOnly(path: String)
     }
 
     /// Takes the live value into the spec. Refuses (``DriftNotAcceptable``) a field the spec cannot say,
@@ -29,7 +41,9 @@ public struct DriftAcceptor: Sendable {
     /// file is read now, so an edit made since detection (a pull) is kept.
     /// - Parameter beforeWriting: called with the spec file's path before it is written (the CLI refuses
     ///   `--commit` there when the file has uncommitted changes of its own).
-    public func accept(_ record: DriftRecord, specs: String, beforeWriting: (String) throws -> Void = { _ in }) async throws -> Edit {
+    public func accept(
+        _ record: DriftRecord, specs: String, writing: Writing = .file, beforeWriting: (String) throws -> Void = { _ in }
+    ) async throws -> Edit {
         guard let kind = ResourceKind(rawValue: record.kind) else { throw DriftNotAcceptable("drift \(record.id) is of an unknown kind '\(record.kind)'") }
         let module = Kinds.module(for: kind)
         guard let live = try await module.live(id: record.resourceID, client: client) else {
@@ -44,10 +58,11 @@ public struct DriftAcceptor: Sendable {
                     + "recorded \(record.actual)); run `arcadia drift list --refresh` and look again"
             )
         }
-        let edit = try edited(record, specs: specs, beforeWriting: beforeWriting) { text in
+        let edit = try edited(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
             try SpecFileEditor.setting(["spec", record.field], to: value, in: text)
         }
-        try await close(record, as: .accepted, edit: edit) { document in
+        let pending = try pendingAcceptance(record, .accept, value: value, edit: edit, writing: writing, specs: specs)
+        try await close(record, as: .accepted, edit: edit, pending: pending) { document in
             var spec = document.spec
             spec[record.field] = value
             return AppliedDocument(spec: spec, policy: document.policy)
@@ -56,14 +71,17 @@ public struct DriftAcceptor: Sendable {
     }
 
     /// Adds the field to the spec's `policy.ignore`: it is no longer diffed.
-    public func ignore(_ record: DriftRecord, specs: String, beforeWriting: (String) throws -> Void = { _ in }) async throws -> Edit {
+    public func ignore(
+        _ record: DriftRecord, specs: String, writing: Writing = .file, beforeWriting: (String) throws -> Void = { _ in }
+    ) async throws -> Edit {
         guard let kind = ResourceKind(rawValue: record.kind), Kinds.module(for: kind).ignorableFields.contains(record.field) else {
             throw DriftNotAcceptable("\(record.field) cannot be named in policy.ignore")
         }
-        let edit = try edited(record, specs: specs, beforeWriting: beforeWriting) { text in
+        let edit = try edited(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
             try SpecFileEditor.appending(record.field, toListAt: ["policy", "ignore"], in: text)
         }
-        try await close(record, as: .ignored, edit: edit) { document in
+        let pending = try pendingAcceptance(record, .ignore, value: nil, edit: edit, writing: writing, specs: specs)
+        try await close(record, as: .ignored, edit: edit, pending: pending) { document in
             var policy = document.policy
             if !policy.ignore.contains(record.field) { policy.ignore.append(record.field) }
             return AppliedDocument(spec: document.spec, policy: policy)
@@ -74,7 +92,7 @@ public struct DriftAcceptor: Sendable {
     /// Reads the resource's spec file, edits it, checks that the result still loads as the same
     /// resource, and writes it (atomically).
     private func edited(
-        _ record: DriftRecord, specs: String, beforeWriting: (String) throws -> Void, _ change: (String) throws -> String
+        _ record: DriftRecord, specs: String, writing: Writing, beforeWriting: (String) throws -> Void, _ change: (String) throws -> String
     ) throws -> Edit {
         let resources: [DesiredResource]
         do {
@@ -99,7 +117,7 @@ public struct DriftAcceptor: Sendable {
         } catch let error as SpecLoadError {
             throw DriftNotAcceptable("\(file): the edited file would not load (\(error.diagnostics.map(\.description).joined(separator: "; "))); it was not written")
         }
-        if after != before {
+        if after != before, case .file = writing {
             try beforeWriting(file)
             try SpecFileWriter.replaceContents(of: file, with: after)
         }
@@ -120,10 +138,26 @@ public struct DriftAcceptor: Sendable {
         return value
     }
 
+    /// What the state keeps of an edit it does not write to the file: the spec's value now (while the
+    /// file says it, the acceptance stands), the value taken, and the patch.
+    private func pendingAcceptance(
+        _ record: DriftRecord, _ action: PendingAcceptance.Action, value: SpecValue?, edit: Edit, writing: Writing, specs: String
+    ) throws -> PendingAcceptance? {
+        guard case .stateOnly(let path) = writing else { return nil }
+        let resource = try SpecLoader.load(directory: specs).first { $0.kind.rawValue == record.kind && $0.name == record.name }
+        return PendingAcceptance(
+            kind: record.kind, name: record.name, field: record.field, action: action,
+            specValue: try resource?.spec[record.field].map(CanonicalJSON.string), acceptedValue: try value.map(CanonicalJSON.string),
+            patch: edit.patch(path: path), file: edit.file
+        )
+    }
+
     /// Closes the record and moves Arcadia's applied record with it, in one transaction.
-    private func close(_ record: DriftRecord, as status: DriftRecord.Status, edit: Edit, _ change: (AppliedDocument) -> AppliedDocument) async throws {
+    private func close(
+        _ record: DriftRecord, as status: DriftRecord.Status, edit: Edit, pending: PendingAcceptance?, _ change: (AppliedDocument) -> AppliedDocument
+    ) async throws {
         let applied = try await store.provisioned(kind: record.kind).first { $0.name == record.name }
         let document = try applied.map { try CanonicalJSON.decode(AppliedDocument.self, from: $0.spec) }
-        try await store.closeDrift(id: record.id, as: status, applied: try document.map { try CanonicalJSON.string(change($0)) })
+        try await store.closeDrift(id: record.id, as: status, applied: try document.map { try CanonicalJSON.string(change($0)) }, pending: pending)
     }
 }

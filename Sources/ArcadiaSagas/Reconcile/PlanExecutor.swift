@@ -25,6 +25,22 @@ public struct PlanExecutor: Sendable {
     }
 
     public func apply(_ plan: Plan) async throws -> Outcome {
+        try await run(try await insert(plan))
+    }
+
+    /// A plan's sagas, written to the ledger and not yet run.
+    public struct Inserted: Sendable {
+        fileprivate var queued: [(saga: SagaRecord, name: String, isDestroy: Bool, after: Set<String>)]
+
+        /// The sagas' ids, in the plan's order, with the resource each changes.
+        public var sagas: [(id: String, kind: String, name: String)] {
+            queued.map { ($0.saga.id, $0.saga.resourceKind, $0.name) }
+        }
+    }
+
+    /// Writes the plan's sagas to the ledger (under the apply lock, when ``applyLockOwner`` is set),
+    /// so they are there for `sagas resume` even if nothing runs them now.
+    public func insert(_ plan: Plan) async throws -> Inserted {
         let ids = Dictionary(plan.changes.map { ($0.change.key, UUID().uuidString.lowercased()) }, uniquingKeysWith: { first, _ in first })
         var queued: [(saga: SagaRecord, name: String, isDestroy: Bool, after: Set<String>)] = []
         for planned in plan.changes {
@@ -34,6 +50,12 @@ public struct PlanExecutor: Sendable {
         }
         try Task.checkCancellation()
         try await runner.environment.store.insertSagas(queued.map(\.saga), applyLockOwner: applyLockOwner)
+        return Inserted(queued: queued)
+    }
+
+    /// Runs sagas ``insert(_:)`` wrote: creates, replacements and updates, then destroys.
+    public func run(_ inserted: Inserted) async throws -> Outcome {
+        let queued = inserted.queued
         var statuses: [String: SagaStatus] = [:]
         for wave in [queued.filter { !$0.isDestroy }, queued.filter(\.isDestroy)] {
             let order = wave.map { (id: $0.saga.id, after: $0.after) }

@@ -20,17 +20,24 @@ public struct Reconciler: Sendable {
     ///   specs that would destroy everything this state applied is refused.
     /// - Parameter targets: when given, the plan holds only these resources' changes (`--target`).
     /// - Parameter revertingDrift: resources whose drift this plan reverts whatever their policy says.
+    /// - Parameter driftReverts: which other drift it reverts: all it can (`apply`), or by policy (the controller).
+    ///
+    /// Acceptances the controller recorded without writing the spec file count as written, until the
+    /// file says so too (or something else); then they are settled.
     public func plan(
-        desired: [DesiredResource], specsFolder: String = "specs", allowEmpty: Bool = false, targets: Set<ResourceTarget> = [],
-        revertingDrift: Set<ResourceTarget> = []
+        desired specs: [DesiredResource], specsFolder: String = "specs", allowEmpty: Bool = false, targets: Set<ResourceTarget> = [],
+        revertingDrift: Set<ResourceTarget> = [], driftReverts: DriftReverts = .always
     ) async throws -> Plan {
+        let (desired, settled) = PendingAcceptances.overlay(specs, with: try await store.pendingAcceptances())
+        if !settled.isEmpty { try await store.settleAcceptances(driftIDs: settled) }
         let live = try await InventorySync(client: client, store: store).sync()
         let applied = try await appliedResources()
         let unfinished = try await store.unfinishedSagas().map {
             UnfinishedSaga(id: $0.id, kind: $0.kind, status: $0.status.rawValue, resourceKind: $0.resourceKind, resourceName: $0.resourceName)
         }
         var diff = Differ.diff(
-            desired: desired, applied: applied, live: live, kinds: Kinds.book, unfinishedSagas: unfinished, revertingDrift: revertingDrift
+            desired: desired, applied: applied, live: live, kinds: Kinds.book, unfinishedSagas: unfinished, revertingDrift: revertingDrift,
+            driftReverts: driftReverts
         ).limited(to: targets, known: desired.map { ($0.kind, $0.name) } + applied.map { ($0.kind, $0.name) })
         var problems: [Diagnostic] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {

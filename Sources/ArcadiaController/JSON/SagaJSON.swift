@@ -3,15 +3,19 @@ import Foundation
 
 /// A saga as `sagas list --json` and `sagas show --json` print it: the record, with its context as
 /// a JSON object (the ledger keeps it as text, with specs nested as text inside) instead of a string.
-struct SagaJSON: Encodable {
-    let saga: SagaRecord
+public struct SagaJSON: Encodable, Sendable {
+    public let saga: SagaRecord
+
+    public init(_ saga: SagaRecord) {
+        self.saga = saga
+    }
 
     private enum CodingKeys: String, CodingKey {
         case id, kind, resourceKind, resourceName, status, context, error, createdAt, updatedAt, steps, owner,
             leaseExpiresAt, cancelRequested
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(saga.id, forKey: .id)
         try container.encode(saga.kind, forKey: .kind)
@@ -30,10 +34,10 @@ struct SagaJSON: Encodable {
 }
 
 /// Any JSON value, read from text; a string that holds a JSON object or array is read as one too.
-enum JSONTree: Encodable {
+public enum JSONTree: Encodable, Sendable {
     case object([String: JSONTree]), array([JSONTree]), string(String), number(NSNumber), bool(Bool), null
 
-    init(text: String) {
+    public init(text: String) {
         guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
             self = .string(text)
             return
@@ -55,7 +59,7 @@ enum JSONTree: Encodable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .object(let object): try container.encode(object)

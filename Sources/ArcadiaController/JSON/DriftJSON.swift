@@ -4,8 +4,12 @@ import Foundation
 /// A drift record as `drift list --json` and `drift show --json` print it, in the names the HTTP API
 /// will serve: `{id, resource_id, resource_name, resource_kind, field, expected, actual, status,
 /// detected_at, last_seen_at, resolved_at, resolved_by, cause}`.
-struct DriftJSON: Encodable {
-    let record: DriftRecord
+public struct DriftJSON: Encodable, Sendable {
+    public let record: DriftRecord
+
+    public init(_ record: DriftRecord) {
+        self.record = record
+    }
 
     private enum CodingKeys: String, CodingKey {
         case id, field, expected, actual, status, cause
@@ -13,7 +17,7 @@ struct DriftJSON: Encodable {
         case detectedAt = "detected_at", lastSeenAt = "last_seen_at", resolvedAt = "resolved_at", resolvedBy = "resolved_by"
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(record.id, forKey: .id)
         try container.encode(record.resourceID, forKey: .resourceID)
