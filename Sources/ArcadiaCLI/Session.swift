@@ -42,11 +42,16 @@ struct Session: Sendable {
         return try await Store.withStore(url, logger: Logger(label: "arcadia"), actor: actor, mustExist: true, body)
     }
 
-    static func with<T: Sendable>(_ options: ConnectionOptions, _ body: @Sendable (Session) async throws -> T) async throws -> T {
+    /// - Parameter onResponse: hears every DigitalOcean answer's status (the controller's metrics).
+    static func with<T: Sendable>(
+        _ options: ConnectionOptions, onResponse: @escaping @Sendable (String) -> Void = { _ in }, _ body: @Sendable (Session) async throws -> T
+    ) async throws -> T {
         let logger = Logger(label: "arcadia")
         let databaseURL = try options.state.databaseURL()
         guard options.sim else {
-            let client = try DigitalOceanClient.fromEnvironment(ProcessInfo.processInfo.environment, logger: logger, onRetry: { Output.standardError($0) })
+            let client = try DigitalOceanClient.fromEnvironment(
+                ProcessInfo.processInfo.environment, logger: logger, onRetry: { Output.standardError($0) }, onResponse: onResponse
+            )
             // ARCADIA_POLL_INTERVAL (seconds, default 3): how often waits poll DigitalOcean.
             let seconds = ProcessInfo.processInfo.environment["ARCADIA_POLL_INTERVAL"].flatMap(Double.init).map { max(0.01, $0) } ?? 3
             let poll = Duration.milliseconds(Int(seconds * 1000))
@@ -54,7 +59,7 @@ struct Session: Sendable {
                 try await body(Session(client: client, store: store, logger: logger, pollInterval: poll, retryBaseDelay: min(poll, .seconds(1))))
             }
         }
-        return try await withEmbeddedSimulator(logger: logger) { client, timeScale in
+        return try await withEmbeddedSimulator(logger: logger, onResponse: onResponse) { client, timeScale in
             try await Store.withStore(databaseURL, logger: logger, actor: actor) { store in
                 // Poll in step with the simulator's clock: 3 s at DigitalOcean's pace, scaled.
                 let poll = Duration.milliseconds(max(10, Int(3000 * timeScale)))
@@ -66,7 +71,7 @@ struct Session: Sendable {
     /// Runs the embedded simulator on its world in `.arcadia/sim-world.json` (created if missing) for `body`,
     /// with a client for it and its time scale.
     static func withEmbeddedSimulator<T: Sendable>(
-        logger: Logger, _ body: @Sendable (DigitalOceanClient, Double) async throws -> T
+        logger: Logger, onResponse: @escaping @Sendable (String) -> Void = { _ in }, _ body: @Sendable (DigitalOceanClient, Double) async throws -> T
     ) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
         if let other = environment["DIGITALOCEAN_API_URL"] {
@@ -83,7 +88,9 @@ struct Session: Sendable {
             logger: logger
         )
         return try await simulator.withRunning { url in
-            let client = DigitalOceanClient(apiURL: url, token: APIToken(token), logger: logger, onRetry: { Output.standardError($0) })
+            let client = DigitalOceanClient(
+                apiURL: url, token: APIToken(token), logger: logger, onRetry: { Output.standardError($0) }, onResponse: onResponse
+            )
             return try await body(client, timeScale)
         }
     }

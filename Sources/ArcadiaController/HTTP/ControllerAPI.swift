@@ -21,7 +21,8 @@ struct ControllerAPI: Sendable {
         router.get("healthz") { _, _ in APIResponse.json(["status": "ok"]) }
         router.get("readyz") { _, _ in try await readiness() }
         router.get("metrics") { _, _ in
-            APIResponse.text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            if let remaining = actions.client.lastRateLimit?.remaining { metrics.rateLimit(remaining: remaining) }
+            return APIResponse.text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         let api = router.group("api/v1").add(middleware: AuthMiddleware(authenticate: authenticate))
         api.get("drift") { request, context in try await driftList(request, context) }
