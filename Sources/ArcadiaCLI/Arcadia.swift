@@ -20,7 +20,7 @@ public struct Arcadia: AsyncParsableCommand {
         version: "arcadia \(Arcadia.version) (plan format \(PlanDocument.currentFormat))",
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, SnapshotCommand.self, ShowCommand.self, DriftCommand.self, EventsCommand.self, SagasCommand.self,
-            SimCommand.self, MigrateCommand.self,
+            SimCommand.self, MigrateCommand.self, TokensCommand.self,
         ]
     )
 
