@@ -19,8 +19,8 @@ public struct Arcadia: AsyncParsableCommand {
             """,
         version: "arcadia \(Arcadia.version) (plan format \(PlanDocument.currentFormat))",
         subcommands: [
-            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, SnapshotCommand.self, ShowCommand.self, DriftCommand.self, EventsCommand.self, SagasCommand.self, ControllerCommand.self,
-            SimCommand.self, MigrateCommand.self,
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, SnapshotCommand.self, ShowCommand.self, DriftCommand.self, EventsCommand.self, SagasCommand.self,
+            ControllerCommand.self, TokensCommand.self, SimCommand.self, MigrateCommand.self,
         ]
     )
 

@@ -11,11 +11,17 @@ public final class StoreClock: Sendable {
 
     /// Moves this store's time forward: a lease that had `duration` left has now run out.
     public func advance(by duration: Duration) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        offset.withLockedValue { $0 += seconds }
+        offset.withLockedValue { $0 += duration.timeInterval }
     }
 
     func now(from databaseTime: Date) -> Date {
         databaseTime.addingTimeInterval(offset.withLockedValue { $0 })
+    }
+}
+
+extension Duration {
+    /// In seconds, as `Date` arithmetic takes them.
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -28,3 +28,14 @@ public struct APIContext: RequestContext {
         coreContext = .init(source: source)
     }
 }
+
+extension Role {
+    /// viewer reads; operator also reverts, ignores and asks for a reconcile; only platform_admin accepts.
+    public func permits(_ action: APIAction) -> Bool {
+        switch action {
+        case .read: true
+        case .revert, .ignore, .reconcile: includes(.operator)
+        case .accept: includes(.platformAdmin)
+        }
+    }
+}
