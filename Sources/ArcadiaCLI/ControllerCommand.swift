@@ -63,8 +63,19 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
     @Option(name: .long, help: ArgumentHelp("How often a follower tries for the lease.", valueName: "DURATION"))
     var retryPeriod = "2s"
 
+    @Option(name: .long, help: ArgumentHelp("POST drift_detected, drift_resolved, saga_failed and revert_loop events to URL, signed (needs --webhook-secret-file).", valueName: "URL"))
+    var webhook: String?
+
+    @Option(name: .long, help: ArgumentHelp("The webhook's HMAC-SHA256 secret, read from FILE (never from the command line).", valueName: "FILE"))
+    var webhookSecretFile: String?
+
     func validate() throws {
         _ = try Self.address(listen)
+        if webhook != nil, webhookSecretFile == nil { throw ValidationError("--webhook needs --webhook-secret-file FILE: events are signed") }
+        if webhook == nil, webhookSecretFile != nil { throw ValidationError("--webhook-secret-file is for --webhook URL; give both or neither") }
+        if let webhook, !(URL(string: webhook).map { ["http", "https"].contains($0.scheme ?? "") && $0.host != nil } ?? false) {
+            throw ValidationError("--webhook \(webhook) is not an http(s) URL")
+        }
         for (flag, text) in [("--interval", interval), ("--lease-duration", leaseDuration), ("--renew-interval", renewInterval), ("--retry-period", retryPeriod)] {
             _ = try Self.duration(text, flag: flag)
         }
@@ -91,10 +102,21 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
             Output.error("the specs directory \(settings.specs) does not exist; give --specs DIR (a git checkout or a plain directory of spec files)")
             throw ExitCode.failure
         }
-        var logger = Logger(label: "arcadia.controller")
-        logger.logLevel = ProcessInfo.processInfo.environment["ARCADIA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let logger = {
+            var logger = Logger(label: "arcadia.controller")
+            logger.logLevel = ProcessInfo.processInfo.environment["ARCADIA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return logger
+        }()
         let metrics = ControllerMetrics()
         let owner = WorkerSettings.identity.description
+        let secret: WebhookSecret?
+        do {
+            secret = try webhookSecretFile.map(WebhookSecret.init(contentsOfFile:))
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode.failure
+        }
+        let webhook = self.webhook
         try await runReporting {
             try await Session.with(connection, onResponse: { metrics.digitalOceanRequest(status: $0) }) { session in
                 let authenticator = TokenAuthenticator(store: session.store)
@@ -116,7 +138,10 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
                             Caller(name: principal.name, role: principal.role.rawValue, permits: { principal.role.permits($0) })
                         }
                     },
-                    events: ControllerEvents(store: session.store, webhook: false, logger: logger),
+                    services: zip([webhook].compactMap { $0 }, [secret].compactMap { $0 }).map { url, secret in
+                        WebhookDispatcher(store: session.store, configuration: .init(url: url, secret: secret), logger: logger)
+                    },
+                    events: ControllerEvents(store: session.store, webhook: webhook != nil, logger: logger),
                     logger: logger
                 )
                 try await controller.run(owner: owner) { port in

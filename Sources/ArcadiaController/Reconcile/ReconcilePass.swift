@@ -181,7 +181,9 @@ struct ReconcilePass: Sendable {
     private func reportDrift(before: [DriftRecord], into report: inout ReconcileReport) async throws {
         let open = try await store.drift(status: .open)
         report.driftOpen = open.count
-        metrics.driftOpen(byKind: Dictionary(grouping: open, by: \.kind).mapValues(\.count))
+        var counts = Dictionary(ResourceKind.allCases.map { ($0.rawValue, 0) }, uniquingKeysWith: { first, _ in first })
+        for record in open { counts[record.kind, default: 0] += 1 }
+        metrics.driftOpen(byKind: counts)
         let known = Set(before.map(\.id))
         for record in open where !known.contains(record.id) {
             metrics.driftDetected(kind: record.kind)
