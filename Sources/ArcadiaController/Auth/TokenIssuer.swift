@@ -24,16 +24,16 @@ public enum TokenIssuer {
     /// The longest name accepted: it is shown in tables and written into every event.
     public static let maximumNameLength = 64
 
-    /// Creates a token named `name` with `role`, valid until `expiresAt` (forever when nil).
+    /// Creates a token named `name` with `role`, valid for `lifetime` from now by the store's clock
+    /// (forever when nil).
     /// - Parameter createdBy: who asked (`$USER@host` for the CLI), kept with the token.
     /// - Throws: ``TokenError`` when the name is empty, too long or unprintable, when an active token
-    ///   already has it (events name tokens by it), or when `expiresAt` has passed.
-    public static func issue(name: String, role: Role, expiresAt: Date? = nil, createdBy: String, store: Store) async throws -> IssuedToken {
+    ///   already has it (events name tokens by it), or when `lifetime` is not positive.
+    public static func issue(name: String, role: Role, lifetime: TimeInterval? = nil, createdBy: String, store: Store) async throws -> IssuedToken {
         try validate(name: name)
+        if let lifetime, !(lifetime > 0) { throw TokenError("a token's lifetime must be positive") }
         let now = try await store.currentTime()
-        if let expiresAt, expiresAt <= now {
-            throw TokenError("the expiry \(Store.timestamp(expiresAt)) has already passed")
-        }
+        let expiresAt = lifetime.map { now.addingTimeInterval($0) }
         let token = AccessToken.generate()
         let record = APITokenRecord(
             id: token.id, name: name, role: role.rawValue, tokenHash: AccessToken.sha256Hex(token.clearText),
