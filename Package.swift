@@ -161,6 +161,10 @@ let package = Package(
                 "DigitalOceanAPI", "DigitalOceanSimulator", "ArcadiaCLI", "ArcadiaController", "ArcadiaTestSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // A webhook receiver, and its own check of the signature.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

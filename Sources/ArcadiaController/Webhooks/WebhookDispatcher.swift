@@ -70,7 +70,7 @@ public struct WebhookDispatcher: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 try await deliverDue()
-            } catch is CancellationError {
+            } catch where error is CancellationError || Task.isCancelled {
                 return
             } catch {
                 logger.error("webhook deliveries could not be read or recorded; trying again", metadata: ["arcadia.error": "\(error)"])
@@ -104,7 +104,8 @@ public struct WebhookDispatcher: Service {
             }
             let excerpt = answer.map { String(buffer: $0) }.map(Self.oneLine) ?? ""
             failure = "HTTP \(response.status.code) \(response.status.reasonPhrase)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
-        } catch is CancellationError {
+        } catch where error is CancellationError || Task.isCancelled {
+            // Not the receiver's failure: the claim runs out and the next dispatcher sends it.
             throw CancellationError()
         } catch {
             failure = Self.oneLine(String(describing: error))

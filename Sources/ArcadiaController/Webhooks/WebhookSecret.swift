@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// The shared secret webhook bodies are signed with (HMAC-SHA256). Its `description` never shows it.
-public struct WebhookSecret: Sendable, CustomStringConvertible {
+public struct WebhookSecret: Sendable, CustomStringConvertible, CustomReflectable {
     /// Bytes, not a `SymmetricKey`, which is not `Sendable`.
     private let bytes: [UInt8]
 
@@ -31,6 +31,9 @@ public struct WebhookSecret: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "WebhookSecret(redacted)" }
+
+    /// `dump` shows no bytes either.
+    public var customMirror: Mirror { Mirror(self, children: []) }
 }
 
 /// A webhook secret that cannot be used, and why (never what it is).
