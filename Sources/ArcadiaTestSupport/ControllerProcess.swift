@@ -1,0 +1,93 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `arcadia controller` as a real process: started on a free port, spoken to over HTTP, stopped with
+/// SIGTERM (gracefully) or SIGKILL (as a crash).
+public final class ControllerProcess: Sendable {
+    private let process: Process
+    private let output = NIOLockedValueBox("")
+    public let baseURL: String
+
+    /// Starts the controller with `arguments` (after `controller`; `--listen 127.0.0.1:0` is added) and
+    /// waits until it serves its API.
+    public init(arguments: [String], in directory: URL, environment: [String: String]) async throws {
+        let executable = try CommandRunner().executable
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["controller", "--listen", "127.0.0.1:0"] + arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DIGITALOCEAN_") && !$0.key.hasPrefix("ARCADIA_") }
+        env["NO_COLOR"] = "1"
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.withLockedValue { $0 += String(decoding: data, as: UTF8.self) } }
+        }
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(60)
+        var found: String?
+        while found == nil {
+            found = output.withLockedValue { text in
+                text.range(of: #"serving the API on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression).map {
+                    String(text[$0].dropFirst("serving the API on ".count))
+                }
+            }
+            if found == nil {
+                guard process.isRunning, Date() < deadline else {
+                    throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "the controller did not start:\n\(output.withLockedValue { $0 })"])
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        baseURL = found!
+    }
+
+    /// Everything it wrote to standard output and error so far.
+    public var log: String { output.withLockedValue { $0 } }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// A request; the answer's status and body parsed as JSON (or the text, under "text").
+    public func request(_ method: String, _ path: String, token: String? = nil) async throws -> (status: Int, body: [String: Any]) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .init(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        let data = Data(bytes.readableBytesView)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? ["text": String(decoding: data, as: UTF8.self)]
+        return (Int(response.status.code), object)
+    }
+
+    /// SIGTERM, then waits for the exit; returns the exit status and how long it took.
+    public func terminate() async throws -> (status: Int32, seconds: Double) {
+        let start = Date()
+        process.terminate()
+        while process.isRunning {
+            guard Date().timeIntervalSince(start) < 60 else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return (process.terminationStatus, Date().timeIntervalSince(start))
+    }
+
+    /// SIGKILL: no shutdown of any kind.
+    public func kill() async throws {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    deinit {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+}

@@ -1,0 +1,222 @@
+import ArcadiaTestSupport
+import DigitalOceanAPI
+import Foundation
+import Testing
+
+/// `arcadia controller` as a team runs it: the real binary against the simulator over HTTP and a real
+/// state, a git checkout with a bare remote, tokens from `arcadia tokens create`.
+@Suite(.serialized) struct ControllerTests {
+    private static func git(_ arguments: [String], in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "user.name=author", "-c", "user.email=author@example.com", "-c", "init.defaultBranch=main"] + arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else { throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "git \(arguments): \(output)"]) }
+        return output
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass; returns whether it held.
+    private static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return try await condition()
+    }
+
+    private static func token(_ name: String, role: String, database: String, in directory: URL) async throws -> String {
+        let created = try await CommandRunner().run(["tokens", "create", "--name", name, "--role", role, "--database", database], in: directory)
+        #expect(created.status == 0, "\(created.stderr)")
+        return try #require(created.stdout.split(separator: "\n").last.map(String.init))
+    }
+
+    private static func withDatabase(_ engine: StoreEngine, in directory: URL, _ body: @Sendable (String) async throws -> Void) async throws {
+        switch engine {
+        case .sqlite: try await body("sqlite:" + directory.appendingPathComponent("state.sqlite").path)
+        case .postgres: try await withTemporaryPostgresDatabase(body)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func appliesCommitsDetectsDriftAndAnswersEachRoleAsDocumented(engine: StoreEngine) async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                try await Self.withDatabase(engine, in: directory) { database in
+                    // A bare remote, an author's clone, and the controller's checkout.
+                    let remote = directory.appendingPathComponent("remote.git")
+                    try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true)
+                    _ = try Self.git(["init", "--quiet", "--bare"], in: remote)
+                    let author = directory.appendingPathComponent("author")
+                    _ = try Self.git(["clone", "--quiet", remote.path, author.path], in: directory)
+                    try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: author)
+                    _ = try Self.git(["add", "."], in: author)
+                    _ = try Self.git(["commit", "--quiet", "-m", "web"], in: author)
+                    _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
+                    let checkout = directory.appendingPathComponent("checkout")
+                    _ = try Self.git(["clone", "--quiet", "--branch", "main", remote.path, checkout.path], in: directory)
+
+                    let admin = try await Self.token("alice", role: "platform_admin", database: database, in: directory)
+                    let operatorToken = try await Self.token("olga", role: "operator", database: database, in: directory)
+                    let viewer = try await Self.token("victor", role: "viewer", database: database, in: directory)
+                    let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
+                    let controller = try await ControllerProcess(
+                        arguments: ["--specs", checkout.path, "--interval", "1s", "--git-push", "--database", database],
+                        in: directory, environment: environment
+                    )
+
+                    // The checkout's spec is applied, and a spec committed later within about one interval.
+                    #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
+                    try writeSpecs(["db.yaml": dropletSpec(name: "db")], to: author)
+                    _ = try Self.git(["add", "."], in: author)
+                    _ = try Self.git(["commit", "--quiet", "-m", "db"], in: author)
+                    _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
+                    #expect(try await Self.eventually(15) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(controller.log)")
+                    let status = try await controller.request("GET", "/api/v1/status", token: viewer)
+                    let last = try #require(status.body["last_reconcile"] as? [String: Any])
+                    #expect((last["commit"] as? String)?.count == 40, "the commit reconciled is reported: \(status.body)")
+
+                    // Drift made by hand shows in the API within an interval or two.
+                    let web = try #require(try await sim.client.listDroplets().first { $0.name == "web" })
+                    try await sim.performByHand(.powerOff, dropletID: web.id)
+                    try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: web.id)
+                    try await sim.performByHand(.powerOn, dropletID: web.id)
+                    var driftID = 0
+                    #expect(try await Self.eventually(15) {
+                        let listed = try await controller.request("GET", "/api/v1/drift?name=web", token: viewer)
+                        let records = listed.body["drift"] as? [[String: Any]] ?? []
+                        driftID = records.first { $0["field"] as? String == "size" }?["id"] as? Int ?? 0
+                        return driftID > 0
+                    }, "\(controller.log)")
+
+                    // Each role gets exactly its answers.
+                    #expect(try await controller.request("GET", "/api/v1/drift").status == 401)
+                    #expect(try await controller.request("GET", "/api/v1/drift", token: viewer + "x").body["error"] as? String == "unauthorized")
+                    let refused = try await controller.request("POST", "/api/v1/drift/\(driftID)/accept", token: viewer)
+                    #expect(refused.status == 403)
+                    #expect(refused.body["error"] as? String == "platform_admin_required")
+                    #expect(try await controller.request("POST", "/api/v1/drift/\(driftID)/accept", token: operatorToken).status == 403)
+                    #expect(try await controller.request("POST", "/api/v1/reconcile", token: viewer).body["error"] as? String == "operator_required")
+                    #expect(try await controller.request("POST", "/api/v1/reconcile", token: operatorToken).status == 202)
+                    #expect(try await controller.request("GET", "/api/v1/drift/999999", token: viewer).body["error"] as? String == "not_found")
+                    #expect(try await controller.request("GET", "/api/v1/drift/x", token: viewer).status == 400)
+                    #expect(try await controller.request("GET", "/api/v1/drift?status=nonsense", token: viewer).status == 400)
+
+                    // Accept: the patch comes back, a commit by the token's name reaches the remote.
+                    let accepted = try await controller.request("POST", "/api/v1/drift/\(driftID)/accept", token: admin)
+                    #expect(accepted.status == 200, "\(accepted.body)")
+                    #expect(accepted.body["status"] as? String == "accepted")
+                    let patch = try #require(accepted.body["patch"] as? String)
+                    #expect(patch.contains("-  size: s-1vcpu-1gb") && patch.contains("+  size: s-1vcpu-2gb"), "\(patch)")
+                    let log = try Self.git(["log", "--format=%an %s", "-1", "main"], in: remote)
+                    #expect(log.hasPrefix("alice arcadia: accept drift Droplet/web.size"), "\(log)")
+                    let again = try await controller.request("POST", "/api/v1/drift/\(driftID)/accept", token: admin)
+                    #expect(again.status == 409)
+                    #expect(again.body["error"] as? String == "already_resolved")
+                    #expect(again.body["current_status"] as? String == "accepted")
+                    let events = try await controller.request("GET", "/api/v1/drift/\(driftID)", token: viewer)
+                    #expect((events.body["events"] as? [[String: Any]] ?? []).contains { $0["actor"] as? String == "alice" && $0["type"] as? String == "drift_accepted" })
+
+                    // Revert: the saga runs and DigitalOcean is back at the spec.
+                    let db = try #require(try await sim.client.listDroplets().first { $0.name == "db" })
+                    try await sim.performByHand(.powerOff, dropletID: db.id)
+                    try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: db.id)
+                    try await sim.performByHand(.powerOn, dropletID: db.id)
+                    var dbDrift = 0
+                    #expect(try await Self.eventually(15) {
+                        let listed = try await controller.request("GET", "/api/v1/drift?name=db", token: viewer)
+                        dbDrift = (listed.body["drift"] as? [[String: Any]])?.first?["id"] as? Int ?? 0
+                        return dbDrift > 0
+                    })
+                    #expect(try await controller.request("POST", "/api/v1/drift/\(dbDrift)/revert", token: viewer).status == 403)
+                    let reverting = try await controller.request("POST", "/api/v1/drift/\(dbDrift)/revert", token: operatorToken)
+                    #expect(reverting.status == 202, "\(reverting.body)")
+                    let sagaID = try #require(reverting.body["saga_id"] as? String)
+                    #expect(try await Self.eventually(20) {
+                        try await controller.request("GET", "/api/v1/sagas/\(sagaID)", token: viewer).body["status"] as? String == "completed"
+                    }, "\(controller.log)")
+                    #expect(try await sim.client.getDroplet(id: db.id).sizeSlug == "s-1vcpu-1gb")
+
+                    // Metrics: one leader, reconciles counted, no resource name in a label.
+                    let metrics = try await controller.request("GET", "/metrics").body["text"] as? String ?? ""
+                    #expect(metrics.contains("arcadia_leader 1"))
+                    #expect(metrics.contains("arcadia_reconcile_total{result=\"succeeded\"}"))
+                    #expect(metrics.contains("arcadia_drift_detected_total{kind=\"Droplet\"}"))
+                    #expect(!metrics.contains("\"web\"") && !metrics.contains("\"db\""))
+                    #expect(try await controller.request("GET", "/readyz").status == 200)
+
+                    let stopped = try await controller.terminate()
+                    #expect(stopped.status == 0, "\(controller.log)")
+                    #expect(stopped.seconds < 30)
+                }
+            }
+        }
+    }
+
+    @Test func twoReplicasElectOneLeaderAndTheOtherTakesOverWhenItIsKilled() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                try await withTemporaryPostgresDatabase { database in
+                    let specs = directory.appendingPathComponent("specs")
+                    try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+                    let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
+                    let arguments = ["--specs", specs.path, "--interval", "2s", "--database", database]
+                    let first = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
+                    let second = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
+                    func leads(_ controller: ControllerProcess) async throws -> Bool {
+                        (try await controller.request("GET", "/metrics").body["text"] as? String ?? "").contains("arcadia_leader 1")
+                    }
+                    #expect(try await Self.eventually(10) { try await leads(first) != leads(second) }, "exactly one leads")
+                    let (leader, follower) = try await leads(first) ? (first, second) : (second, first)
+                    #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } })
+                    try await leader.kill()
+                    let killed = Date()
+                    #expect(try await Self.eventually(15) { try await leads(follower) }, "\(follower.log)")
+                    // And it reconciles: a new spec is applied by the new leader.
+                    try writeSpecs(["db.yaml": dropletSpec(name: "db")], to: specs)
+                    #expect(try await Self.eventually(20) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(follower.log)")
+                    #expect(Date().timeIntervalSince(killed) < 35)
+                    #expect(try await follower.terminate().status == 0)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func sigtermDuringAnApplyExitsCleanlyAndTheNextLeaderFinishesIt(engine: StoreEngine) async throws {
+        try await SimulatorHarness.with(timeScale: 0.05) { sim in
+            try await withTemporaryDirectory { directory in
+                try await Self.withDatabase(engine, in: directory) { database in
+                    let specs = directory.appendingPathComponent("specs")
+                    try writeSpecs(["a.yaml": dropletSpec(name: "a"), "b.yaml": dropletSpec(name: "b"), "c.yaml": dropletSpec(name: "c")], to: specs)
+                    let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.05"]
+                    let arguments = ["--specs", specs.path, "--interval", "1s", "--database", database]
+                    let token = try await Self.token("ops", role: "viewer", database: database, in: directory)
+                    let first = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
+                    #expect(try await Self.eventually(20) {
+                        let running = try await first.request("GET", "/api/v1/sagas?status=running", token: token)
+                        return (running.body["count"] as? Int ?? 0) > 0
+                    }, "\(first.log)")
+                    let stopped = try await first.terminate()
+                    #expect(stopped.status == 0, "\(first.log)")
+                    #expect(stopped.seconds < 30)
+                    let second = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
+                    #expect(try await Self.eventually(60) {
+                        let sagas = try await second.request("GET", "/api/v1/sagas", token: token).body["sagas"] as? [[String: Any]] ?? []
+                        return !sagas.isEmpty && sagas.allSatisfy { $0["status"] as? String == "completed" }
+                    }, "\(second.log)")
+                    let names = try await sim.client.listDroplets().map(\.name).sorted()
+                    #expect(names == ["a", "b", "c"], "each droplet once, none lost, none doubled")
+                    #expect(try await second.terminate().status == 0)
+                }
+            }
+        }
+    }
+}
