@@ -1,3 +1,4 @@
+import ArcadiaState
 import Metrics
 import NIOConcurrencyHelpers
 import Prometheus
@@ -28,7 +29,7 @@ public final class ControllerMetrics: Sendable {
 
     public func reconciled(result: String, duration: Duration) {
         Metrics.Counter(label: "arcadia_reconcile_total", dimensions: [("result", result)], factory: factory).increment()
-        reconcileDuration.recordNanoseconds(Int64(duration.seconds * 1e9))
+        reconcileDuration.recordNanoseconds(Int64(duration.timeInterval * 1e9))
     }
 
     public func driftOpen(byKind counts: [String: Int]) {

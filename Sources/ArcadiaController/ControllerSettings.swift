@@ -44,11 +44,3 @@ public struct ControllerSettings: Sendable {
         self.shutdownGrace = shutdownGrace
     }
 }
-
-extension Duration {
-    /// Whole and fractional seconds, for timestamps and JSON.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
-}

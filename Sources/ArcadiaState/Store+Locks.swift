@@ -46,45 +46,25 @@ extension Store {
                         }
                     }
                 }, running: body)
-                try await run("DELETE FROM arcadia_locks WHERE name = 'apply' AND owner = \(bind: owner)")
+                try await releaseNamedLease("apply", owner: owner)
                 return result
             } catch {
-                try? await run("DELETE FROM arcadia_locks WHERE name = 'apply' AND owner = \(bind: owner)")
+                try? await releaseNamedLease("apply", owner: owner)
                 throw error
             }
         }
     }
 
-    /// Takes the lease row if it is free, run out, or held by a provably dead process; the update is
-    /// conditional on the row being as it was read, so two takers never both win. Returns, in words,
-    /// the holder it took the lock from, if any.
+    /// Takes the apply lock's lease row (see ``takeNamedLease(_:holder:owner:seconds:)``); returns, in
+    /// words, the holder it took the lock from, if any.
     private func takeLeasedLock(holder: String, owner: String) async throws -> String? {
-        let (taken, previous) = try await withTransaction { database -> (Bool, String?) in
-            let now = try await self.leaseClock(database)
-            let expires = Store.timestamp(now.addingTimeInterval(Self.applyLockSeconds))
-            guard let row = try await database.raw("SELECT holder, owner, expires_at FROM arcadia_locks WHERE name = 'apply'").first() else {
-                let inserted = try await database.raw("""
-                    INSERT INTO arcadia_locks (name, holder, owner, since, expires_at)
-                    VALUES ('apply', \(bind: holder), \(bind: owner), \(bind: Store.timestamp(now)), \(bind: expires))
-                    ON CONFLICT (name) DO NOTHING RETURNING name
-                    """).first()
-                return (inserted != nil, nil)
-            }
-            let current = try row.decode(column: "owner", as: String?.self)
-            let currentExpiry = try row.decode(column: "expires_at", as: String?.self)
-            let previous = try row.decode(column: "holder", as: String.self)
-            let isLive = currentExpiry.map { $0 > Store.timestamp(now) } ?? false
-            if let current, isLive, !WorkerIdentity.isDead(current, seenBy: owner) { return (false, nil) }
-            let why = isLive ? "it is provably dead (its process is gone from this host)" : "its lease ran out at \(currentExpiry ?? "an unknown time")"
-            let updated = try await database.raw("""
-                UPDATE arcadia_locks SET holder = \(bind: holder), owner = \(bind: owner), since = \(bind: Store.timestamp(now)), expires_at = \(bind: expires)
-                WHERE name = 'apply' AND owner IS NOT DISTINCT FROM \(bind: current) AND expires_at IS NOT DISTINCT FROM \(bind: currentExpiry)
-                RETURNING name
-                """).first()
-            return (updated != nil, current == nil ? nil : "took the apply lock over from \(previous): \(why)")
+        guard case .taken(let previous) = try await takeNamedLease("apply", holder: holder, owner: owner, seconds: Self.applyLockSeconds) else {
+            throw try await heldError()
         }
-        guard taken else { throw try await heldError() }
-        return previous
+        return previous.map { previous in
+            let why = previous.expiredAt.map { "its lease ran out at \($0)" } ?? "it is provably dead (its process is gone from this host)"
+            return "took the apply lock over from \(previous.holder): \(why)"
+        }
     }
 
     /// Throws unless `owner` holds the leased apply lock now (by the database's clock); locks the row
@@ -103,13 +83,7 @@ extension Store {
     }
 
     private func renewLeasedLock(owner: String) async throws -> Bool {
-        try await withTransaction { database in
-            let now = try await self.leaseClock(database)
-            return try await database.raw("""
-                UPDATE arcadia_locks SET expires_at = \(bind: Store.timestamp(now.addingTimeInterval(Self.applyLockSeconds)))
-                WHERE name = 'apply' AND owner = \(bind: owner) RETURNING name
-                """).first() != nil
-        }
+        try await renewNamedLease("apply", owner: owner, seconds: Self.applyLockSeconds)
     }
 
     private func heldError() async throws -> StoreError {
@@ -118,7 +92,7 @@ extension Store {
         let since = try row?.decode(column: "since", as: String.self) ?? "an unknown time"
         let expiry = try row?.decode(column: "expires_at", as: String?.self)
         let lease = expiry.map { "; its lease runs until \($0) unless renewed, so a holder that died frees it by then" } ?? ""
-        return StoreError(
+        return StoreError.applyLockHeld(
             "another apply holds the state lock on \(location): \(holder), since \(since)\(lease); wait for it to finish (`arcadia sagas list` shows its progress)"
         )
     }

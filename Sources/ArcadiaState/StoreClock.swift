@@ -21,7 +21,7 @@ public final class StoreClock: Sendable {
 
 extension Duration {
     /// In seconds, as `Date` arithmetic takes them.
-    var timeInterval: TimeInterval {
+    public var timeInterval: TimeInterval {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -40,8 +40,8 @@ public final class LeaderElector: Service {
                 let now: Bool
                 do {
                     now = leads
-                        ? try await self.store.renewLeadership(owner: self.owner, leaseSeconds: self.settings.leaseDuration.seconds)
-                        : try await self.store.acquireLeadership(owner: self.owner, holder: self.holder, leaseSeconds: self.settings.leaseDuration.seconds)
+                        ? try await self.store.renewLeadership(owner: self.owner, leaseSeconds: self.settings.leaseDuration.timeInterval)
+                        : try await self.store.acquireLeadership(owner: self.owner, holder: self.holder, leaseSeconds: self.settings.leaseDuration.timeInterval)
                 } catch is CancellationError {
                     break
                 } catch {

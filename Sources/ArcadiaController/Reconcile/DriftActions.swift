@@ -122,7 +122,7 @@ struct DriftActions: Sendable {
                 return try await store.withApplyLock(
                     holder: "arcadia controller (\(what)), pid \(getpid()) on \(ProcessInfo.processInfo.hostName)", owner: owner, body
                 )
-            } catch let error as StoreError where error.description.contains("another apply holds the state lock") {
+            } catch let error as StoreError where error.isApplyLockHeld {
                 guard ContinuousClock.now < deadline else { throw APIError(.serviceUnavailable, "busy", ["detail": error.description]) }
                 try await Task.sleep(for: .milliseconds(250))
             }

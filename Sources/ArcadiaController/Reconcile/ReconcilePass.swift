@@ -34,7 +34,7 @@ struct ReconcilePass: Sendable {
         )
         do {
             try await reconcile(into: &report)
-        } catch let error as StoreError where error.description.contains("another apply holds the state lock") {
+        } catch let error as StoreError where error.isApplyLockHeld {
             report.result = .busy
             report.message = error.description
         } catch is CancellationError {
@@ -44,7 +44,7 @@ struct ReconcilePass: Sendable {
             report.result = .error
             report.message = "\(error)"
         }
-        report.durationSeconds = (ContinuousClock.now - clock).seconds
+        report.durationSeconds = (ContinuousClock.now - clock).timeInterval
         await status.finished(report)
         metrics.reconciled(result: report.result.rawValue, duration: ContinuousClock.now - clock)
         logger.log(level: report.result == .succeeded ? .info : .warning, "reconciled", metadata: [
@@ -159,7 +159,7 @@ struct ReconcilePass: Sendable {
         for hold in holds where !drifting.contains(hold.key) {
             try await store.clearRevertHold(kind: hold.kind, name: hold.name, field: hold.field)
         }
-        let interval = settings.interval.seconds
+        let interval = settings.interval.timeInterval
         for finding in plan.drift where finding.isRevertPlanned && completed.contains(finding.name) {
             let hold = try await store.recordRevert(kind: finding.kind.rawValue, name: finding.name, field: finding.field, at: now) { count in
                 interval * Double(1 << min(count - 1, 5))

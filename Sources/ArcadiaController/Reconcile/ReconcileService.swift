@@ -1,3 +1,4 @@
+import ArcadiaState
 import ArcadiaSagas
 import Foundation
 import Logging
@@ -51,7 +52,7 @@ public final class ReconcileService: Service {
                 }
                 _ = await pass.run(trigger: reason)
                 due = ContinuousClock.now + jittered(pass.settings.interval)
-                await status.scheduled(Date().addingTimeInterval((due - ContinuousClock.now).seconds))
+                await status.scheduled(Date().addingTimeInterval((due - ContinuousClock.now).timeInterval))
             }
             // Past the grace period the group cancels this task: the API's sagas are cancelled with it.
             await withTaskCancellationHandler {

@@ -190,13 +190,11 @@ public struct SagaRunner: Sendable {
 
     /// The client's back-off, from the step environment's base delay: a step is retried as a request is.
     func backoff(attempt: Int, retryAfter: Double?) -> Double {
-        let base = Double(environment.retryBaseDelay.components.seconds) + Double(environment.retryBaseDelay.components.attoseconds) / 1e18
-        return RetryPolicy(baseDelay: base).delay(afterAttempt: attempt, retryAfter: retryAfter)
+        RetryPolicy(baseDelay: environment.retryBaseDelay.timeInterval).delay(afterAttempt: attempt, retryAfter: retryAfter)
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = start.duration(to: .now)
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        start.duration(to: .now).timeInterval
     }
 }
 
