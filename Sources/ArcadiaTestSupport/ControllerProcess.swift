@@ -58,11 +58,16 @@ public final class ControllerProcess: Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
-    /// A request; the answer's status and body parsed as JSON (or the text, under "text").
-    public func request(_ method: String, _ path: String, token: String? = nil) async throws -> (status: Int, body: [String: Any]) {
+    /// A request (with `body`, sent as JSON whatever it holds); the answer's status and body parsed as
+    /// JSON (or the text, under "text").
+    public func request(_ method: String, _ path: String, token: String? = nil, body: String? = nil) async throws -> (status: Int, body: [String: Any]) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
         let data = Data(bytes.readableBytesView)

@@ -179,6 +179,7 @@ import Testing
                     #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } })
                     try await leader.kill()
                     let killed = Date()
+                    #expect(try await follower.request("GET", "/readyz").status == 200, "a follower is ready too: it loads the specs")
                     #expect(try await Self.eventually(15) { try await leads(follower) }, "\(follower.log)")
                     // And it reconciles: a new spec is applied by the new leader.
                     try writeSpecs(["db.yaml": dropletSpec(name: "db")], to: specs)
@@ -217,6 +218,111 @@ import Testing
                     #expect(names == ["a", "b", "c"], "each droplet once, none lost, none doubled")
                     #expect(try await second.terminate().status == 0)
                 }
+            }
+        }
+    }
+
+    @Test func everyRouteAnswersABadRequestWithAClear4xxNeverA500() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+                let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
+                let viewer = try await Self.token("victor", role: "viewer", database: database, in: directory)
+                let admin = try await Self.token("alice", role: "platform_admin", database: database, in: directory)
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
+                let controller = try await ControllerProcess(
+                    arguments: ["--specs", specs.path, "--interval", "1s", "--database", database], in: directory, environment: environment
+                )
+                let reads = ["/api/v1/drift", "/api/v1/drift/1", "/api/v1/sagas", "/api/v1/sagas/x", "/api/v1/resources", "/api/v1/events", "/api/v1/status"]
+                let writes = ["/api/v1/drift/1/accept", "/api/v1/drift/1/revert", "/api/v1/drift/1/ignore", "/api/v1/reconcile"]
+                for path in reads {
+                    #expect(try await controller.request("GET", path).status == 401, "\(path) without a token")
+                    #expect(try await controller.request("GET", path, token: "arcadia_nope").status == 401, "\(path) with a malformed token")
+                }
+                for path in writes {
+                    #expect(try await controller.request("POST", path).status == 401, "\(path) without a token")
+                    let refused = try await controller.request("POST", path, token: viewer, body: "{not json")
+                    #expect(refused.status == 403, "\(path) as a viewer, with a body that is not JSON")
+                    #expect(["platform_admin_required", "operator_required"].contains(refused.body["error"] as? String ?? ""))
+                }
+                // Malformed ids and filters: 400 (or 404 for a saga id, which is any text), never 500.
+                let malformed: [(String, String, Int)] = [
+                    ("GET", "/api/v1/drift/abc", 400), ("GET", "/api/v1/drift/-1", 400), ("GET", "/api/v1/drift/99999999999999999999", 400),
+                    ("POST", "/api/v1/drift/abc/accept", 400), ("POST", "/api/v1/drift/0/revert", 400), ("POST", "/api/v1/drift/1.5/ignore", 400),
+                    ("GET", "/api/v1/drift?status=bogus", 400), ("GET", "/api/v1/sagas?status=bogus", 400), ("GET", "/api/v1/sagas/%00", 404),
+                    ("GET", "/api/v1/events?limit=0", 400), ("GET", "/api/v1/events?limit=many", 400), ("GET", "/api/v1/nothing", 404),
+                    ("POST", "/api/v1/drift/7/accept", 404), ("DELETE", "/api/v1/drift", 404),
+                ]
+                for (method, path, status) in malformed {
+                    let answer = try await controller.request(method, path, token: admin, body: method == "POST" ? "\u{1}garbage" : nil)
+                    #expect(answer.status == status, "\(method) \(path): \(answer.body)")
+                    #expect(answer.body["error"] is String, "\(method) \(path) says what went wrong in JSON: \(answer.body)")
+                }
+                #expect(!controller.log.contains("request failed"), "no request ended in a 500: \(controller.log)")
+                #expect(try await controller.terminate().status == 0)
+            }
+        }
+    }
+
+    @Test func anAcceptInACheckoutWithoutPushIsHeldInTheStateUntilTheSpecSaysIt() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let remote = directory.appendingPathComponent("remote.git")
+                try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true)
+                _ = try Self.git(["init", "--quiet", "--bare"], in: remote)
+                let author = directory.appendingPathComponent("author")
+                _ = try Self.git(["clone", "--quiet", remote.path, author.path], in: directory)
+                try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: author)
+                _ = try Self.git(["add", "."], in: author)
+                _ = try Self.git(["commit", "--quiet", "-m", "web"], in: author)
+                _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
+                let checkout = directory.appendingPathComponent("checkout")
+                _ = try Self.git(["clone", "--quiet", "--branch", "main", remote.path, checkout.path], in: directory)
+                let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
+                let admin = try await Self.token("alice", role: "platform_admin", database: database, in: directory)
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
+                let controller = try await ControllerProcess(
+                    arguments: ["--specs", checkout.path, "--interval", "1s", "--database", database], in: directory, environment: environment
+                )
+                #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
+                let web = try #require(try await sim.client.listDroplets().first { $0.name == "web" })
+                try await sim.performByHand(.powerOff, dropletID: web.id)
+                try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: web.id)
+                try await sim.performByHand(.powerOn, dropletID: web.id)
+                var driftID = 0
+                #expect(try await Self.eventually(15) {
+                    let listed = try await controller.request("GET", "/api/v1/drift?name=web", token: admin)
+                    driftID = (listed.body["drift"] as? [[String: Any]])?.first { $0["field"] as? String == "size" }?["id"] as? Int ?? 0
+                    return driftID > 0
+                })
+                let before = try String(contentsOf: checkout.appendingPathComponent("web.yaml"), encoding: .utf8)
+                let accepted = try await controller.request("POST", "/api/v1/drift/\(driftID)/accept", token: admin)
+                #expect(accepted.status == 200, "\(accepted.body)")
+                #expect(accepted.body["pending"] as? Bool == true)
+                let patch = try #require(accepted.body["patch"] as? String)
+                #expect(patch.hasPrefix("--- a/web.yaml\n+++ b/web.yaml\n"), "the patch names the file in the checkout: \(patch)")
+                #expect(patch.contains("+  size: s-1vcpu-2gb"))
+                #expect(try String(contentsOf: checkout.appendingPathComponent("web.yaml"), encoding: .utf8) == before, "the checkout is not written")
+
+                // Passes go by: the field is settled at the accepted value, not reverted to the file's.
+                let passes = { try await controller.request("GET", "/metrics").body["text"] as? String ?? "" }
+                let start = try await passes()
+                #expect(try await Self.eventually(10) { try await passes() != start })
+                try await Task.sleep(for: .seconds(3))
+                #expect(try await sim.client.getDroplet(id: web.id).sizeSlug == "s-1vcpu-2gb", "\(controller.log)")
+                let waiting = try await controller.request("GET", "/api/v1/status", token: admin).body["pending_acceptances"] as? [[String: Any]]
+                #expect(waiting?.map { $0["drift_id"] as? Int } == [driftID])
+
+                // The author commits the patch: the acceptance is settled, and nothing changes at DigitalOcean.
+                try writeSpecs(["web.yaml": dropletSpec(name: "web", size: "s-1vcpu-2gb")], to: author)
+                _ = try Self.git(["commit", "--quiet", "-am", "take the size"], in: author)
+                _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
+                #expect(try await Self.eventually(15) {
+                    (try await controller.request("GET", "/api/v1/status", token: admin).body["pending_acceptances"] as? [Any])?.isEmpty == true
+                }, "\(controller.log)")
+                #expect(try await sim.client.getDroplet(id: web.id).sizeSlug == "s-1vcpu-2gb")
+                #expect(try await controller.terminate().status == 0)
             }
         }
     }

@@ -96,7 +96,8 @@ struct ControllerAPI: Sendable {
         _ = try context.require(.read)
         guard let record = try await store.driftRecord(id: try context.driftID()) else { throw APIError.notFound }
         let events = try await store.events(EventFilter(kind: record.kind, name: record.name, limit: 20))
-        let location = (try? SpecLoader.load(directory: settings.specs))?
+        // The specs as this replica last loaded them (every interval): no reading of the folder per request.
+        let location = await status.lastGoodSpecs?
             .first { $0.kind.rawValue == record.kind && $0.name == record.name }
             .map { $0.fieldLocations[record.field] ?? $0.source }
         return APIResponse.json(DriftDetail(record: DriftJSON(record), spec: location, events: events))

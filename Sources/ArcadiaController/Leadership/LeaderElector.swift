@@ -53,7 +53,7 @@ public final class LeaderElector: Service {
                 }
                 if now != leads {
                     leads = now
-                    self.logger.notice(now ? "leading: this replica reconciles" : "no longer leading: another replica took the lease over")
+                    self.logger.notice(now ? "leading: this replica reconciles" : "no longer leading: the lease was taken over or could not be renewed")
                     await self.status.setLeader(now)
                     self.metrics.setLeader(now)
                     await self.onChange(now)

@@ -45,7 +45,7 @@ struct DriftActions: Sendable {
         let specs = settings.specs
         let writing: DriftAcceptor.Writing
         if let checkout, !settings.gitPush {
-            writing = .stateOnly(path: checkout.relativePath(of: specs))
+            writing = .stateOnly(patchPath: { checkout.relativePath(of: $0) })
         } else {
             writing = .file
         }
@@ -64,7 +64,7 @@ struct DriftActions: Sendable {
         let subject = "\(record.kind)/\(record.name).\(record.field)"
         var outcome = AcceptOutcome(
             status: ignore ? "ignored" : "accepted", driftID: id, patch: edit.patch(path: checkout.map { $0.relativePath(of: edit.file) }),
-            file: edit.file, pending: { if case .stateOnly = writing { return true } else { return false } }()
+            file: edit.file, pending: writing.isStateOnly
         )
         if let checkout, settings.gitPush, edit.after != edit.before {
             do {

@@ -55,6 +55,25 @@ struct ReconcilePass: Sendable {
         return report
     }
 
+    /// Loads the spec folder into the status (every replica does, so each can say whether the specs
+    /// load); returns why it did not load, if it did not.
+    @discardableResult
+    func loadSpecs() async -> SpecLoadError? {
+        do {
+            await status.specsLoaded(try SpecLoader.load(directory: settings.specs))
+            return nil
+        } catch let error as SpecLoadError {
+            await status.specsFailed(error.diagnostics.map(\.diagnostic))
+            return error
+        } catch {
+            let failure = SpecLoadError(diagnostics: [
+                SpecDiagnostic(SourceLocation(path: settings.specs, line: 0, column: 0), "cannot be read: \(error)"),
+            ])
+            await status.specsFailed(failure.diagnostics.map(\.diagnostic))
+            return failure
+        }
+    }
+
     private func reconcile(into report: inout ReconcileReport) async throws {
         if let checkout = SpecCheckout(specs: settings.specs, remote: settings.gitRemote, branch: settings.gitBranch) {
             do {
@@ -69,18 +88,15 @@ struct ReconcilePass: Sendable {
         }
         var desired: [DesiredResource]
         var specsLoad = true
-        do {
-            desired = try SpecLoader.load(directory: settings.specs)
-            await status.specsLoaded(desired)
-        } catch let error as SpecLoadError {
-            await status.specsFailed(error.diagnostics.map(\.diagnostic))
+        if let error = await loadSpecs() {
             report.result = .invalidSpecs
             report.message = "the specs under \(settings.specs) do not load (\(error.diagnostics.count) problem\(error.diagnostics.count == 1 ? "" : "s")); nothing is applied until they do"
             for diagnostic in error.diagnostics { logger.error("invalid spec: \(diagnostic.diagnostic.description)") }
-            guard let last = await status.lastGoodSpecs else { return }
-            desired = last
             specsLoad = false
         }
+        // Specs that do not load leave the last good ones for drift detection.
+        guard let loaded = await status.lastGoodSpecs else { return }
+        desired = loaded
         let openBefore = try await store.drift(status: .open)
         let holds = try await store.revertHolds()
         let now = Date()
@@ -111,7 +127,7 @@ struct ReconcilePass: Sendable {
             report.message = "the plan has \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s"); nothing was applied: "
                 + plan.errors.map(\.description).joined(separator: "; ")
         }
-        try await countSagas(outcome, plan: plan, into: &report)
+        try await countSagas(outcome, into: &report)
         try await trackReverts(plan: plan, applied: outcome.applied, holds: holds, at: now)
         try await reportDrift(before: openBefore, into: &report)
         if report.result == .succeeded, !plan.blocked.isEmpty {
@@ -126,12 +142,8 @@ struct ReconcilePass: Sendable {
         var resumed: [(id: String, status: SagaStatus)] = []
     }
 
-    private func countSagas(_ outcome: PassOutcome, plan: Plan, into report: inout ReconcileReport) async throws {
-        let kinds = Dictionary(plan.changes.map { ($0.change.name, $0.change.kind.rawValue) }, uniquingKeysWith: { first, _ in first })
-        var ended: [(id: String, kind: String, name: String, status: SagaStatus)] = []
-        for saga in outcome.applied?.sagas ?? [] {
-            ended.append((saga.id, kinds[saga.name] ?? "unknown", saga.name, saga.status))
-        }
+    private func countSagas(_ outcome: PassOutcome, into report: inout ReconcileReport) async throws {
+        var ended = outcome.applied?.sagas ?? []
         for (id, sagaStatus) in outcome.resumed {
             let record = try await store.saga(id: id)
             ended.append((id, record?.resourceKind ?? "unknown", record?.resourceName ?? "", sagaStatus))
@@ -154,13 +166,13 @@ struct ReconcilePass: Sendable {
     /// 32 intervals; from the third revert in a row it is reported as a `revert_loop`. A field that
     /// stayed put for a pass starts counting again.
     private func trackReverts(plan: Plan, applied: PlanExecutor.Outcome?, holds: [RevertHold], at now: Date) async throws {
-        let completed = Set((applied?.sagas ?? []).filter { $0.status == .completed }.map(\.name))
+        let completed = Set((applied?.sagas ?? []).filter { $0.status == .completed }.map { "\($0.kind)/\($0.name)" })
         let drifting = Set(plan.drift.map { DriftReverts.key(kind: $0.kind, name: $0.name, field: $0.field) })
         for hold in holds where !drifting.contains(hold.key) {
             try await store.clearRevertHold(kind: hold.kind, name: hold.name, field: hold.field)
         }
         let interval = settings.interval.timeInterval
-        for finding in plan.drift where finding.isRevertPlanned && completed.contains(finding.name) {
+        for finding in plan.drift where finding.isRevertPlanned && completed.contains("\(finding.kind.rawValue)/\(finding.name)") {
             let hold = try await store.recordRevert(kind: finding.kind.rawValue, name: finding.name, field: finding.field, at: now) { count in
                 interval * Double(1 << min(count - 1, 5))
             }

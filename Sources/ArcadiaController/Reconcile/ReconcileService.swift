@@ -40,14 +40,21 @@ public final class ReconcileService: Service {
     public func run() async throws {
         var wakes = wake.makeAsyncIterator()
         try await withGracefulShutdownHandler {
+            await pass.loadSpecs()
             var due = ContinuousClock.now + pass.settings.interval
             while !drain.isDraining {
-                let reason = await next(&wakes, due: due)
-                if drain.isDraining || Task.isCancelled { break }
-                // A timer that fired as a trigger came may have left its wake behind: not due yet.
-                if reason == "interval", ContinuousClock.now < due { continue }
-                guard leads.withLockedValue({ $0 }), let reason, !reason.isEmpty else {
-                    if !leads.withLockedValue({ $0 }) { await status.scheduled(nil) }
+                guard let reason = await next(&wakes, due: due), !drain.isDraining, !Task.isCancelled else { break }
+                if reason == "interval" {
+                    // A timer that fired as a trigger came may have left its wake behind: not due yet.
+                    guard ContinuousClock.now >= due else { continue }
+                    due = ContinuousClock.now + jittered(pass.settings.interval)
+                }
+                // An empty wake only makes the loop look again (leadership lost, a shutdown).
+                guard !reason.isEmpty else { continue }
+                guard leads.withLockedValue({ $0 }) else {
+                    // A follower keeps its view of the specs current, for its status and readiness.
+                    await pass.loadSpecs()
+                    await status.scheduled(nil)
                     continue
                 }
                 _ = await pass.run(trigger: reason)

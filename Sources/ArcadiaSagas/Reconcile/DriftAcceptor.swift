@@ -32,8 +32,14 @@ public struct DriftAcceptor: Sendable {
     /// without `--git-push`: the acceptance stands until the spec file says it too).
     public enum Writing: Sendable {
         case file
-        /// Recorded as a ``PendingAcceptance``; `path` names the file in its patch.
-        case stateOnly(path: String)
+        /// Recorded as a ``PendingAcceptance``; `patchPath` names the spec file in its patch (e.g.
+        /// relative to the top of a git work tree).
+        case stateOnly(patchPath: @Sendable (String) -> String)
+
+        public var isStateOnly: Bool {
+            if case .stateOnly = self { return true }
+            return false
+        }
     }
 
     /// Takes the live value into the spec. Refuses (``DriftNotAcceptable``) a field the spec cannot say,
@@ -58,16 +64,16 @@ public struct DriftAcceptor: Sendable {
                     + "recorded \(record.actual)); run `arcadia drift list --refresh` and look again"
             )
         }
-        let edit = try edited(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
+        let edited = try edit(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
             try SpecFileEditor.setting(["spec", record.field], to: value, in: text)
         }
-        let pending = try pendingAcceptance(record, .accept, value: value, edit: edit, writing: writing, specs: specs)
-        try await close(record, as: .accepted, edit: edit, pending: pending) { document in
+        let pending = try pendingAcceptance(record, .accept, value: value, edit: edited, writing: writing)
+        try await close(record, as: .accepted, pending: pending) { document in
             var spec = document.spec
             spec[record.field] = value
             return AppliedDocument(spec: spec, policy: document.policy)
         }
-        return edit
+        return edited.edit
     }
 
     /// Adds the field to the spec's `policy.ignore`: it is no longer diffed.
@@ -77,23 +83,24 @@ public struct DriftAcceptor: Sendable {
         guard let kind = ResourceKind(rawValue: record.kind), Kinds.module(for: kind).ignorableFields.contains(record.field) else {
             throw DriftNotAcceptable("\(record.field) cannot be named in policy.ignore")
         }
-        let edit = try edited(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
+        let edited = try edit(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
             try SpecFileEditor.appending(record.field, toListAt: ["policy", "ignore"], in: text)
         }
-        let pending = try pendingAcceptance(record, .ignore, value: nil, edit: edit, writing: writing, specs: specs)
-        try await close(record, as: .ignored, edit: edit, pending: pending) { document in
+        let pending = try pendingAcceptance(record, .ignore, value: nil, edit: edited, writing: writing)
+        try await close(record, as: .ignored, pending: pending) { document in
             var policy = document.policy
             if !policy.ignore.contains(record.field) { policy.ignore.append(record.field) }
             return AppliedDocument(spec: document.spec, policy: policy)
         }
-        return edit
+        return edited.edit
     }
 
     /// Reads the resource's spec file, edits it, checks that the result still loads as the same
-    /// resource, and writes it (atomically).
-    private func edited(
+    /// resource, and writes it (atomically) unless the edit goes to the state only. Returns the edit and
+    /// the resource as the file said it before.
+    private func edit(
         _ record: DriftRecord, specs: String, writing: Writing, beforeWriting: (String) throws -> Void, _ change: (String) throws -> String
-    ) throws -> Edit {
+    ) throws -> (edit: Edit, resource: DesiredResource) {
         let resources: [DesiredResource]
         do {
             resources = try SpecLoader.load(directory: specs)
@@ -121,7 +128,7 @@ public struct DriftAcceptor: Sendable {
             try beforeWriting(file)
             try SpecFileWriter.replaceContents(of: file, with: after)
         }
-        return Edit(record: record, file: file, before: before, after: after)
+        return (Edit(record: record, file: file, before: before, after: after), resource)
     }
 
     /// What the spec must say for `field` to be the live value, or why it cannot say it.
@@ -141,20 +148,19 @@ public struct DriftAcceptor: Sendable {
     /// What the state keeps of an edit it does not write to the file: the spec's value now (while the
     /// file says it, the acceptance stands), the value taken, and the patch.
     private func pendingAcceptance(
-        _ record: DriftRecord, _ action: PendingAcceptance.Action, value: SpecValue?, edit: Edit, writing: Writing, specs: String
+        _ record: DriftRecord, _ action: PendingAcceptance.Action, value: SpecValue?, edit: (edit: Edit, resource: DesiredResource), writing: Writing
     ) throws -> PendingAcceptance? {
-        guard case .stateOnly(let path) = writing else { return nil }
-        let resource = try SpecLoader.load(directory: specs).first { $0.kind.rawValue == record.kind && $0.name == record.name }
+        guard case .stateOnly(let patchPath) = writing else { return nil }
         return PendingAcceptance(
             kind: record.kind, name: record.name, field: record.field, action: action,
-            specValue: try resource?.spec[record.field].map(CanonicalJSON.string), acceptedValue: try value.map(CanonicalJSON.string),
-            patch: edit.patch(path: path), file: edit.file
+            specValue: try edit.resource.spec[record.field].map(CanonicalJSON.string), acceptedValue: try value.map(CanonicalJSON.string),
+            patch: edit.edit.patch(path: patchPath(edit.edit.file)), file: edit.edit.file
         )
     }
 
     /// Closes the record and moves Arcadia's applied record with it, in one transaction.
     private func close(
-        _ record: DriftRecord, as status: DriftRecord.Status, edit: Edit, pending: PendingAcceptance?, _ change: (AppliedDocument) -> AppliedDocument
+        _ record: DriftRecord, as status: DriftRecord.Status, pending: PendingAcceptance?, _ change: (AppliedDocument) -> AppliedDocument
     ) async throws {
         let applied = try await store.provisioned(kind: record.kind).first { $0.name == record.name }
         let document = try applied.map { try CanonicalJSON.decode(AppliedDocument.self, from: $0.spec) }

@@ -20,7 +20,7 @@ public struct PlanExecutor: Sendable {
     }
 
     public struct Outcome: Sendable {
-        public var sagas: [(id: String, name: String, status: SagaStatus)]
+        public var sagas: [(id: String, kind: String, name: String, status: SagaStatus)]
         public var isSuccess: Bool { sagas.allSatisfy { $0.status == .completed } }
     }
 
@@ -66,7 +66,7 @@ public struct PlanExecutor: Sendable {
         for (id, status) in statuses where !status.isFinal {
             if let current = try? await runner.environment.store.saga(id: id)?.status, current.isFinal { statuses[id] = current }
         }
-        return Outcome(sagas: queued.map { ($0.saga.id, $0.name, statuses[$0.saga.id] ?? .pending) })
+        return Outcome(sagas: queued.map { ($0.saga.id, $0.saga.resourceKind, $0.name, statuses[$0.saga.id] ?? .pending) })
     }
 
     /// Runs the sagas, at most `parallelism` at once, each once every saga it follows has stopped (the
