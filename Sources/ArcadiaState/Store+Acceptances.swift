@@ -110,9 +110,4 @@ extension Store {
     public func clearRevertHold(kind: String, name: String, field: String) async throws {
         try await run("DELETE FROM drift_reverts WHERE kind = \(bind: kind) AND name = \(bind: name) AND field = \(bind: field)")
     }
-
-    /// The same store, writing its events and hand-closed records as `actor` (a token's name).
-    public func acting(as actor: String) -> Store {
-        Store(backend: backend, engine: engine, location: location, clock: clock, actor: actor)
-    }
 }

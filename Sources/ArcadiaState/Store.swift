@@ -13,7 +13,7 @@ import SQLiteKit
 /// `PostgresClient`, run as a service for the store's lifetime), so a lease heartbeat never waits
 /// behind the writes of other sagas.
 public final class Store: Sendable {
-    let backend: Backend
+    private let backend: Backend
     /// Which engine: the migrations folder, and the few statements that differ.
     public let engine: DatabaseEngine
     /// Where it lives, without credentials (for messages).
@@ -35,6 +35,12 @@ public final class Store: Sendable {
         self.location = location
         self.clock = clock
         self.actor = actor
+    }
+
+    /// The same store, on the same connections, writing its events and hand-closed records as
+    /// `actor` (the controller's API: a token's name).
+    public func acting(as actor: String) -> Store {
+        Store(backend: backend, engine: engine, location: location, clock: clock, actor: actor)
     }
 
     /// The most PostgreSQL connections one process holds: enough for parallel sagas and their

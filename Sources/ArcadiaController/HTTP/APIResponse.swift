@@ -28,16 +28,3 @@ enum APIResponse {
         Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
-
-/// Encodes whatever it holds: lets one answer mix values of different types.
-struct AnyEncodable: Encodable, @unchecked Sendable {
-    let value: any Encodable
-
-    init(_ value: any Encodable) {
-        self.value = value
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try value.encode(to: encoder)
-    }
-}
