@@ -1,8 +1,11 @@
+import ArcadiaState
+import DigitalOceanAPI
 import Hummingbird
 import Logging
 
-/// Turns every failure into JSON: an ``APIError`` as itself, Hummingbird's own (a route that does
-/// not exist, a malformed request) as 404 or 400, and anything else as a logged 500 that says nothing of the cause.
+/// Turns every failure into JSON: an ``APIError`` as itself, the state database failing as 503, DigitalOcean
+/// failing as 502, Hummingbird's own (a route that does not exist, a malformed request) as 404 or 400, and
+/// anything else as a logged 500 that says nothing of the cause.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let logger: Logger
@@ -12,6 +15,12 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return error.response()
+        } catch let error as StoreError {
+            // The state database failed (the message names where it is, never its credentials).
+            logger.error("request failed: the state database", metadata: ["arcadia.path": "\(request.uri.path)", "arcadia.error": "\(error)"])
+            return APIError(.serviceUnavailable, "state_unavailable", ["detail": error.description]).response()
+        } catch let error as DigitalOceanError {
+            return APIError(.badGateway, "digitalocean_unavailable", ["detail": error.description]).response()
         } catch let error as HTTPError {
             if error.status == .notFound { return APIError.notFound.response() }
             if error.status == .methodNotAllowed { return APIError(.methodNotAllowed, "method_not_allowed").response() }
@@ -30,7 +39,14 @@ struct AuthMiddleware: RouterMiddleware {
     let authenticate: @Sendable (String?) async throws -> Caller?
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        guard let caller = try await authenticate(request.headers[.authorization]) else { throw APIError.unauthorized }
+        let caller: Caller?
+        do {
+            caller = try await authenticate(request.headers[.authorization])
+        } catch {
+            // The token cannot be checked: not the caller's fault, so not a 401.
+            throw APIError(.serviceUnavailable, "state_unavailable", ["detail": "the state database did not answer; try again"])
+        }
+        guard let caller else { throw APIError.unauthorized }
         var context = context
         context.caller = caller
         return try await next(request, context)
