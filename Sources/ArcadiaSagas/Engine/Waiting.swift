@@ -68,7 +68,9 @@ extension StepEnvironment {
         _ check: @escaping @Sendable (Value?) async throws -> T?
     ) async throws -> T {
         let deadline = ContinuousClock.now + waitTimeout
-        let patience = max(pollInterval, firstAfter / 2)
+        // Gathering may hold a look up to the first wait again: under pacing, sagas post a request
+        // slot apart, and a listing that waits for them all spends one slot instead of several.
+        let patience = max(pollInterval, firstAfter)
         let waiter = await poller.register(due: .now + min(firstAfter, waitTimeout))
         do {
             while true {
