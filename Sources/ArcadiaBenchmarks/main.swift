@@ -7,14 +7,16 @@ import DigitalOceanAPI
 import DigitalOceanSimulator
 import Foundation
 
-// `swift run -c release arcadia-bench [N] [--latency-ms MS] [--mixed]`: plan N droplet specs against an
+// `swift run -c release arcadia-bench [N] [--latency-ms MS] [--mixed | --in-sync | --apply]`: plan N droplet specs against an
 // inventory of N droplets; with `--mixed`, also N/2 volume specs (each attached to a droplet) and 100
 // SSHKey specs (each droplet names one), so loading resolves references and the plan orders by them. Prints requests, wall time per phase and peak memory. The simulator runs in the same
 // process, so "sync" includes the simulator rendering its JSON. `--latency-ms` adds MS to every
 // answer, as a round trip to DigitalOcean does (150 to 400 ms); without it the bench measures work,
 // not waiting. Either way the simulator's rate limits are off and the client's pacer has a budget the
 // bench cannot reach (it lists 10,000 droplets four times, 200 requests; DigitalOcean's budget is 250
-// a minute, so real syncs of this size are paced after the second).
+// a minute, so real syncs of this size are paced after the second). `--in-sync` plans N specs already
+// applied and in sync, some drifted (InSyncPlan.swift); `--apply` counts the requests of creates and
+// resizes at the default rate limits (ApplyBudget.swift).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let count = arguments.first.flatMap(Int.init) ?? 10_000
@@ -42,6 +44,11 @@ func requestTotal(_ sim: SimulatorHarness) async throws -> Int {
     try await sim.json("GET", "/_sim/stats").object["total"] as? Int ?? 0
 }
 
+if arguments.contains("--apply") {
+    try await applyBudget(latency: latency)
+    exit(0)
+}
+
 try await SimulatorHarness.with(timeScale: 0.001, configure: {
     $0.rateLimitPerMinute = 0
     $0.rateLimitPerHour = 0
@@ -50,6 +57,9 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: {
     let client = DigitalOceanClient(apiURL: harness.baseURL, token: APIToken(harness.token), pacer: RequestPacer(perMinute: 1_000_000))
     let sim = SimulatorHarness(baseURL: harness.baseURL, token: harness.token, client: client, clock: harness.clock, timeScale: harness.timeScale)
     try await withTemporaryStore { store, directory in
+        if arguments.contains("--in-sync") {
+            return try await inSyncPlan(count: count, sim: sim, store: store, specs: directory.appendingPathComponent("specs"))
+        }
         // Setup, not timed: N droplets at DigitalOcean, N spec files on disk.
         _ = try await sim.json("POST", "/_sim/seed", body: #"{"droplets": \#(count), "prefix": "live"}"#)
         let specs = directory.appendingPathComponent("specs")

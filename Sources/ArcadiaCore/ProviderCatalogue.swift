@@ -2,11 +2,11 @@ import ArcadiaSpecs
 
 /// What DigitalOcean offers, as plain values: checked against the specs before a plan is applied,
 /// so a misspelt size fails `plan` with its position instead of a saga at `apply`.
-public struct ProviderCatalogue: Sendable, Hashable {
+public struct ProviderCatalogue: Sendable, Hashable, Codable {
     /// Region slug → whether new droplets can be created there.
     public var regions: [String: Bool]
     /// A size on offer: where, and with how large a disk.
-    public struct SizeOffer: Sendable, Hashable {
+    public struct SizeOffer: Sendable, Hashable, Codable {
         public var regions: Set<String>
         /// GB.
         public var disk: Int

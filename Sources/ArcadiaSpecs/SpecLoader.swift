@@ -19,21 +19,22 @@ public enum SpecLoader {
                 )
             ])
         }
-        var documents: [(path: String, text: String)] = []
-        var diagnostics: [SpecDiagnostic] = []
-        for path in specFiles(in: directory) {
-            do {
-                documents.append((path, try String(contentsOfFile: path, encoding: .utf8)))
-            } catch {
-                diagnostics.append(SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "cannot read file as UTF-8 text"))
-            }
+        // Each file is read and parsed on its own, across the cores; what they say is put together in
+        // path order, so the errors come in the same order however the work was shared out.
+        let paths = specFiles(in: directory)
+        let files = ParallelMap.map(paths) { path -> ParsedDocument? in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+            return parseDocument(text, path: path, kinds: kinds)
+        }
+        let unreadable = zip(paths, files).filter { $0.1 == nil }.map { path, _ in
+            SpecDiagnostic(SourceLocation(path: path, line: 1, column: 1), "cannot read file as UTF-8 text")
         }
         do {
-            let resources = try parse(documents: documents, kinds: kinds)
-            guard diagnostics.isEmpty else { throw SpecLoadError(diagnostics: diagnostics) }
+            let resources = try combine(files.compactMap { $0 }, resolvingReferences: true, kinds: kinds)
+            guard unreadable.isEmpty else { throw SpecLoadError(diagnostics: unreadable) }
             return resources
-        } catch let error as SpecLoadError {
-            throw SpecLoadError(diagnostics: diagnostics + error.diagnostics)
+        } catch let error as SpecLoadError where !unreadable.isEmpty {
+            throw SpecLoadError(diagnostics: unreadable + error.diagnostics)
         }
     }
 
@@ -41,11 +42,20 @@ public enum SpecLoader {
     /// `resolvingReferences`, names of other specs are not looked for among the documents (a single
     /// file checked on its own).
     public static func parse(documents: [(path: String, text: String)], kinds: SpecKinds, resolvingReferences: Bool = true) throws -> [DesiredResource] {
+        let parsed = ParallelMap.map(documents) { parseDocument($0.text, path: $0.path, kinds: kinds) }
+        return try combine(parsed, resolvingReferences: resolvingReferences, kinds: kinds)
+    }
+
+    /// What a file holds: its resource (nil if it has problems), its problems, and its kind and name.
+    typealias ParsedDocument = (resource: DesiredResource?, problems: [SpecDiagnostic], identity: (kind: String, name: String, source: SourceLocation)?)
+
+    /// The resources of parsed files, in their order, once names are checked unique per kind and,
+    /// `resolvingReferences`, every reference names a spec.
+    private static func combine(_ parsed: [ParsedDocument], resolvingReferences: Bool, kinds: SpecKinds) throws -> [DesiredResource] {
         var diagnostics: [SpecDiagnostic] = []
         var resources: [DesiredResource] = []
         var identities: [(kind: String, name: String, source: SourceLocation)] = []
-        for document in documents {
-            let (resource, problems, identity) = parseDocument(document.text, path: document.path, kinds: kinds)
+        for (resource, problems, identity) in parsed {
             diagnostics += problems
             if let resource { resources.append(resource) }
             if let identity { identities.append(identity) }
@@ -91,9 +101,7 @@ public enum SpecLoader {
         return diagnostics
     }
 
-    static func parseDocument(
-        _ text: String, path: String, kinds: SpecKinds
-    ) -> (DesiredResource?, [SpecDiagnostic], (kind: String, name: String, source: SourceLocation)?) {
+    static func parseDocument(_ text: String, path: String, kinds: SpecKinds) -> ParsedDocument {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {

@@ -59,6 +59,12 @@ extension DigitalOceanClient {
         return try decode(ActionsEnvelope.self, from: data, request: "GET \(path)").actions
     }
 
+    /// The account's newest actions, of every resource (one page of up to 200, newest first): what
+    /// many waiting sagas ask for with one request.
+    public func newestActions() async throws -> [Action] {
+        try await page("/v2/actions", key: "actions", number: 1, as: Action.self).items
+    }
+
     public func getAction(id: Int) async throws -> Action {
         let path = "/v2/actions/\(id)"
         return try decode(ActionEnvelope.self, from: try await send(.GET, path), request: "GET \(path)").action

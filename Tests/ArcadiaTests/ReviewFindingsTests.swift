@@ -112,21 +112,3 @@ import Glibc
         }
     }
 }
-
-/// Requests are the budget (issue 17, first steps): a create's first attempt does not look for a
-/// droplet it cannot have posted, and its waits look when the droplet can plausibly be ready.
-@Suite struct RequestBudgetTests {
-    @Test func aCreateCostsAPostAndTwoReads() async throws {
-        try await ReconcileLoop.with { loop in
-            try loop.write(["a.yaml": dropletSpec(name: "a")])
-            let plan = try await loop.plan()
-            let before = try await loop.sim.json("GET", "/_sim/stats").object["requests"] as? [String: Int] ?? [:]
-            #expect(try await loop.apply(plan).isSuccess)
-            let after = try await loop.sim.json("GET", "/_sim/stats").object["requests"] as? [String: Int] ?? [:]
-            let spent = after.merging(before.mapValues { -$0 }, uniquingKeysWith: +).filter { $0.value != 0 }
-            #expect(spent["POST /v2/droplets"] == 1)
-            #expect(spent["GET /v2/droplets"] == nil, "no look by saga tag on a first attempt: \(spent)")
-            #expect(spent.values.reduce(0, +) <= 4, "POST, an action poll or two, one droplet read: \(spent)")
-        }
-    }
-}

@@ -38,6 +38,34 @@ import Testing
     }
 
     /// A spec is kept as a plain mapping of its fields, so the ledger and `--json` read as the file does.
+    /// Files are parsed across the cores; the resources and the errors still come in path order, the
+    /// same on every load.
+    @Test func manyFilesLoadInPathOrder() async throws {
+        try await withTemporaryDirectory { directory in
+            var files: [String: String] = [:]
+            for index in 0..<300 {
+                let name = String(format: "web-%03d", index)
+                files["\(name).yaml"] = index % 50 == 7 ? dropletSpec(name: name, region: "") : dropletSpec(name: name)
+            }
+            try writeSpecs(files, to: directory)
+            try Data([0xff, 0xfe]).write(to: directory.appendingPathComponent("web-100.yaml"))
+            let first = try #require(throws: SpecLoadError.self) { try SpecLoader.load(directory: directory.path) }
+            let again = try #require(throws: SpecLoadError.self) { try SpecLoader.load(directory: directory.path) }
+            #expect(first.diagnostics == again.diagnostics)
+            #expect(first.diagnostics.map { URL(fileURLWithPath: $0.location.path).lastPathComponent } == [
+                "web-100.yaml", "web-007.yaml", "web-057.yaml", "web-107.yaml", "web-157.yaml", "web-207.yaml", "web-257.yaml",
+            ])
+
+            try FileManager.default.removeItem(at: directory.appendingPathComponent("web-100.yaml"))
+            for index in stride(from: 7, to: 300, by: 50) {
+                let name = String(format: "web-%03d", index)
+                try writeSpecs(["\(name).yaml": dropletSpec(name: name)], to: directory)
+            }
+            let names = try SpecLoader.load(directory: directory.path).map(\.name)
+            #expect(names == (0..<300).filter { $0 != 100 }.map { String(format: "web-%03d", $0) })
+        }
+    }
+
     @Test func aSpecEncodesAsItsFields() throws {
         let spec = DropletSpec(region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64").resourceSpec
         let encoded = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)

@@ -19,6 +19,8 @@ public struct StepEnvironment: Sendable {
     public var stepDeadline: Duration
     /// The attempt being run, set by the runner; nil when a step is called on its own.
     public var invocation: StepInvocation?
+    /// Shared by every saga run with this environment (or a copy of it): one listing answers them all.
+    let pollers: SharedPollers
 
     public init(
         client: DigitalOceanClient, store: Store, logger: Logger, pollInterval: Duration = .seconds(3),
@@ -33,5 +35,6 @@ public struct StepEnvironment: Sendable {
         self.maxAttempts = maxAttempts
         self.retryBaseDelay = retryBaseDelay
         self.stepDeadline = stepDeadline
+        pollers = SharedPollers(client: client)
     }
 }

@@ -24,7 +24,7 @@ extension StepEnvironment {
     /// the simulator). Zero for a type without a usual duration. Polls follow every interval after it.
     func typicalWait(for type: String) -> Duration {
         let seconds: [String: Double] = [
-            "create": 40, "power_off": 8, "shutdown": 12, "power_on": 10, "resize": 60, "snapshot": 150,
+            "attach_volume": 6, "detach_volume": 6, "resize_volume": 8, "create": 40, "power_off": 8, "shutdown": 12, "power_on": 10, "resize": 60, "snapshot": 150,
             "enable_backups": 3, "disable_backups": 3, "enable_ipv6": 5,
         ]
         return pollInterval * ((seconds[type] ?? 0) / 3)
@@ -33,21 +33,64 @@ extension StepEnvironment {
     /// Waits for a droplet action to finish; an `errored` action is a permanent failure. One this step
     /// just posted is first looked at when it can plausibly be done.
     func waitForAction(_ action: Action, dropletID: Int, justPosted: Bool = false) async throws {
+        try await waitForAction(action, on: "droplet \(dropletID)", justPosted: justPosted) { [client] in
+            try await client.getDropletAction(dropletID: dropletID, actionID: action.id)
+        }
+    }
+
+    /// Waits for an action, looking through the account's newest actions that every waiting saga
+    /// shares, or with `read` when that is cheaper or the action is not among them.
+    func waitForAction(
+        _ action: Action, on resource: String, justPosted: Bool, read: @escaping @Sendable () async throws -> Action
+    ) async throws {
         let first = justPosted ? typicalWait(for: action.type) : .zero
-        let finished = try await poll("\(action.type) action \(action.id) on droplet \(dropletID)", firstAfter: first) {
-            let current = try await client.getDropletAction(dropletID: dropletID, actionID: action.id)
+        let finished = try await watch("\(action.type) action \(action.id) on \(resource)", on: pollers.actions, key: action.id, firstAfter: first) { listed in
+            let current = if let listed { listed } else { try await read() }
             return current.isDone ? current : nil
         }
         guard finished.status == "completed" else {
-            throw StepError.permanent("DigitalOcean reports the \(action.type) action \(action.id) on droplet \(dropletID) as \(finished.status)")
+            throw StepError.permanent("DigitalOcean reports the \(action.type) action \(action.id) on \(resource) as \(finished.status)")
         }
     }
 
     /// Waits until no action holds the droplet, so a new one is not refused with 422.
     func waitUntilUnlocked(dropletID: Int) async throws -> Droplet {
-        try await poll("droplet \(dropletID) to be unlocked") {
-            let droplet = try await client.getDroplet(id: dropletID)
+        try await watch("droplet \(dropletID) to be unlocked", on: pollers.droplets, key: dropletID) { [client] listed in
+            let droplet = if let listed { listed } else { try await client.getDroplet(id: dropletID) }
             return droplet.locked ? nil : droplet
+        }
+    }
+
+    /// Polls as ``poll(_:firstAfter:_:)`` does, through `poller`: `check` is handed what the shared
+    /// listing holds of `key`, or nil when it should read the item itself.
+    func watch<Value: Sendable, T: Sendable>(
+        _ what: String, on poller: SharedPoller<Value>, key: Int, firstAfter: Duration = .zero,
+        _ check: @escaping @Sendable (Value?) async throws -> T?
+    ) async throws -> T {
+        let deadline = ContinuousClock.now + waitTimeout
+        // Gathering may hold a look up to the first wait again: under pacing, sagas post a request
+        // slot apart, and a listing that waits for them all spends one slot instead of several.
+        let patience = max(pollInterval, firstAfter)
+        let waiter = await poller.register(due: .now + min(firstAfter, waitTimeout))
+        do {
+            while true {
+                try await Task.sleep(until: await poller.dueMoment(of: waiter), clock: .continuous)
+                let listed: Value? = switch try await poller.look(waiter, key: key, patience: patience) {
+                case .listed(let value): value
+                case .ask: nil
+                }
+                if let value = try await check(listed) {
+                    await poller.unregister(waiter)
+                    return value
+                }
+                guard ContinuousClock.now < deadline else {
+                    throw StepError.permanent("timed out after \(waitTimeout) waiting for \(what)")
+                }
+                await poller.reschedule(waiter, due: .now + pollInterval)
+            }
+        } catch {
+            await poller.unregister(waiter)
+            throw error
         }
     }
 
@@ -57,13 +100,14 @@ extension StepEnvironment {
     /// - When an earlier attempt may have posted without the ledger knowing (it was killed between the
     ///   POST and the ledger write, or the answer was lost), an action of the same type on the droplet
     ///   that started since that attempt and is newer than any recorded one is adopted instead of posting.
-    /// - Otherwise it posts, once the droplet is unlocked, and records the action's id at once.
-    func perform(_ request: DropletActionRequest, dropletID: Int) async throws {
+    /// - Otherwise it posts, once the droplet is unlocked, and records the action's id at once. A caller
+    ///   that has just read the droplet unlocked passes it as `unlocked`, which spares a second read.
+    func perform(_ request: DropletActionRequest, dropletID: Int, unlocked: Droplet? = nil) async throws {
         if let action = try await startedEarlier(request.type, dropletID: dropletID) {
             try await waitForAction(action, dropletID: dropletID)
             return
         }
-        _ = try await waitUntilUnlocked(dropletID: dropletID)
+        if unlocked == nil { _ = try await waitUntilUnlocked(dropletID: dropletID) }
         let posted = Date()
         let action: Action
         do {

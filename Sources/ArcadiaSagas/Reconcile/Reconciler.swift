@@ -41,10 +41,15 @@ public struct Reconciler: Sendable {
         ).limited(to: targets, known: desired.map { ($0.kind, $0.name) } + applied.map { ($0.kind, $0.name) })
         var problems: [Diagnostic] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
-            var catalogue = try await catalogue()
-            if ProviderCatalogue.needsSSHKeys(for: diff.changes) {
+            let sshKeys = ProviderCatalogue.needsSSHKeys(for: diff.changes)
                 // The keys were listed with the inventory: no request of their own.
-                catalogue.sshKeys = Set(live.filter { $0.kind == .sshKey }.flatMap { [$0.id, $0["fingerprint"]?.text?.lowercased() ?? ""] })
+                ? Set(live.filter { $0.kind == .sshKey }.flatMap { [$0.id, $0["fingerprint"]?.text?.lowercased() ?? ""] }) : nil
+            var (catalogue, isFresh) = try await cachedCatalogue()
+            catalogue.sshKeys = sshKeys
+            if !isFresh && !catalogue.problems(for: diff.changes, live: live).isEmpty {
+                // What the cache refuses may be new at DigitalOcean: ask it before saying so.
+                catalogue = try await freshCatalogue()
+                catalogue.sshKeys = sshKeys
             }
             diff = catalogue.withoutImpossibleReverts(diff, live: live)
             problems = catalogue.problems(for: diff.changes, live: live)
@@ -61,8 +66,30 @@ public struct Reconciler: Sendable {
         return plan
     }
 
-    /// Regions, sizes and images: three list calls, made only when a plan creates or resizes something.
-    public func catalogue() async throws -> ProviderCatalogue {
+    /// How long a cached catalogue is trusted. Regions, sizes and images change rarely; a slug the
+    /// cache lacks is asked for again at once, whatever its age.
+    public static let catalogueLifetime: TimeInterval = 3_600
+
+    /// The catalogue saved in the state if it is younger than ``catalogueLifetime`` (`isFresh` false),
+    /// else one just read and saved (`isFresh` true).
+    public func cachedCatalogue(now: Date = Date()) async throws -> (catalogue: ProviderCatalogue, isFresh: Bool) {
+        if let cached = try await store.cachedCatalogue(), now.timeIntervalSince(cached.fetchedAt) < Self.catalogueLifetime,
+           let catalogue = try? JSONDecoder().decode(ProviderCatalogue.self, from: cached.catalogue) {
+            return (catalogue, false)
+        }
+        return (try await freshCatalogue(), true)
+    }
+
+    /// Reads the catalogue from DigitalOcean and saves it in the state with the time it was read.
+    public func freshCatalogue() async throws -> ProviderCatalogue {
+        let fetchedAt = Date()
+        let catalogue = try await catalogue()
+        try await store.cacheCatalogue(try JSONEncoder().encode(catalogue), fetchedAt: fetchedAt)
+        return catalogue
+    }
+
+    /// Regions, sizes and images: three list calls.
+    private func catalogue() async throws -> ProviderCatalogue {
         async let regions = client.listRegions()
         async let sizes = client.listSizes()
         async let images = client.listImages()

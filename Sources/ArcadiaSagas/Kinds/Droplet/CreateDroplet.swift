@@ -69,8 +69,12 @@ public struct CreateDroplet: Step {
     }
 }
 
-/// Waits until the droplet is `active` and unlocked; fails if its create action errored. Reads of a droplet
-/// made a moment ago can 404 on DigitalOcean, so until the wait times out a 404 means "not yet".
+/// Waits until the droplet is `active` and unlocked; fails if its create action errored. It looks through
+/// the listing of Arcadia's droplets that every waiting saga shares (one request a poll for all of them),
+/// or, when that costs more or the listing lacks the droplet, reads it alone; a droplet made a moment
+/// ago can 404 on DigitalOcean, so until the wait times out a 404 means "not yet". A droplet whose
+/// create action has ended unlocked without making it active sends one read of that action, which
+/// says whether it errored.
 public struct WaitDropletActive: Step {
     public let name = "WaitDropletActive"
 
@@ -81,20 +85,25 @@ public struct WaitDropletActive: Step {
         let createActionID = context[.createActionID].flatMap(Int.init)
         // A droplet just created boots in about 40 s: the first look comes then (at once on a re-run).
         let first = environment.invocation?.mayHaveActed == false ? environment.typicalWait(for: "create") : .zero
-        _ = try await environment.poll("droplet \(dropletID) to become active", firstAfter: first) { () -> Droplet? in
-            if let createActionID {
-                let action = try await environment.client.getAction(id: createActionID)
-                if action.status == "errored" {
-                    throw StepError.permanent("DigitalOcean could not create droplet \(dropletID): its create action \(createActionID) errored")
+        let client = environment.client
+        _ = try await environment.watch("droplet \(dropletID) to become active", on: environment.pollers.droplets, key: dropletID, firstAfter: first) {
+            listed -> Droplet? in
+            let droplet: Droplet
+            if let listed {
+                droplet = listed
+            } else {
+                do {
+                    droplet = try await client.getDroplet(id: dropletID)
+                } catch let error as DigitalOceanError where error.isNotFound {
+                    return nil
                 }
-                guard action.status == "completed" else { return nil }
             }
-            do {
-                let droplet = try await environment.client.getDroplet(id: dropletID)
-                return droplet.status == "active" && !droplet.locked ? droplet : nil
-            } catch let error as DigitalOceanError where error.isNotFound {
-                return nil
+            guard !droplet.locked else { return nil }
+            if droplet.status == "active" { return droplet }
+            if let createActionID, droplet.status == "new", try await client.getAction(id: createActionID).status == "errored" {
+                throw StepError.permanent("DigitalOcean could not create droplet \(dropletID): its create action \(createActionID) errored")
             }
+            return nil
         }
         return context
     }

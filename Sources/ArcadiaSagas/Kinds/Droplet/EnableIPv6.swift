@@ -13,11 +13,12 @@ public struct EnableIPv6: Step {
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         let dropletID = try context.requireNumericResourceID(step: name)
-        guard !(try await environment.waitUntilUnlocked(dropletID: dropletID).features.contains("ipv6")) else { return context }
+        let droplet = try await environment.waitUntilUnlocked(dropletID: dropletID)
+        guard !droplet.features.contains("ipv6") else { return context }
         // Recorded before the POST: a step caught running without this record has not acted.
         try await environment.recordSending(Self.sendRecord, resourceID: String(dropletID))
         do {
-            try await environment.perform(.enableIPv6, dropletID: dropletID)
+            try await environment.perform(.enableIPv6, dropletID: dropletID, unlocked: droplet)
         } catch let error where !SagaRunner.stopsTheWorker(error) && !StepError.classify(error).isTransient {
             // An action that ended `errored`, or a refused POST, enabled nothing: say so, so the saga
             // may still roll back. A droplet still locked may yet get it: that stays a failure past the

@@ -10,7 +10,7 @@ public struct PowerOff: Step {
         let dropletID = try context.requireNumericResourceID(step: name)
         let droplet = try await environment.waitUntilUnlocked(dropletID: dropletID)
         if droplet.status != "off" {
-            try await environment.perform(.powerOff, dropletID: dropletID)
+            try await environment.perform(.powerOff, dropletID: dropletID, unlocked: droplet)
         }
         return context
     }
@@ -51,5 +51,5 @@ func ensurePower(on: Bool, dropletID: Int, in environment: StepEnvironment) asyn
     }
     let isOn = droplet.status == "active"
     guard isOn != on else { return }
-    try await environment.perform(on ? .powerOn : .powerOff, dropletID: dropletID)
+    try await environment.perform(on ? .powerOn : .powerOff, dropletID: dropletID, unlocked: droplet)
 }

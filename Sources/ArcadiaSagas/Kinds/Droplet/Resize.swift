@@ -12,7 +12,7 @@ public struct Resize: Step {
         let target = try context.requireTarget(of: "size", step: name)
         let droplet = try await environment.waitUntilUnlocked(dropletID: dropletID)
         if droplet.sizeSlug != target {
-            try await environment.perform(.resize(to: target, disk: context.resizesDisk), dropletID: dropletID)
+            try await environment.perform(.resize(to: target, disk: context.resizesDisk), dropletID: dropletID, unlocked: droplet)
         }
         return context
     }

@@ -13,7 +13,7 @@ public struct SetDropletBackups: Step {
         let wanted = try context.requireTarget(of: "backups", step: name) == "true"
         let droplet = try await environment.waitUntilUnlocked(dropletID: dropletID)
         if droplet.features.contains("backups") != wanted {
-            try await environment.perform(wanted ? .enableBackups : .disableBackups, dropletID: dropletID)
+            try await environment.perform(wanted ? .enableBackups : .disableBackups, dropletID: dropletID, unlocked: droplet)
         }
         return context
     }
@@ -32,6 +32,6 @@ public struct SetDropletBackups: Step {
             return
         }
         guard droplet.features.contains("backups") != on else { return }
-        try await environment.perform(on ? .enableBackups : .disableBackups, dropletID: dropletID)
+        try await environment.perform(on ? .enableBackups : .disableBackups, dropletID: dropletID, unlocked: droplet)
     }
 }

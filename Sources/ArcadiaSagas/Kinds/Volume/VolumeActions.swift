@@ -57,14 +57,8 @@ extension StepEnvironment {
     /// first looked at when it can plausibly be done (DigitalOcean attaches and detaches in a few
     /// seconds and resizes in about ten).
     func waitForVolumeAction(_ action: Action, volumeID: String, justPosted: Bool = false) async throws {
-        let usual: Double = action.type == "resize_volume" ? 8 : 6
-        let first = justPosted ? pollInterval * (usual / 3) : .zero
-        let finished = try await poll("\(action.type) action \(action.id) on volume \(volumeID)", firstAfter: first) {
-            let current = try await client.getVolumeAction(volumeID: volumeID, actionID: action.id)
-            return current.isDone ? current : nil
-        }
-        guard finished.status == "completed" else {
-            throw StepError.permanent("DigitalOcean reports the \(action.type) action \(action.id) on volume \(volumeID) as \(finished.status)")
+        try await waitForAction(action, on: "volume \(volumeID)", justPosted: justPosted) { [client] in
+            try await client.getVolumeAction(volumeID: volumeID, actionID: action.id)
         }
     }
 
