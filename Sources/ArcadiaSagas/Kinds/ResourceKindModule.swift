@@ -21,6 +21,7 @@ public enum Kinds {
         case .droplet: DropletKind()
         case .sshKey: SSHKeyKind()
         case .volume: VolumeKind()
+        case .reservedIP: ReservedIPKind()
         }
     }
 
