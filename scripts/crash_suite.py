@@ -17,7 +17,8 @@ volume-replace, volume-destroy with a snapshot first): AttachVolume, DetachVolum
 volume actions and have the two in-step moments; ResizeVolume and DestroyVolume, points of no return,
 have `sending`. Reserved IPs too (reservedip-create with an assign, -reassign, -unassign, -destroy):
 AssignReservedIP and UnassignReservedIP post actions and have the in-step moments; CreateReservedIP
-(which notes the region's addresses before its POST) and DestroyReservedIP have `sending`.
+(which notes the region's addresses before its POST) and DestroyReservedIP have `sending`. Firewalls
+(firewall-create, -update: one PUT of the whole firewall, -destroy): DestroyFirewall has `sending`.
 
 Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh state database:
 
@@ -202,6 +203,28 @@ SCENARIOS.update({
 })
 ACTION_STEPS |= {"AssignReservedIP", "UnassignReservedIP"}
 SENDING_STEPS |= {"CreateReservedIP", "DestroyReservedIP"}
+
+
+def firewall_spec(name, ports=("22",), protect=False):
+    rules = "".join(f'    - {{protocol: tcp, ports: "{port}", sources: {{addresses: ["0.0.0.0/0"]}}}}\n' for port in ports)
+    return (f"apiVersion: arcadia/v1\nkind: Firewall\nmetadata:\n  name: {name}\nspec:\n  droplets: [web]\n  inbound:\n{rules}"
+            + ("policy:\n  protect: true\n" if protect else ""))
+
+
+# Firewalls: created, updated with one PUT of the whole firewall (compensated by PUTting the previous
+# one), deleted. DigitalOcean allows two of a name and gives a firewall no tags: a create that may have
+# posted adopts the firewall of its name created since it began. Deleting is the point of no return.
+SCENARIOS.update({
+    "firewall-create": ("create", ["CreateFirewall", "RegisterFirewall"],
+                        {"web": spec("web")}, {"web": spec("web"), "fw": firewall_spec("fw")}, {"web": spec("web")}, "fw"),
+    "firewall-update": ("update", ["UpdateFirewall", "RecordApplied"],
+                        {"web": spec("web"), "fw": firewall_spec("fw")}, {"web": spec("web"), "fw": firewall_spec("fw", ports=("22", "443"))},
+                        {"web": spec("web"), "fw": firewall_spec("fw", ports=("80",))}, "fw"),
+    "firewall-destroy": ("destroy", ["DestroyFirewall", "ForgetFirewall"],
+                         {"web": spec("web"), "fw": firewall_spec("fw")}, {"web": spec("web")},
+                         {"web": spec("web"), "fw": firewall_spec("fw", protect=True)}, "fw"),
+})
+SENDING_STEPS |= {"DestroyFirewall"}
 KINDS = ["kill", "apply-changed", "cancel", "cancel-live"]
 FAULTS = {"seed": 11, "routes": [{"route": "*", "error_rate": 0.1, "latency_ms": [0, 10], "lose_response_rate": 0.05}]}
 # cancel-live at DestroyDroplet: a DELETE that takes 2 s, so the step is seen running.
@@ -727,6 +750,7 @@ def more_checks(world, target, sagas, snapshots):
         if key["name"] not in wanted:
             violations.append(f"SSH key {key['name']} ({key['id']}) is owned by no spec")
     violations += reserved_ip_checks(world, target)
+    violations += firewall_checks(world, target)
     for saga in sagas:
         if saga["kind"] == "snapshot" and saga["status"] == "completed":
             tag = saga["id"].replace("-", "")[:8]
@@ -748,6 +772,23 @@ def reserved_ip_checks(world, target):
     named = sorted(match.group(1) if (match := re.search(r"droplet: (\S+)", text)) else "" for text in wanted)
     if len(addresses) == len(wanted) and holders != named:
         violations.append(f"reserved IPs are assigned to {holders}, the specs say {named}")
+    return violations
+
+
+def firewall_checks(world, target):
+    """Each Firewall spec's firewall exists once, with the spec's inbound ports, and no other firewall exists."""
+    violations = []
+    firewalls = world.sim.listing("/v2/firewalls", "firewalls")
+    wanted = {name: sorted(re.findall(r'ports: "(\d+)"', text)) for name, text in target.items() if "kind: Firewall" in text}
+    for name, ports in wanted.items():
+        found = [firewall for firewall in firewalls if firewall["name"] == name]
+        if len(found) != 1:
+            violations.append(f"{len(found)} firewalls named {name}, expected exactly 1")
+        elif sorted(rule["ports"] for rule in found[0]["inbound_rules"]) != ports:
+            violations.append(f"firewall {name} opens {[rule['ports'] for rule in found[0]['inbound_rules']]}, the spec says {ports}")
+    for firewall in firewalls:
+        if firewall["name"] not in wanted:
+            violations.append(f"firewall {firewall['name']} ({firewall['id']}) is owned by no spec")
     return violations
 
 

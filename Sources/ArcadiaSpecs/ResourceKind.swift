@@ -5,6 +5,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case sshKey = "SSHKey"
     case volume = "Volume"
     case reservedIP = "ReservedIP"
+    case firewall = "Firewall"
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -15,6 +16,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
         case .sshKey: "SSH key"
         case .volume: "volume"
         case .reservedIP: "reserved IP"
+        case .firewall: "firewall"
         }
     }
 }

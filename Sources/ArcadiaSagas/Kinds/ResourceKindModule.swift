@@ -22,6 +22,7 @@ public enum Kinds {
         case .sshKey: SSHKeyKind()
         case .volume: VolumeKind()
         case .reservedIP: ReservedIPKind()
+        case .firewall: FirewallKind()
         }
     }
 
