@@ -214,17 +214,7 @@ import Testing
     // MARK: Validation
 
     @Test func theSchemaAndTheKindNameTheSameFields() throws {
-        let url = SpecLoaderTests.root.appendingPathComponent("schema/reservedip.schema.json")
-        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        let properties = try #require(schema["properties"] as? [String: Any])
-        let spec = try #require(properties["spec"] as? [String: Any])
-        let policy = try #require(properties["policy"] as? [String: Any])
-        let kind = ReservedIPKind()
-        #expect(Set((spec["properties"] as? [String: Any] ?? [:]).keys) == Set(kind.fieldNames))
-        #expect(Set(spec["required"] as? [String] ?? []) == ["region"])
-        #expect(Set((policy["properties"] as? [String: Any] ?? [:]).keys) == Set(kind.policyFieldNames))
-        let ignore = try #require((policy["properties"] as? [String: Any])?["ignore"] as? [String: Any])
-        #expect(Set((ignore["items"] as? [String: Any])?["enum"] as? [String] ?? []) == Set(kind.ignorableFields))
+        try KindSchemaCheck.expectAgreement("reservedip.schema.json", kind: ReservedIPKind(), required: ["region"])
     }
 
     @Test func validateRefusesADropletInAnotherRegionAnUnknownOneAndBadFields() throws {

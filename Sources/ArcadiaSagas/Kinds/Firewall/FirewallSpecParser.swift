@@ -19,7 +19,7 @@ enum FirewallSpecParser {
         var isValid = true
         if let dropletsNode = entries["droplets"]?.value {
             if let droplets = reader.stringItems(dropletsNode, field: "droplets") {
-                for (name, item) in droplets where !name.wholly(matches: ReservedIPSpecParser.namePattern) {
+                for (name, item) in droplets where !name.wholly(matches: SpecFieldReading.dropletNamePattern) {
                     reader.report(item, "'droplets' must name Droplet specs (droplet names: letters, digits, '.' or '-'), not '\(name.shown)'")
                     isValid = false
                 }

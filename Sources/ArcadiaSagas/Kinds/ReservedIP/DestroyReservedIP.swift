@@ -21,8 +21,7 @@ public struct DestroyReservedIP: Step {
     }
 
     public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
-        guard let invocation = environment.invocation else { return true }
-        return invocation.forwardActions.contains { $0.actionType == Self.deleteRecord }
+        environment.forwardRecorded(Self.deleteRecord)
     }
 
     public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
