@@ -125,6 +125,29 @@ import Testing
         }
     }
 
+    /// Creating a firewall over an existing droplet costs two requests (its one tag created, the POST);
+    /// deleting it, one.
+    @Test func creatingAFirewallCostsTwoRequestsAndDeletingItOne() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write(["web.yaml": dropletSpec(name: "web")])
+            #expect(try await loop.planAndApply())
+            func spent(since before: [String: Int]) async throws -> [String] {
+                try await VolumeKindTests.routes(loop).filter { $0.value != before[$0.key] ?? 0 }
+                    .map { "\($0.key) \($0.value - (before[$0.key] ?? 0))" }.sorted()
+            }
+            try loop.write(["web-fw.yaml": Self.firewallSpec()])
+            let create = try await loop.plan()
+            var before = try await VolumeKindTests.routes(loop)
+            #expect(try await loop.apply(create).isSuccess)
+            #expect(try await spent(since: before) == ["POST /v2/firewalls 1", "POST /v2/tags 1"])
+            try loop.remove("web-fw.yaml")
+            let destroy = try await loop.plan()
+            before = try await VolumeKindTests.routes(loop)
+            #expect(try await loop.apply(destroy).isSuccess)
+            #expect(try await spent(since: before) == ["DELETE /v2/firewalls/{firewall_id} 1"])
+        }
+    }
+
     /// Kill points inside the firewall steps: the resume finishes with one firewall, although
     /// DigitalOcean allows two of a name and a firewall has no tags to find it by.
     @Test(arguments: ["create:CreateFirewall:after-call", "update:UpdateFirewall:after-call", "destroy:DestroyFirewall:sending"])

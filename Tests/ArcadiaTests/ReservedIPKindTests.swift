@@ -169,6 +169,13 @@ import Testing
                 "GET /v2/reserved_ips 1", "GET /v2/reserved_ips/{reserved_ip}/actions/{action_id} 1", "POST /v2/reserved_ips 1",
                 "POST /v2/reserved_ips/{reserved_ip}/actions 1",
             ])
+            // Releasing it costs its DELETE.
+            try loop.remove("web-ip.yaml")
+            let release = try await loop.plan()
+            let held = try await VolumeKindTests.routes(loop)
+            #expect(try await loop.apply(release).isSuccess)
+            let released = try await VolumeKindTests.routes(loop).filter { $0.value != held[$0.key] ?? 0 }.map(\.key)
+            #expect(released == ["DELETE /v2/reserved_ips/{reserved_ip}"])
         }
     }
 
