@@ -66,6 +66,24 @@ BASES = {
         },
         "policy": {"protect": "false", "drift": "report", "ignore": ["tags"], "snapshotBeforeDestroy": "false"},
     },
+    "ReservedIP": {
+        "apiVersion": "arcadia/v1",
+        "kind": "ReservedIP",
+        "metadata": {"name": "NAME", "labels": {"tier": "web"}},
+        "spec": {"region": "nyc3", "droplet": "volume-host"},
+        "policy": {"protect": "false", "drift": "report", "ignore": ["droplet"]},
+    },
+    "Firewall": {
+        "apiVersion": "arcadia/v1",
+        "kind": "Firewall",
+        "metadata": {"name": "NAME", "labels": {"tier": "web"}},
+        "spec": {
+            "droplets": ["volume-host"], "tags": ["web"],
+            "inbound": ['{protocol: tcp, ports: "22", sources: {addresses: ["0.0.0.0/0"], tags: [lb]}}'],
+            "outbound": ['{protocol: icmp, destinations: {addresses: ["::/0"]}}'],
+        },
+        "policy": {"protect": "false", "drift": "report", "ignore": ["droplets"]},
+    },
 }
 # By kind, the specs its cases name (a volume's attachTo), written beside them.
 SUPPORT = {
@@ -75,8 +93,9 @@ SUPPORT = {
         for name in ["volume-host", "42"]
     },
 }
+SUPPORT["ReservedIP"] = SUPPORT["Firewall"] = SUPPORT["Volume"]
 # What validate checks between two specs that both exist, which no schema of one file can see.
-CROSS_FILE = re.compile(r"attaches a volume only to a droplet in its region")
+CROSS_FILE = re.compile(r"(attaches a volume|assigns a reserved IP) only to a droplet in its region")
 NOT_STRINGS = ["42", "1.5", "true", "OFF", "null", "~", "2001-12-14", "!!int 7", "!custom x"]
 BREAKS = ["\\r", "\\n", "\\u2028", "\\x85"]
 

@@ -15,7 +15,10 @@ about to be sent, and is not sent yet (the droplet still lists, yet the saga can
 Volumes have scenarios of their own (volume-create with attach, volume-grow, volume-retag, volume-move,
 volume-replace, volume-destroy with a snapshot first): AttachVolume, DetachVolume and ResizeVolume post
 volume actions and have the two in-step moments; ResizeVolume and DestroyVolume, points of no return,
-have `sending`.
+have `sending`. Reserved IPs too (reservedip-create with an assign, -reassign, -unassign, -destroy):
+AssignReservedIP and UnassignReservedIP post actions and have the in-step moments; CreateReservedIP
+(which notes the region's addresses before its POST) and DestroyReservedIP have `sending`. Firewalls
+(firewall-create, -update: one PUT of the whole firewall, -destroy): DestroyFirewall has `sending`.
 
 Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh state database:
 
@@ -174,6 +177,54 @@ SCENARIOS.update({
 })
 ACTION_STEPS |= {"AttachVolume", "DetachVolume", "ResizeVolume"}
 SENDING_STEPS |= {"ResizeVolume", "DestroyVolume"}
+
+
+def reserved_ip_spec(name, droplet="web", protect=False):
+    return (f"apiVersion: arcadia/v1\nkind: ReservedIP\nmetadata:\n  name: {name}\nspec:\n  region: nyc3\n"
+            + (f"  droplet: {droplet}\n" if droplet else "") + ("policy:\n  protect: true\n" if protect else ""))
+
+
+# Reserved IPs: reserved and assigned, reassigned to another droplet, unassigned, released. Nothing on
+# a reserved IP says which saga reserved it (no name, no tags): CreateReservedIP notes the region's
+# addresses before its POST (`sending`) and adopts the one that is new. Releasing is the point of no return.
+SCENARIOS.update({
+    "reservedip-create": ("create", ["CreateReservedIP", "AssignReservedIP", "RegisterReservedIP"],
+                          {"web": spec("web")}, {"web": spec("web"), "ip": reserved_ip_spec("ip")}, {"web": spec("web")}, "ip"),
+    "reservedip-reassign": ("reassign", ["AssignReservedIP", "RecordApplied"],
+                            {"web": spec("web"), "db": spec("db"), "ip": reserved_ip_spec("ip")},
+                            {"web": spec("web"), "db": spec("db"), "ip": reserved_ip_spec("ip", droplet="db")},
+                            {"web": spec("web"), "db": spec("db"), "ip": reserved_ip_spec("ip", droplet=None)}, "ip"),
+    "reservedip-unassign": ("unassign", ["UnassignReservedIP", "RecordApplied"],
+                            {"web": spec("web"), "ip": reserved_ip_spec("ip")}, {"web": spec("web"), "ip": reserved_ip_spec("ip", droplet=None)},
+                            {"web": spec("web"), "ip": reserved_ip_spec("ip")}, "ip"),
+    "reservedip-destroy": ("destroy", ["DestroyReservedIP", "ForgetReservedIP"],
+                           {"web": spec("web"), "ip": reserved_ip_spec("ip")}, {"web": spec("web")},
+                           {"web": spec("web"), "ip": reserved_ip_spec("ip", protect=True)}, "ip"),
+})
+ACTION_STEPS |= {"AssignReservedIP", "UnassignReservedIP"}
+SENDING_STEPS |= {"CreateReservedIP", "DestroyReservedIP"}
+
+
+def firewall_spec(name, ports=("22",), protect=False):
+    rules = "".join(f'    - {{protocol: tcp, ports: "{port}", sources: {{addresses: ["0.0.0.0/0"]}}}}\n' for port in ports)
+    return (f"apiVersion: arcadia/v1\nkind: Firewall\nmetadata:\n  name: {name}\nspec:\n  droplets: [web]\n  inbound:\n{rules}"
+            + ("policy:\n  protect: true\n" if protect else ""))
+
+
+# Firewalls: created, updated with one PUT of the whole firewall (compensated by PUTting the previous
+# one), deleted. DigitalOcean allows two of a name and gives a firewall no tags: a create that may have
+# posted adopts the firewall of its name created since it began. Deleting is the point of no return.
+SCENARIOS.update({
+    "firewall-create": ("create", ["CreateFirewall", "RegisterFirewall"],
+                        {"web": spec("web")}, {"web": spec("web"), "fw": firewall_spec("fw")}, {"web": spec("web")}, "fw"),
+    "firewall-update": ("update", ["UpdateFirewall", "RecordApplied"],
+                        {"web": spec("web"), "fw": firewall_spec("fw")}, {"web": spec("web"), "fw": firewall_spec("fw", ports=("22", "443"))},
+                        {"web": spec("web"), "fw": firewall_spec("fw", ports=("80",))}, "fw"),
+    "firewall-destroy": ("destroy", ["DestroyFirewall", "ForgetFirewall"],
+                         {"web": spec("web"), "fw": firewall_spec("fw")}, {"web": spec("web")},
+                         {"web": spec("web"), "fw": firewall_spec("fw", protect=True)}, "fw"),
+})
+SENDING_STEPS |= {"DestroyFirewall"}
 KINDS = ["kill", "apply-changed", "cancel", "cancel-live"]
 FAULTS = {"seed": 11, "routes": [{"route": "*", "error_rate": 0.1, "latency_ms": [0, 10], "lose_response_rate": 0.05}]}
 # cancel-live at DestroyDroplet: a DELETE that takes 2 s, so the step is seen running.
@@ -698,12 +749,46 @@ def more_checks(world, target, sagas, snapshots):
     for key in keys:
         if key["name"] not in wanted:
             violations.append(f"SSH key {key['name']} ({key['id']}) is owned by no spec")
+    violations += reserved_ip_checks(world, target)
+    violations += firewall_checks(world, target)
     for saga in sagas:
         if saga["kind"] == "snapshot" and saga["status"] == "completed":
             tag = saga["id"].replace("-", "")[:8]
             taken = [snapshot for snapshot in snapshots if snapshot["name"].endswith(f"-arcadia-{tag}")]
             if len(taken) != 1:
                 violations.append(f"the completed snapshot saga {tag} left {len(taken)} snapshots, expected exactly 1")
+    return violations
+
+
+def reserved_ip_checks(world, target):
+    """As many reserved IPs as ReservedIP specs (none left by an undone or repeated create), each
+    spec's droplet holding one of them, and no other droplet holding one."""
+    violations = []
+    addresses = world.sim.listing("/v2/reserved_ips", "reserved_ips")
+    wanted = [text for text in target.values() if "kind: ReservedIP" in text]
+    if len(addresses) != len(wanted):
+        violations.append(f"{len(addresses)} reserved IPs, the specs want {len(wanted)}")
+    holders = sorted((address.get("droplet") or {}).get("name", "") for address in addresses)
+    named = sorted(match.group(1) if (match := re.search(r"droplet: (\S+)", text)) else "" for text in wanted)
+    if len(addresses) == len(wanted) and holders != named:
+        violations.append(f"reserved IPs are assigned to {holders}, the specs say {named}")
+    return violations
+
+
+def firewall_checks(world, target):
+    """Each Firewall spec's firewall exists once, with the spec's inbound ports, and no other firewall exists."""
+    violations = []
+    firewalls = world.sim.listing("/v2/firewalls", "firewalls")
+    wanted = {name: sorted(re.findall(r'ports: "(\d+)"', text)) for name, text in target.items() if "kind: Firewall" in text}
+    for name, ports in wanted.items():
+        found = [firewall for firewall in firewalls if firewall["name"] == name]
+        if len(found) != 1:
+            violations.append(f"{len(found)} firewalls named {name}, expected exactly 1")
+        elif sorted(rule["ports"] for rule in found[0]["inbound_rules"]) != ports:
+            violations.append(f"firewall {name} opens {[rule['ports'] for rule in found[0]['inbound_rules']]}, the spec says {ports}")
+    for firewall in firewalls:
+        if firewall["name"] not in wanted:
+            violations.append(f"firewall {firewall['name']} ({firewall['id']}) is owned by no spec")
     return violations
 
 

@@ -109,7 +109,7 @@ public struct PlanRenderer: Sendable {
         case .destroy:
             return paint("  - destroy \(change.name) (\(change.kind.rawValue) \(change.resourceID ?? "?"))", "31")
         case .replace:
-            return paint("  -/+ replace \(change.name) (\(change.kind.rawValue); \(fieldList(change.fields)))", "31")
+            return paint("  -/+ replace \(change.name) (\(planned.summary ?? change.kind.rawValue); \(fieldList(change.fields)))", "31")
         case .update:
             if change.fields.count == 1, let size = change.fields.first, size.field == "size", !size.isAlreadyLive {
                 let verb = size.isDriftRevert ? "revert" : "resize"
@@ -119,7 +119,8 @@ public struct PlanRenderer: Sendable {
             if change.fields.count == 1, let power = change.fields.first, power.field == DropletPower.field, power.isDriftRevert {
                 return paint("  ~ power on \(change.name) (status: \(power.from ?? "?") → \(power.to ?? "?"), drift)", "33")
             }
-            return paint("  ~ update \(change.name) (\(change.kind.rawValue); \(fieldList(change.fields)))", "33")
+            // A kind may name the resource more precisely than its kind (a reserved IP by its address).
+            return paint("  ~ update \(change.name) (\(planned.summary ?? change.kind.rawValue); \(fieldList(change.fields)))", "33")
         }
     }
 

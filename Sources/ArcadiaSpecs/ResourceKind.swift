@@ -4,6 +4,8 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case droplet = "Droplet"
     case sshKey = "SSHKey"
     case volume = "Volume"
+    case reservedIP = "ReservedIP"
+    case firewall = "Firewall"
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -13,6 +15,8 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
         case .droplet: "droplet"
         case .sshKey: "SSH key"
         case .volume: "volume"
+        case .reservedIP: "reserved IP"
+        case .firewall: "firewall"
         }
     }
 }

@@ -21,6 +21,8 @@ public enum Kinds {
         case .droplet: DropletKind()
         case .sshKey: SSHKeyKind()
         case .volume: VolumeKind()
+        case .reservedIP: ReservedIPKind()
+        case .firewall: FirewallKind()
         }
     }
 

@@ -12,8 +12,6 @@ enum VolumeSpecParser {
     static let maximumGigabytes = 16_384
     /// DigitalOcean's volume names: lowercase letters, digits and `-`, starting with a letter, at most 64.
     static let namePattern = "[a-z][a-z0-9-]{0,63}"
-    /// What `attachTo` may name: a Droplet spec's name, as DigitalOcean names droplets.
-    static let dropletNamePattern = "[A-Za-z0-9]([A-Za-z0-9.-]{0,253}[A-Za-z0-9])?"
 
     static func spec(from node: Node, reader: inout NodeReader) -> ResourceSpec? {
         guard let entries = reader.entries(of: node, section: "spec", allowedKeys: fieldNames) else { return nil }
@@ -21,13 +19,7 @@ enum VolumeSpecParser {
         var spec = ResourceSpec()
         var isValid = true
 
-        if let regionNode = entries["region"]?.value, let region = reader.string(regionNode, field: "region") {
-            if region.wholly(matches: "[a-z0-9][a-z0-9.-]*") {
-                spec["region"] = .string(region)
-            } else {
-                reader.report(regionNode, "'region' must be a DigitalOcean slug such as 'nyc3', not '\(region.shown)'")
-            }
-        }
+        SpecFieldReading.region(entries, into: &spec, reader: &reader)
         if let sizeNode = entries["sizeGigabytes"]?.value, let size = reader.positiveInteger(sizeNode, field: "sizeGigabytes") {
             if size <= maximumGigabytes {
                 spec["sizeGigabytes"] = .integer(size)
@@ -54,18 +46,7 @@ enum VolumeSpecParser {
                 isValid = false
             }
         }
-        if let attachNode = entries["attachTo"]?.value {
-            if let droplet = reader.string(attachNode, field: "attachTo") {
-                if droplet.wholly(matches: dropletNamePattern) {
-                    spec["attachTo"] = .string(droplet)
-                } else {
-                    reader.report(attachNode, "'attachTo' must name a Droplet spec (a droplet name: letters, digits, '.' or '-'), not '\(droplet.shown)'")
-                    isValid = false
-                }
-            } else {
-                isValid = false
-            }
-        }
+        if !SpecFieldReading.dropletReference("attachTo", entries, into: &spec, reader: &reader) { isValid = false }
         guard isValid, spec["region"] != nil, spec["sizeGigabytes"] != nil else { return nil }
         return spec
     }

@@ -1,0 +1,56 @@
+import ArcadiaCore
+import ArcadiaSagas
+import ArcadiaSpecs
+import ArcadiaState
+import ArcadiaTestSupport
+import DigitalOceanAPI
+import Foundation
+import Testing
+
+/// Every kind at once: an SSHKey, a droplet naming it, a volume attached to the droplet, a reserved
+/// IP assigned to it and a firewall over it. It applies from nothing and plans clean; a replaced
+/// droplet takes the volume, the address and the firewall along in one apply, leaving nothing on the
+/// old one; removing every spec destroys in reverse order of the references and leaves nothing.
+@Suite struct NetworkStackTests {
+    static let specs = [
+        "deploy.yaml": VolumeKindTests.keySpec, "web.yaml": VolumeKindTests.stackDroplet(), "data-1.yaml": VolumeKindTests.volumeSpec(),
+        "web-ip.yaml": ReservedIPKindTests.ipSpec(), "web-fw.yaml": FirewallKindTests.firewallSpec(),
+    ]
+
+    @Test(arguments: StoreEngine.allCases) func everyKindFromNothingThroughAReplacementToNothing(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
+            try loop.write(Self.specs)
+            let plan = try await loop.plan()
+            #expect(plan.errors.isEmpty, "\(plan.errors)")
+            #expect(plan.changes.map(\.change.key) == ["SSHKey/deploy", "Droplet/web", "Firewall/web-fw", "ReservedIP/web-ip", "Volume/data-1"])
+            #expect(plan.changes.dropFirst(2).allSatisfy { $0.after == ["Droplet/web"] })
+            #expect(try await loop.apply(plan).isSuccess)
+            #expect(try await loop.plan().isInSync)
+
+            try loop.write(["web.yaml": VolumeKindTests.stackDroplet().replacingOccurrences(of: "ubuntu-24-04-x64", with: "debian-12-x64")])
+            let replace = try await loop.plan()
+            #expect(replace.changes.map(\.change.key) == ["Droplet/web", "Firewall/web-fw", "ReservedIP/web-ip", "Volume/data-1"])
+            #expect(try await loop.apply(replace).isSuccess)
+            let web = try await VolumeKindTests.dropletID(loop, "web")
+            #expect(try await loop.sim.client.listDroplets().map(\.id) == [web], "the old droplet is gone")
+            #expect(try await VolumeKindTests.volume(loop).dropletIDs == [web])
+            #expect(try await ReservedIPKindTests.reserved(loop).dropletID == web)
+            #expect(try await FirewallKindTests.firewall(loop).dropletIDs == [web])
+            let next = try await loop.plan()
+            #expect(next.isInSync, "\(next.changes.map(\.change.key)) \(next.drift)")
+
+            for file in Self.specs.keys { try loop.remove(file) }
+            let teardown = try await Reconciler(client: loop.sim.client, store: loop.store).plan(desired: [], allowEmpty: true)
+            let order = teardown.changes.map(\.change.key)
+            #expect(order.last == "SSHKey/deploy" && order.dropLast().last == "Droplet/web", "\(order)")
+            #expect(Set(order.prefix(3)) == ["Firewall/web-fw", "ReservedIP/web-ip", "Volume/data-1"])
+            #expect(try await loop.apply(teardown).isSuccess)
+            #expect(try await loop.sim.client.listDroplets().isEmpty)
+            #expect(try await loop.sim.client.listVolumes().isEmpty)
+            #expect(try await loop.sim.client.listReservedIPs().isEmpty)
+            #expect(try await loop.sim.client.listFirewalls().isEmpty)
+            #expect(try await loop.sim.client.listSSHKeys().isEmpty)
+            #expect(try await loop.store.provisioned().isEmpty)
+        }
+    }
+}
