@@ -62,6 +62,13 @@ extension Store {
             """).map(Self.resource)
     }
 
+    /// The kinds of which the last sync saw a resource Arcadia manages, still present.
+    public func kindsWithManagedResources() async throws -> Set<String> {
+        Set(try await rows("SELECT DISTINCT kind FROM resources WHERE managed = 1 AND status = 'present'").map {
+            try $0.decode(column: "kind", as: String.self)
+        })
+    }
+
     static func resource(_ row: any SQLRow) throws -> ResourceRecord {
         ResourceRecord(
             kind: try row.decode(column: "kind", as: String.self),

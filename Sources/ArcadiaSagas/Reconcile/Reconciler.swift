@@ -30,11 +30,15 @@ public struct Reconciler: Sendable {
     ) async throws -> Plan {
         let (desired, settled) = PendingAcceptances.overlay(specs, with: try await store.pendingAcceptances())
         if !settled.isEmpty { try await store.settleAcceptances(driftIDs: settled) }
-        let live = try await InventorySync(client: client, store: store).sync()
         let applied = try await appliedResources()
         let unfinished = try await store.unfinishedSagas().map {
             UnfinishedSaga(id: $0.id, kind: $0.kind, status: $0.status.rawValue, resourceKind: $0.resourceKind, resourceName: $0.resourceName)
         }
+        let listed = Self.kindsToList(named: Set(
+            desired.map(\.kind) + applied.map(\.kind) + unfinished.compactMap { ResourceKind(rawValue: $0.resourceKind) }
+                + (try await store.kindsWithManagedResources()).compactMap(ResourceKind.init(rawValue:))
+        ))
+        let live = try await InventorySync(client: client, store: store, kinds: listed).sync()
         var diff = Differ.diff(
             desired: desired, applied: applied, live: live, kinds: Kinds.book, unfinishedSagas: unfinished, revertingDrift: revertingDrift,
             driftReverts: driftReverts
@@ -64,6 +68,20 @@ public struct Reconciler: Sendable {
         plan.targets = targets.map(\.description).sorted()
         try await recordDrift(plan.drift, acceptedInSpec: diff.acceptedInSpec)
         return plan
+    }
+
+    /// The kinds a plan lists: droplets always (their unmanaged count is in every plan), SSH keys
+    /// when there are droplets to check them for, and any other kind only when a spec, the state, an
+    /// unfinished saga or the last sync's managed resources name it (the last, so that a destroyed
+    /// one is seen gone once). An account that uses no firewalls spends no request on them.
+    static func kindsToList(named: Set<ResourceKind>) -> [any ResourceKindModule] {
+        Kinds.all.filter { module in
+            switch module.kind {
+            case .droplet: true
+            case .sshKey: named.contains(.sshKey) || named.contains(.droplet)
+            default: named.contains(module.kind)
+            }
+        }
     }
 
     /// How long a cached catalogue is trusted. Regions, sizes and images change rarely; a slug the
