@@ -7,7 +7,7 @@ import DigitalOceanAPI
 import DigitalOceanSimulator
 import Foundation
 
-// `swift run -c release arcadia-bench [N] [--latency-ms MS] [--mixed | --in-sync | --apply]`: plan N droplet specs against an
+// `swift run -c release arcadia-bench [N] [--latency-ms MS] [--mixed | --in-sync | --controller | --apply]`: plan N droplet specs against an
 // inventory of N droplets; with `--mixed`, also N/2 volume specs (each attached to a droplet) and 100
 // SSHKey specs (each droplet names one), so loading resolves references and the plan orders by them. Prints requests, wall time per phase and peak memory. The simulator runs in the same
 // process, so "sync" includes the simulator rendering its JSON. `--latency-ms` adds MS to every
@@ -15,7 +15,8 @@ import Foundation
 // not waiting. Either way the simulator's rate limits are off and the client's pacer has a budget the
 // bench cannot reach (it lists 10,000 droplets four times, 200 requests; DigitalOcean's budget is 250
 // a minute, so real syncs of this size are paced after the second). `--in-sync` plans N specs already
-// applied and in sync, some drifted (InSyncPlan.swift); `--apply` counts the requests of creates and
+// applied and in sync, some drifted (InSyncPlan.swift); `--controller` runs the real `arcadia controller`
+// over N in-sync droplets and measures its passes (SteadyReconcile.swift); `--apply` counts the requests of creates and
 // resizes at the default rate limits (ApplyBudget.swift).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -32,8 +33,9 @@ func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
     return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
 }
 
-func peakResidentMegabytes() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+/// VmHWM of this process, or of `pid`.
+func peakResidentMegabytes(pid: Int32? = nil) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/status", encoding: .utf8),
           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
           let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
     else { return 0 }
@@ -57,6 +59,9 @@ try await SimulatorHarness.with(timeScale: 0.001, configure: {
     let client = DigitalOceanClient(apiURL: harness.baseURL, token: APIToken(harness.token), pacer: RequestPacer(perMinute: 1_000_000))
     let sim = SimulatorHarness(baseURL: harness.baseURL, token: harness.token, client: client, clock: harness.clock, timeScale: harness.timeScale)
     try await withTemporaryStore { store, directory in
+        if arguments.contains("--controller") {
+            return try await steadyReconcile(count: count, sim: sim, store: store, directory: directory)
+        }
         if arguments.contains("--in-sync") {
             return try await inSyncPlan(count: count, sim: sim, store: store, specs: directory.appendingPathComponent("specs"))
         }

@@ -58,6 +58,8 @@ public final class ControllerProcess: Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// A request (with `body`, sent as JSON whatever it holds); the answer's status and body parsed as
     /// JSON (or the text, under "text").
     public func request(_ method: String, _ path: String, token: String? = nil, body: String? = nil) async throws -> (status: Int, body: [String: Any]) {

@@ -42,23 +42,23 @@ import Testing
         }
     }
 
-    /// A plan with nothing to do lists each kind in play once (droplets and the keys they may name, here);
-    /// one that creates reads the catalogue only when the cached one is an hour old or lacks a slug the
-    /// specs name.
+    /// A plan lists each kind in play once (droplets alone, here: no spec names a key, a volume or a
+    /// firewall); one that creates reads the catalogue only when the cached one is an hour old or lacks
+    /// a slug the specs name.
     @Test func theCatalogueIsCachedForAnHour() async throws {
         try await ReconcileLoop.with { loop in
             try loop.write(["a.yaml": dropletSpec(name: "a")])
             var before = try await requests(loop)
             _ = try await loop.plan()
-            #expect(try await requests(loop) - before == 5, "droplets and keys listed, then regions, sizes and images")
+            #expect(try await requests(loop) - before == 4, "droplets listed, then regions, sizes and images")
             before = try await requests(loop)
             _ = try await loop.plan()
-            #expect(try await requests(loop) - before == 2, "the inventory only: the catalogue came from the state")
+            #expect(try await requests(loop) - before == 1, "the droplets only: the catalogue came from the state")
 
             try loop.write(["a.yaml": dropletSpec(name: "a", size: "s-1vcpu-1gbb")])
             before = try await requests(loop)
             #expect(try await loop.plan().errors.count == 1)
-            #expect(try await requests(loop) - before == 5, "a slug the cache lacks is asked for before it is refused")
+            #expect(try await requests(loop) - before == 4, "a slug the cache lacks is asked for before it is refused")
 
             let reconciler = Reconciler(client: loop.sim.client, store: loop.store)
             #expect(try await reconciler.cachedCatalogue().isFresh == false)

@@ -45,9 +45,13 @@ public struct Reconciler: Sendable {
         ).limited(to: targets, known: desired.map { ($0.kind, $0.name) } + applied.map { ($0.kind, $0.name) })
         var problems: [Diagnostic] = []
         if ProviderCatalogue.isNeeded(for: diff.changes) {
-            let sshKeys = ProviderCatalogue.needsSSHKeys(for: diff.changes)
-                // The keys were listed with the inventory: no request of their own.
-                ? Set(live.filter { $0.kind == .sshKey }.flatMap { [$0.id, $0["fingerprint"]?.text?.lowercased() ?? ""] }) : nil
+            var sshKeys: Set<String>?
+            if ProviderCatalogue.needsSSHKeys(for: diff.changes) {
+                // Listed with the inventory when SSHKey is in play; else one list now, for this check.
+                let keys = listed.contains { $0.kind == .sshKey }
+                    ? live : try await InventorySync(client: client, store: store, kinds: [Kinds.module(for: .sshKey)]).sync()
+                sshKeys = Set(keys.filter { $0.kind == .sshKey }.flatMap { [$0.id, $0["fingerprint"]?.text?.lowercased() ?? ""] })
+            }
             var (catalogue, isFresh) = try await cachedCatalogue()
             catalogue.sshKeys = sshKeys
             if !isFresh && !catalogue.problems(for: diff.changes, live: live).isEmpty {
@@ -70,18 +74,13 @@ public struct Reconciler: Sendable {
         return plan
     }
 
-    /// The kinds a plan lists: droplets always (their unmanaged count is in every plan), SSH keys
-    /// when there are droplets to check them for, and any other kind only when a spec, the state, an
-    /// unfinished saga or the last sync's managed resources name it (the last, so that a destroyed
-    /// one is seen gone once). An account that uses no firewalls spends no request on them.
+    /// The kinds a plan lists: droplets always (their unmanaged count is in every plan), any other kind
+    /// only when a spec, the state, an unfinished saga or the last sync's managed resources name it
+    /// (the last, so that one destroyed is seen gone once). An account's keys are listed for a droplet
+    /// create that names one by id or fingerprint, and only then. An account that uses no firewalls
+    /// spends no request on them; 10,000 droplets in sync cost their 50 pages and nothing else.
     static func kindsToList(named: Set<ResourceKind>) -> [any ResourceKindModule] {
-        Kinds.all.filter { module in
-            switch module.kind {
-            case .droplet: true
-            case .sshKey: named.contains(.sshKey) || named.contains(.droplet)
-            default: named.contains(module.kind)
-            }
-        }
+        Kinds.all.filter { $0.kind == .droplet || named.contains($0.kind) }
     }
 
     /// How long a cached catalogue is trusted. Regions, sizes and images change rarely; a slug the
