@@ -53,7 +53,8 @@ public struct Controller: Sendable {
         let reconcile = ReconcileService(pass: pass, status: status, drain: drain, work: work)
         let elector = LeaderElector(
             store: store, owner: owner, holder: "\(ProcessInfo.processInfo.hostName) pid \(getpid()) (\(settings.host):\(settings.port))",
-            settings: settings, status: status, metrics: metrics, logger: logger, onChange: { reconcile.leadershipChanged($0) }
+            settings: settings, status: status, metrics: metrics, logger: logger, onChange: { reconcile.leadershipChanged($0) },
+            onRequest: { _ in reconcile.trigger("api") }
         )
         let actions = DriftActions(
             settings: settings, store: store, client: client, owner: owner, makeRunner: { makeRunner($0, drain) }, work: work, logger: logger

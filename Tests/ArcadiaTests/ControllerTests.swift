@@ -191,6 +191,44 @@ import Testing
         }
     }
 
+    /// Behind a load balancer "reconcile now" may reach either replica: a follower leaves the request in
+    /// the state and the leader runs the pass at its next renewal (the interval, an hour, plays no part).
+    @Test func reconcileNowOnAFollowerIsRunByTheLeader() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                try await withTemporaryPostgresDatabase { database in
+                    let specs = directory.appendingPathComponent("specs")
+                    try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+                    let token = try await Self.token("olga", role: "operator", database: database, in: directory)
+                    let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
+                    let arguments = ["--specs", specs.path, "--interval", "1h", "--lease-duration", "4s", "--renew-interval", "1s", "--database", database]
+                    let first = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
+                    let second = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
+                    func leads(_ controller: ControllerProcess) async throws -> Bool {
+                        try await controller.request("GET", "/api/v1/status", token: token).body["leader"] as? Bool ?? false
+                    }
+                    #expect(try await Self.eventually(10) { try await leads(first) != leads(second) }, "exactly one leads")
+                    let (leader, follower) = try await leads(first) ? (first, second) : (second, first)
+                    func lastTrigger() async throws -> String? {
+                        let status = try await leader.request("GET", "/api/v1/status", token: token).body
+                        return status["running"] == nil || status["running"] is NSNull ? (status["last_reconcile"] as? [String: Any])?["trigger"] as? String : nil
+                    }
+                    #expect(try await Self.eventually(30) { try await lastTrigger() == "leader" }, "\(leader.log)")
+                    #expect(try await sim.client.listDroplets().contains { $0.name == "web" })
+
+                    try writeSpecs(["db.yaml": dropletSpec(name: "db")], to: specs)
+                    let asked = try await follower.request("POST", "/api/v1/reconcile", token: token)
+                    #expect(asked.status == 202)
+                    #expect(asked.body["status"] as? String == "forwarded" && asked.body["leader"] as? Bool == false, "\(asked.body)")
+                    #expect(try await Self.eventually(20) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(leader.log)")
+                    #expect(try await Self.eventually(20) { try await lastTrigger() == "api" }, "\(leader.log)")
+                    #expect(try await follower.terminate().status == 0)
+                    #expect(try await leader.terminate().status == 0)
+                }
+            }
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases)
     func sigtermDuringAnApplyExitsCleanlyAndTheNextLeaderFinishesIt(engine: StoreEngine) async throws {
         try await SimulatorHarness.with(timeScale: 0.05) { sim in

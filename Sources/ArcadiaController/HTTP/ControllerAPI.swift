@@ -54,10 +54,13 @@ struct ControllerAPI: Sendable {
             return APIResponse.json(try await StatusJSON.make(status: status, store: store, settings: settings))
         }
         api.post("reconcile") { _, context in
-            _ = try context.require(.reconcile)
-            let leads = await status.isLeader
-            if leads { reconcile.trigger("api") }
-            return APIResponse.json(ReconcileQueued(status: leads ? "queued" : "not_leader", leader: leads), status: .accepted)
+            let caller = try context.require(.reconcile)
+            guard await status.isLeader else {
+                try await store.requestReconcile(by: caller.name)
+                return APIResponse.json(ReconcileQueued(status: "forwarded", leader: false), status: .accepted)
+            }
+            reconcile.trigger("api")
+            return APIResponse.json(ReconcileQueued(status: "queued", leader: true), status: .accepted)
         }
     }
 
@@ -153,7 +156,8 @@ extension APIContext {
     }
 }
 
-/// `POST /api/v1/reconcile`: queued on the leader; a follower says it does not lead (its leader reconciles on its interval).
+/// `POST /api/v1/reconcile`: queued on the leader; on a follower, left in the state for the leader,
+/// which takes it at its next lease renewal (`forwarded`).
 struct ReconcileQueued: Encodable { var status: String; var leader: Bool }
 struct DriftList: Encodable { var drift: [DriftJSON]; var count: Int }
 struct SagaList: Encodable { var sagas: [SagaJSON]; var count: Int }

@@ -18,10 +18,12 @@ public final class LeaderElector: Service {
     let logger: Logger
     /// Hears each change of leadership: true when this replica starts leading.
     let onChange: @Sendable (Bool) async -> Void
+    /// Hears, while this replica leads, a pass asked for on another replica (who asked), at the renewal after.
+    let onRequest: @Sendable (String) async -> Void
 
     public init(
         store: Store, owner: String, holder: String, settings: ControllerSettings, status: ControllerStatus, metrics: ControllerMetrics,
-        logger: Logger, onChange: @escaping @Sendable (Bool) async -> Void
+        logger: Logger, onChange: @escaping @Sendable (Bool) async -> Void, onRequest: @escaping @Sendable (String) async -> Void
     ) {
         self.store = store
         self.owner = owner
@@ -31,6 +33,7 @@ public final class LeaderElector: Service {
         self.metrics = metrics
         self.logger = logger
         self.onChange = onChange
+        self.onRequest = onRequest
     }
 
     public func run() async throws {
@@ -57,6 +60,10 @@ public final class LeaderElector: Service {
                     await self.status.setLeader(now)
                     self.metrics.setLeader(now)
                     await self.onChange(now)
+                }
+                if leads, let asker = try? await self.store.takeReconcileRequest() {
+                    self.logger.info("a pass was asked for on another replica", metadata: ["arcadia.by": "\(asker)"])
+                    await self.onRequest(asker)
                 }
                 try? await Task.sleep(for: leads ? self.settings.renewInterval : self.settings.retryPeriod)
             }
