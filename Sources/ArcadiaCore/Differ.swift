@@ -228,7 +228,7 @@ public enum Differ {
                 }
             }
         }
-        definition.diffLiveOnly(resource, live: live, revertingDrift: revertingDrift, fields: &fields, into: &result)
+        definition.diffLiveOnly(resource, live: live, revertingDrift: revertingDrift, driftReverts: driftReverts, fields: &fields, into: &result)
         if resource.policy != record.policy {
             fields.append(FieldChange(field: "policy", from: describe(record.policy), to: describe(resource.policy)))
             modes.insert(.recordOnly)

@@ -21,8 +21,13 @@ public struct DriftReverts: Sendable {
         "\(kind.rawValue)/\(name)/\(field)"
     }
 
+    /// Whether the controller holds this field's revert back for now.
+    public func isHeld(kind: ResourceKind, name: String, field: String) -> Bool {
+        held.contains(Self.key(kind: kind, name: name, field: field))
+    }
+
     func reverts(_ resource: DesiredResource, field: String) -> Bool {
-        if held.contains(Self.key(kind: resource.kind, name: resource.name, field: field)) { return false }
+        if isHeld(kind: resource.kind, name: resource.name, field: field) { return false }
         return !byPolicyOnly || resource.policy.drift == .revert
     }
 }

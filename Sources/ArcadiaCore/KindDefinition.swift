@@ -13,7 +13,9 @@ public protocol KindDefinition: SpecKindParser {
     /// The saga kind and typed steps that carry out a change.
     func plan(_ change: Change) -> PlannedChange
     /// Kind-specific drift with no spec field behind it (a droplet powered off), added to `fields`.
-    func diffLiveOnly(_ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Differ.Result)
+    func diffLiveOnly(
+        _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, driftReverts: DriftReverts, fields: inout [FieldChange], into result: inout Differ.Result
+    )
     /// Whether DigitalOcean refuses a second live resource of the same name (volumes, per region): a
     /// create beside an unmanaged namesake (in the spec's region, for kinds with one) is then an error,
     /// not a warning.
@@ -23,7 +25,8 @@ public protocol KindDefinition: SpecKindParser {
 extension KindDefinition {
     public var isTagged: Bool { true }
     public func diffLiveOnly(
-        _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Differ.Result
+        _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, driftReverts: DriftReverts, fields: inout [FieldChange],
+        into result: inout Differ.Result
     ) {}
     public var namesAreUnique: Bool { false }
 

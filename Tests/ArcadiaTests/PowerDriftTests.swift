@@ -1,5 +1,6 @@
 import ArcadiaCore
 import ArcadiaSagas
+import ArcadiaSpecs
 import ArcadiaState
 import ArcadiaTestSupport
 import DigitalOceanAPI
@@ -51,6 +52,26 @@ import Testing
             #expect(plan.warnings.map(\.code) == ["drift_not_reverted"])
             #expect(!plan.isInSync)
             #expect(try await loop.sim.client.getDroplet(id: id).status == "off")
+        }
+    }
+
+    /// The controller backs off a revert that keeps coming back: a held power state is not powered on
+    /// (drift still recorded, with a warning that says why), and powered on once the hold is gone.
+    @Test func aHeldPowerRevertIsNotPlannedUntilTheHoldEnds() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write(["web.yaml": dropletSpec(name: "web", policy: Self.revert)])
+            #expect(try await loop.planAndApply())
+            let id = try #require(try await loop.droplets(named: "web").first).id
+            try await loop.sim.performByHand(.powerOff, dropletID: id)
+            let reconciler = Reconciler(client: loop.sim.client, store: loop.store)
+            let desired = try SpecLoader.load(directory: loop.specs.path)
+
+            let held = try await reconciler.plan(desired: desired, driftReverts: .byPolicy(holding: ["Droplet/web/status"]))
+            #expect(held.changes.isEmpty, "\(held.changes.map(\.sagaKind))")
+            #expect(held.drift.map { "\($0.field) \($0.isRevertPlanned)" } == ["status false"])
+            #expect(held.warnings.map(\.code) == ["revert_held"])
+            let other = try await reconciler.plan(desired: desired, driftReverts: .byPolicy(holding: ["Droplet/web/tags"]))
+            #expect(other.changes.map(\.sagaKind) == ["power-on"], "a hold on another field holds nothing here")
         }
     }
 

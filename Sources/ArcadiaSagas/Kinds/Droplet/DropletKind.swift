@@ -57,18 +57,28 @@ public struct DropletKind: ResourceKindModule {
     /// A spec'd droplet is meant to run: one powered off outside Arcadia is drift of `status`. `new`
     /// (still booting) is not, and a droplet an unfinished saga powered off never gets here (it is blocked).
     /// Powering it on is planned only with `policy.drift: revert`, or when a resize powers it on anyway.
+    /// A droplet powered off by hand: drift on `status`, powered on by policy (unless the controller
+    /// holds the revert back as a loop), by `drift revert`, or by a resize, which powers it on anyway.
     public func diffLiveOnly(
-        _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Differ.Result
+        _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, driftReverts: DriftReverts, fields: inout [FieldChange],
+        into result: inout Differ.Result
     ) {
         guard live.status == DropletPower.off, !resource.policy.ignore.contains(DropletPower.field) else { return }
         let resizes = fields.contains { $0.field == "size" && !$0.isAlreadyLive }
-        let revert = resource.policy.drift == .revert || revertingDrift || resizes
+        let byPolicy = resource.policy.drift == .revert && !driftReverts.isHeld(kind: .droplet, name: resource.name, field: DropletPower.field)
+        let revert = byPolicy || revertingDrift || resizes
         result.drift.append(DriftFinding(
             kind: .droplet, name: resource.name, resourceID: live.id, field: DropletPower.field,
             expected: DropletPower.active, actual: DropletPower.off, isRevertPlanned: revert
         ))
         if revert {
             fields.append(FieldChange(field: DropletPower.field, from: DropletPower.off, to: DropletPower.active, isDriftRevert: true))
+        } else if resource.policy.drift == .revert {
+            result.warnings.append(Differ.warning(
+                "revert_held", resource, field: DropletPower.field,
+                "droplet '\(resource.name)' keeps being powered off outside Arcadia; powering it on is held off as a revert loop "
+                    + "(the controller's status says until when); find what powers it off, or set policy.drift: report"
+            ))
         } else {
             result.warnings.append(Differ.warning(
                 "drift_not_reverted", resource, field: DropletPower.field,
