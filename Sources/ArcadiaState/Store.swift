@@ -196,9 +196,49 @@ public final class Store: Sendable {
         case .single(let database, let lock):
             return try await lock.withLock { try await body(database) }
         case .pool(let client):
-            return try await client.withConnection { connection in
-                try await body(connection.sql(queryLogLevel: .trace))
+            return try await withoutActuallyEscaping(body) { body in
+                try await Self.leasing(within: Self.connectionWait, where: location) { started in
+                    try await client.withConnection { connection in
+                        started()
+                        return try await body(connection.sql(queryLogLevel: .trace))
+                    }
+                }
             }
+        }
+    }
+
+    private enum LeaseOutcome<T: Sendable>: Sendable { case done(T), waited }
+
+    /// How long a call waits for a pooled connection. PostgresNIO's pool waits for one as long as it
+    /// keeps trying to connect: a database that went away held an API request for over a minute.
+    static let connectionWait: Duration = .seconds(10)
+
+    /// Runs `lease`, which calls `started` once it has its connection; if that has not happened within
+    /// `wait`, the lease is cancelled and the call fails as the database not answering. A call that
+    /// has its connection is never cut short.
+    private static func leasing<T: Sendable>(
+        within wait: Duration, where location: String, _ lease: @escaping @Sendable (@escaping @Sendable () -> Void) async throws -> T
+    ) async throws -> T {
+        let started = NIOLockedValueBox(false)
+        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
+            group.addTask { .done(try await lease { started.withLockedValue { $0 = true } }) }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                return .waited
+            }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .done(let value):
+                    group.cancelAll()
+                    return value
+                case .waited where !started.withLockedValue({ $0 }):
+                    group.cancelAll()
+                    throw StoreError("the state database (\(location)) gave no connection within \(wait): is it up, and does it exist?")
+                case .waited:
+                    continue
+                }
+            }
+            throw CancellationError()
         }
     }
 

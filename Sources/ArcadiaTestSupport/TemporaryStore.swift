@@ -53,12 +53,20 @@ public func withTemporaryPostgresDatabase<T: Sendable>(_ body: @Sendable (String
     let url = components.string ?? server
     do {
         let result = try await body(url)
-        try await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
+        try await administer(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         return result
     } catch {
-        try? await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
+        try? await administer(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         throw error
     }
+}
+
+/// Drops a database made by ``withTemporaryPostgresDatabase`` while something still uses it, as an
+/// outage or an operator's mistake would: its connections are ended and new ones refused.
+public func dropTemporaryPostgresDatabase(_ url: String) async throws {
+    guard let server = ProcessInfo.processInfo.environment["ARCADIA_TEST_POSTGRES_URL"], let name = URLComponents(string: url)?.path.dropFirst(),
+          name.hasPrefix("arcadia_test_") else { return }
+    try await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
 }
 
 private func administer(_ server: String, _ statement: String) async throws {

@@ -191,6 +191,39 @@ import Testing
         }
     }
 
+    /// The state database gone under a running controller: readiness and every API answer say 503
+    /// `state_unavailable` (never a 500), liveness still answers, and the process stays up to recover.
+    @Test func aStateDatabaseThatGoesAwayIsA503NeverA500() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                try await withTemporaryPostgresDatabase { database in
+                    let specs = directory.appendingPathComponent("specs")
+                    try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+                    let token = try await Self.token("victor", role: "viewer", database: database, in: directory)
+                    let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
+                    let controller = try await ControllerProcess(
+                        arguments: ["--specs", specs.path, "--interval", "1h", "--database", database], in: directory, environment: environment
+                    )
+                    #expect(try await Self.eventually(30) { try await controller.request("GET", "/readyz").status == 200 }, "\(controller.log)")
+                    #expect(try await controller.request("GET", "/api/v1/drift", token: token).status == 200)
+
+                    try await dropTemporaryPostgresDatabase(database)
+                    // Each answer comes after the store's 10 s wait for a connection: within the request's 30 s
+                    // timeout, where the pool's own minute of retries ran past it.
+                    #expect(try await controller.request("GET", "/readyz").status == 503, "\(controller.log)")
+                    for path in ["/api/v1/drift", "/api/v1/status"] {
+                        let answer = try await controller.request("GET", path, token: token)
+                        #expect(answer.status == 503, "\(path): \(answer.status) \(answer.body)")
+                        #expect(answer.body["error"] as? String == "state_unavailable", "\(path): \(answer.body)")
+                    }
+                    #expect(try await controller.request("GET", "/healthz").status == 200)
+                    #expect(controller.isRunning)
+                    try await controller.kill()
+                }
+            }
+        }
+    }
+
     /// Behind a load balancer "reconcile now" may reach either replica: a follower leaves the request in
     /// the state and the leader runs the pass at its next renewal (the interval, an hour, plays no part).
     @Test func reconcileNowOnAFollowerIsRunByTheLeader() async throws {
