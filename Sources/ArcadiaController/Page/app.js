@@ -56,7 +56,7 @@
   }
 
   const ago = (iso) => (!iso ? "—" : Date.now() - new Date(iso) < 5000 ? "just now" : `${span((Date.now() - new Date(iso)) / 1000)} ago`);
-  const fromNow = (iso) => (iso ? (new Date(iso) <= Date.now() ? "now" : `in ${span((new Date(iso) - Date.now()) / 1000)}`) : "—");
+  const fromNow = (iso) => (!iso ? "—" : new Date(iso) - Date.now() < 1000 ? "now" : `in ${span((new Date(iso) - Date.now()) / 1000)}`);
   const timeEl = (iso, text) => h("time", { datetime: iso, title: when(iso) }, text);
 
   // ---- API ----------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@
         status.leader ? h("b", {}, "Leader") : [h("b", {}, "Follower"), status.leader_holder ? ` (leader: ${status.leader_holder})` : " (no leader)"]),
       h("span", { class: "item", id: "status-last" }, "Last reconcile ",
         last
-          ? [h("span", { class: `badge ${last.result}` }, last.result.replace("_", " ")), " ", timeEl(last.started_at, ago(last.started_at)),
+          ? [h("span", { class: `badge ${last.result}`, title: last.message || null }, last.result.replace("_", " ")), " ", timeEl(last.started_at, ago(last.started_at)),
             ` · ${last.duration_seconds.toFixed(1)} s`, last.commit ? [" · commit ", h("code", { title: last.commit }, last.commit.slice(0, 7))] : null]
           : h("b", {}, "none yet")),
       status.running
@@ -579,15 +579,15 @@
       h("div", { class: "view-head" }, h("div", {}, h("h1", {}, "Sagas"), h("p", {}, "Every change Arcadia made, step by step, newest first."))),
       h("section", { class: "panel" }, sagas.length
         ? h("table", { class: "cards", id: "sagas-table" },
-            h("thead", {}, h("tr", {}, ["Saga", "Kind", "Resource", "Status", "Steps", "Started", "Updated"].map((t) => h("th", { scope: "col" }, t)))),
+            h("thead", {}, h("tr", {}, ["Saga", "Kind", "Resource", "Status", "Started", "Took"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, sagas.map((s) => h("tr", { "data-saga": s.id },
               h("td", { "data-label": "Saga" }, h("a", { href: `#/sagas/${s.id}` }, h("code", {}, s.id.slice(0, 8)))),
               h("td", { "data-label": "Kind" }, s.kind),
               h("td", { "data-label": "Resource" }, h("span", { class: "badge kind" }, s.resourceKind), " ", resourceLink(s.resourceKind, s.resourceName)),
               h("td", { "data-label": "Status" }, h("span", { class: `badge ${s.status}` }, s.status.replace("_", " "))),
-              h("td", { "data-label": "Steps", class: "num" }, stepCount(s)),
               h("td", { "data-label": "Started", class: "num" }, timeEl(s.createdAt, ago(s.createdAt))),
-              h("td", { "data-label": "Updated", class: "num" }, timeEl(s.updatedAt, ago(s.updatedAt)))))))
+              h("td", { "data-label": "Took", class: "num" }, FINAL_SAGA.includes(s.status) || s.status === "failed"
+                ? span((new Date(s.updatedAt) - new Date(s.createdAt)) / 1000) : h("span", { class: "sub" }, "running"))))))
         : h("div", { class: "empty" }, h("strong", {}, "No sagas yet"), "They appear as Arcadia applies or reverts.")));
     if (sagas.some((s) => !FINAL_SAGA.includes(s.status))) later(sagasView, 2000);
   }
@@ -620,7 +620,7 @@
             h("span", { class: `badge ${s.status}` }, s.status.replace("_", " ")))))),
         h("section", { class: "panel", "aria-label": "Saga" }, h("div", { class: "panel-head" }, h("h2", {}, "Details")),
           h("div", { class: "panel-body" }, h("dl", { class: "kv" },
-            [["id", h("code", {}, saga.id)], ["resource", resourceLink(saga.resourceKind, saga.resourceName)], ["created", when(saga.createdAt)],
+            [["id", h("code", {}, saga.id)], ["resource", [`${saga.resourceKind}/`, resourceLink(saga.resourceKind, saga.resourceName)]], ["created", when(saga.createdAt)],
               ["updated", when(saga.updatedAt)], ["worker", saga.owner ?? "—"], ["error", saga.error ?? "—"]]
               .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))))));
     if (live) later(() => sagaView(id), 1000);
