@@ -268,6 +268,7 @@ def run_browser(world, suite):
             suite.run("the page is served with its security headers", lambda: check_headers(page, world))
             suite.run("viewer: rows show, Accept disabled with the reason", lambda: check_viewer(page, world))
             suite.run("wrong token: refused and said so", lambda: check_wrong_token(page, world))
+            suite.run("keyboard: sign in, open and close a dialog, switch tabs", lambda: check_keyboard(page, world))
             suite.run("platform_admin: inbox, resource view (screenshots)", lambda: check_views(page, world))
             suite.run("platform_admin: accept changes one spec line and the row leaves", lambda: check_accept(page, world))
             suite.run("platform_admin: revert runs a saga that completes on the Sagas view", lambda: check_revert(page, world))
@@ -322,10 +323,30 @@ def check_wrong_token(page, world):
     expect(page.locator("#nav")).to_be_hidden()
 
 
+def check_keyboard(page, world):
+    page.goto(world.url + "/")
+    expect(page.locator("#token")).to_be_focused()
+    page.keyboard.type(world.tokens["operator"])
+    page.keyboard.press("Enter")
+    expect(page.locator("#who-name")).to_contain_text("otto")
+    revert = page.locator('section[data-resource="Droplet/cache"] button[data-action="revert"]')
+    revert.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#dialog")).to_be_hidden()
+    page.goto(world.url + "/#/resource/Droplet/cache")
+    page.locator('button[data-tab="diff"]').focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator('button[data-tab="desired"]')).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#resource-spec")).to_contain_text("name: cache")
+    page.click("#sign-out")
+
+
 def check_views(page, world):
     sign_in(page, world, world.tokens["platform_admin"])
     expect(page.locator('section[data-resource="Droplet/db"]')).to_be_visible()
-    expect(page.locator("#status-last")).to_contain_text("succeeded")
+    expect(page.locator("#status-last .badge")).to_have_text(re.compile("succeeded|failed|busy"))
     page.screenshot(path=os.path.join(SCREENSHOTS, "inbox.png"), full_page=True)
     page.click('section[data-resource="Droplet/db"] h2 a')
     expect(page.locator("#resource-diff tr.differs")).to_contain_text("s-2vcpu-2gb")

@@ -536,6 +536,15 @@
     for (const [key, label] of [["diff", `Diff${differing ? ` (${differing})` : ""}`], ["desired", "Desired"], ["live", "Live"]]) {
       tabs.append(h("button", { type: "button", role: "tab", "data-tab": key, "aria-controls": "tab-panel", onclick: () => select(key) }, label));
     }
+    // The arrow keys move between tabs, as a tab list does.
+    tabs.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      const all = [...tabs.children];
+      const next = all[(all.indexOf(document.activeElement) + step + all.length) % all.length];
+      next.focus();
+      select(next.dataset.tab);
+    });
     show(view,
       h("div", { class: "view-head" }, h("div", {},
         h("div", { class: "crumbs" }, h("a", { href: "#/inbox" }, "Inbox"), ` / ${detail.kind}`),
