@@ -148,13 +148,14 @@
     $("token").focus();
   }
 
-  function enter() {
+  async function enter() {
     $("sign-in").hidden = true;
     $("nav").hidden = false;
     $("who").hidden = false;
     show($("who-name"), "Signed in as ", h("strong", {}, state.me.name), " ", h("span", { class: "role" }, state.me.role));
     $("status").hidden = false;
-    refreshStatus();
+    // The status names the specs folder, which spec positions are shown relative to.
+    await refreshStatus();
     route();
   }
 
@@ -342,8 +343,8 @@
     const spec = record.spec;
     return h("tr", { "data-drift": record.id, "data-field": record.field },
       h("td", { "data-label": "Field" }, h("b", { class: "mono" }, record.field), record.cause ? h("span", { class: "reason" }, `after a ${record.cause.type.replaceAll("_", " ")} action`) : null),
-      h("td", { "data-label": "Expected (spec)", class: "value expected" }, record.expected),
-      h("td", { "data-label": "Actual (live)", class: "value actual" }, record.actual),
+      h("td", { "data-label": "Expected", class: "value expected" }, record.expected),
+      h("td", { "data-label": "Actual", class: "value actual" }, record.actual),
       h("td", { "data-label": "First seen", class: "num" }, timeEl(record.detected_at, ago(record.detected_at)), h("span", { class: "reason" }, when(record.detected_at))),
       h("td", { "data-label": "Spec", class: "value" }, spec ? h("span", { title: `${spec.path}:${spec.line}:${spec.column}` }, `${relativeSpec(spec.path)}:${spec.line}`) : h("span", { class: "sub" }, "not in the specs")),
       open
@@ -511,8 +512,8 @@
         h("thead", {}, h("tr", {}, ["Field", "Desired (spec)", "Live (DigitalOcean)", ""].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, detail.fields.map((f) => h("tr", { class: f.differs ? "differs" : null },
           h("td", { "data-label": "Field" }, h("b", { class: "mono" }, f.field)),
-          h("td", { "data-label": "Desired (spec)", class: `value ${f.differs ? "expected" : ""}` }, f.desired ?? "—"),
-          h("td", { "data-label": "Live (DigitalOcean)", class: `value ${f.differs ? "actual" : ""}` }, f.live ?? (detail.live ? "not reported" : "—")),
+          h("td", { "data-label": "Desired", class: `value ${f.differs ? "expected" : ""}` }, f.desired ?? "—"),
+          h("td", { "data-label": "Live", class: `value ${f.differs ? "actual" : ""}` }, f.live ?? (detail.live ? "not reported" : "—")),
           h("td", {}, f.differs ? h("span", { class: "badge open" }, "differs") : null))))),
       desired: () => detail.spec
         ? h("div", { class: "panel-body" }, h("p", { class: "sub" }, h("code", {}, `${relativeSpec(detail.spec.file)}:${detail.spec.line}`)),
