@@ -4,9 +4,10 @@
 Starts `arcadia sim` and `arcadia controller` (loopback ports, a plain spec folder, a SQLite state in
 a temporary directory), makes drift by hand through the simulator's DigitalOcean API, makes tokens
 with `arcadia tokens create`, then signs in as people would: a viewer (rows show, Accept is disabled
-with its reason), a wrong token (refused, said so), a platform_admin who accepts one drift (the spec
-file changes by exactly one line, the row leaves the inbox) and reverts another (the saga appears
-and completes on the Sagas view), and a phone-width screen (no horizontal scroll). Full-page
+with its reason), a wrong token (refused, said so), the keyboard alone, a platform_admin who accepts
+one drift (the spec file changes by exactly one line, the row leaves the inbox) and reverts another
+(the saga appears and completes on the Sagas view), and an operator on a phone-width screen (no
+horizontal scroll) who ignores a third. Full-page
 screenshots go to .build/screenshots/. Prints 'N passed, N failed' last; exits 1 on a failure.
 
 Usage: scripts/browser_test.py [path/to/arcadia]   (default: the debug build)
@@ -281,7 +282,7 @@ def run_browser(world, suite):
             suite.page = phone_page
             watch(phone_page)
             phone_page.set_default_timeout(WAIT_MS)
-            suite.run("phone width (390px): inbox without horizontal scroll", lambda: check_phone(phone_page, world))
+            suite.run("phone width (390px): inbox without horizontal scroll; an operator ignores a field", lambda: check_phone(phone_page, world))
             phone.close()
             suite.page = None
             suite.run("no script errors or CSP violations", lambda: check_no_problems(problems))
@@ -423,7 +424,14 @@ def check_phone(page, world):
     page.screenshot(path=os.path.join(SCREENSHOTS, "inbox-phone.png"), full_page=True)
     assert widths[0] <= widths[1], f"the page is {widths[0]}px wide in a {widths[1]}px window"
     expect(page.locator('section[data-resource="Droplet/cache"] button[data-action="accept"]')).to_be_disabled()
-    expect(page.locator('section[data-resource="Droplet/cache"] button[data-action="ignore"]')).to_be_enabled()
+    page.locator('section[data-resource="Droplet/cache"] button[data-action="ignore"]').click()
+    expect(page.locator("#dialog")).to_contain_text("policy.ignore")
+    page.click("#dialog-confirm")
+    expect(page.locator("#dialog-title")).to_have_text("Ignored")
+    expect(page.locator("#dialog pre.patch")).to_contain_text("ignore")
+    page.click("#dialog-confirm")
+    expect(page.locator('section[data-resource="Droplet/cache"]')).to_have_count(0)
+    assert "ignore" in open(os.path.join(world.specs, "cache.yaml")).read()
 
 
 def check_no_problems(problems):

@@ -41,19 +41,24 @@ import Testing
                 #expect(page.headers["x-content-type-options"] == "nosniff")
                 #expect(page.headers["set-cookie"] == nil, "no cookie: a cookie would let another site's form act as the person")
                 // Every script is a file of its own: the policy would refuse an inline one.
-                #expect(page.text.contains(#"<script src="/ui/app.js" defer></script>"#))
+                #expect(page.text.contains(#"<script type="module" src="/ui/app.js"></script>"#))
                 #expect(page.text.components(separatedBy: "<script").count == 2)
                 #expect(!page.text.contains("style="))
 
-                for (path, type) in [("/ui/app.js", "text/javascript"), ("/ui/app.css", "text/css"), ("/ui/icon.svg", "image/svg+xml")] {
+                let modules = ["app", "dom", "session", "status", "dialog", "drift-actions", "inbox", "resource", "sagas"].map { "/ui/\($0).js" }
+                var script = ""
+                for (path, type) in modules.map({ ($0, "text/javascript") }) + [("/ui/app.css", "text/css"), ("/ui/icon.svg", "image/svg+xml")] {
                     let asset = try await controller.fetch(path)
                     #expect(asset.status == 200, "\(path)")
                     #expect(asset.headers["content-type"]?.hasPrefix(type) == true, "\(path): \(asset.headers)")
                     #expect(asset.headers["x-content-type-options"] == "nosniff", "\(path)")
+                    if type == "text/javascript" { script += asset.text }
                 }
-                let script = try await controller.fetch("/ui/app.js").text
-                #expect(script.contains("sessionStorage") && !script.contains("localStorage.set") && !script.contains("document.cookie"))
+                // The token is kept for the tab only; values go into the page as text, never as HTML.
+                #expect(script.contains("sessionStorage.setItem") && !script.contains("localStorage") && !script.contains("document.cookie"))
+                #expect(!script.contains("innerHTML") && !script.contains("eval("))
                 #expect(try await controller.fetch("/ui/nothing.js").status == 404)
+                #expect(try await controller.fetch("/ui/index.html").status == 404)
 
                 // API answers are never cached and never sniffed.
                 let status = try await controller.fetch("/api/v1/status")

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The drift inbox page: `/` and its script, style and icon under `/ui/`, from the target's `Page`
-/// resources. Served without a token: the files hold no data, and the script asks the API with the
+/// The drift inbox page: `/` and its script modules, style and icon under `/ui/`, from the target's
+/// `Page` resources. Served without a token: the files hold no data, and the script asks the API with the
 /// token the person signs in with (kept in the tab's sessionStorage, sent as the bearer header; no
 /// cookie is ever set, so another site's form cannot act as them).
 struct PageRoutes: Sendable {
@@ -19,37 +19,39 @@ struct PageRoutes: Sendable {
         var contentType: String
     }
 
-    private static let files: [(route: String, file: String, contentType: String)] = [
-        ("/", "index.html", "text/html; charset=utf-8"),
-        ("/ui/app.js", "app.js", "text/javascript; charset=utf-8"),
-        ("/ui/app.css", "app.css", "text/css; charset=utf-8"),
-        ("/ui/icon.svg", "icon.svg", "image/svg+xml"),
+    private static let contentTypes = [
+        "html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml",
     ]
 
-    /// Read once, at start: nil when the resources are not installed beside the binary.
+    /// Every file of the `Page` folder, read once at start: `index.html` as `/`, the others (the script's
+    /// modules, the style, the icon) as `/ui/NAME`. Nil when the resources are not installed beside the binary.
     private static let assets: [String: Asset]? = {
-        guard let folder = Bundle.module.url(forResource: "Page", withExtension: nil) else { return nil }
+        guard let folder = Bundle.module.url(forResource: "Page", withExtension: nil),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+        else { return nil }
         var assets: [String: Asset] = [:]
-        for entry in files {
-            guard let data = try? Data(contentsOf: folder.appendingPathComponent(entry.file)) else { return nil }
-            assets[entry.route] = Asset(bytes: ByteBuffer(bytes: data), contentType: entry.contentType)
+        for name in names {
+            guard let type = contentTypes[(name as NSString).pathExtension],
+                  let data = try? Data(contentsOf: folder.appendingPathComponent(name))
+            else { continue }
+            assets[name == "index.html" ? "/" : "/ui/\(name)"] = Asset(bytes: ByteBuffer(bytes: data), contentType: type)
         }
-        return assets
+        return assets["/"] == nil ? nil : assets
     }()
 
     func register(on router: Router<APIContext>) {
-        for entry in Self.files {
-            router.get(RouterPath(entry.route)) { _, _ in Self.response(for: entry.route) }
-        }
+        router.get("/") { _, _ in try Self.response(for: "/") }
+        router.get("/ui/:file") { _, context in try Self.response(for: "/ui/\(context.parameters.get("file") ?? "")") }
     }
 
-    private static func response(for route: String) -> Response {
-        guard let asset = assets?[route] else {
+    private static func response(for route: String) throws -> Response {
+        guard let assets else {
             return APIResponse.text(
                 "the page's files (Arcadia_ArcadiaController.resources) are not installed beside the arcadia binary\n",
                 contentType: "text/plain; charset=utf-8", status: .serviceUnavailable
             )
         }
+        guard let asset = assets[route] else { throw APIError.notFound }
         var headers: HTTPFields = [
             .contentType: asset.contentType,
             .contentSecurityPolicy: contentSecurityPolicy,
