@@ -111,6 +111,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            // The drift inbox page: HTML, script, style and icon, served as they are (no build step).
+            resources: [.copy("Page")],
             swiftSettings: swiftSettings
         ),
         // The CLI's commands, a library so that tests can reach its helpers.

@@ -64,6 +64,7 @@ public struct Controller: Sendable {
             settings: settings, store: store, status: status, metrics: metrics, actions: actions, reconcile: reconcile,
             authenticate: authenticate, logger: logger
         ).register(on: router)
+        PageRoutes().register(on: router)
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "arcadia-controller"),

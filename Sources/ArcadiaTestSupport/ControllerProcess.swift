@@ -77,6 +77,14 @@ public final class ControllerProcess: Sendable {
         return (Int(response.status.code), object)
     }
 
+    /// A GET as a browser makes it, with no token: the status, the headers (names lowercased) and the body as text.
+    public func fetch(_ path: String) async throws -> (status: Int, headers: [String: String], text: String) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: baseURL + path), timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        let headers = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, second in "\(first), \(second)" })
+        return (Int(response.status.code), headers, String(buffer: bytes))
+    }
+
     /// SIGTERM, then waits for the exit; returns the exit status and how long it took.
     public func terminate() async throws -> (status: Int32, seconds: Double) {
         let start = Date()

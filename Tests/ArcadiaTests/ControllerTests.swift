@@ -305,7 +305,10 @@ import Testing
                 let controller = try await ControllerProcess(
                     arguments: ["--specs", specs.path, "--interval", "1s", "--database", database], in: directory, environment: environment
                 )
-                let reads = ["/api/v1/drift", "/api/v1/drift/1", "/api/v1/sagas", "/api/v1/sagas/x", "/api/v1/resources", "/api/v1/events", "/api/v1/status"]
+                let reads = [
+                    "/api/v1/drift", "/api/v1/drift/1", "/api/v1/drift/1/revert-preview", "/api/v1/sagas", "/api/v1/sagas/x", "/api/v1/resources",
+                    "/api/v1/resources/Droplet/web", "/api/v1/events", "/api/v1/status", "/api/v1/whoami",
+                ]
                 let writes = ["/api/v1/drift/1/accept", "/api/v1/drift/1/revert", "/api/v1/drift/1/ignore", "/api/v1/reconcile"]
                 for path in reads {
                     #expect(try await controller.request("GET", path).status == 401, "\(path) without a token")
@@ -324,6 +327,8 @@ import Testing
                     ("GET", "/api/v1/drift?status=bogus", 400), ("GET", "/api/v1/sagas?status=bogus", 400), ("GET", "/api/v1/sagas/%00", 404),
                     ("GET", "/api/v1/events?limit=0", 400), ("GET", "/api/v1/events?limit=many", 400), ("GET", "/api/v1/nothing", 404),
                     ("POST", "/api/v1/drift/7/accept", 404), ("DELETE", "/api/v1/drift", 404),
+                    ("GET", "/api/v1/drift/abc/revert-preview", 400), ("GET", "/api/v1/drift/7/revert-preview", 404),
+                    ("GET", "/api/v1/resources/Nothing/web", 400), ("GET", "/api/v1/resources/Droplet/nobody", 404),
                 ]
                 for (method, path, status) in malformed {
                     let answer = try await controller.request(method, path, token: admin, body: method == "POST" ? "\u{1}garbage" : nil)

@@ -2,7 +2,7 @@ import Hummingbird
 import NIOCore
 
 /// What a request may do, by the caller's role.
-public enum APIAction: String, Sendable {
+public enum APIAction: String, Sendable, CaseIterable {
     case read, revert, ignore, reconcile, accept
 }
 

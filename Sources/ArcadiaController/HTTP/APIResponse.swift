@@ -19,7 +19,7 @@ enum APIResponse {
         let data = (try? encoder.encode(value)) ?? Data(#"{"error":"internal"}"#.utf8)
         return Response(
             status: status,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff"],
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }

@@ -25,8 +25,16 @@ struct ControllerAPI: Sendable {
             return APIResponse.text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         let api = router.group("api/v1").add(middleware: AuthMiddleware(authenticate: authenticate))
+        api.get("whoami") { _, context in
+            let caller = try context.require(.read)
+            return APIResponse.json(WhoAmI(caller))
+        }
         api.get("drift") { request, context in try await driftList(request, context) }
         api.get("drift/:id") { _, context in try await driftRecord(context) }
+        api.get("drift/:id/revert-preview") { _, context in
+            _ = try context.require(.read)
+            return APIResponse.json(try await actions.previewRevert(try context.driftID(), specs: await status.lastGoodSpecs))
+        }
         api.post("drift/:id/accept") { _, context in
             let caller = try context.require(.accept)
             return APIResponse.json(try await actions.resolve(try context.driftID(), ignore: false, by: caller))
@@ -48,6 +56,7 @@ struct ControllerAPI: Sendable {
             return APIResponse.json(SagaJSON(saga))
         }
         api.get("resources") { request, context in try await resources(request, context) }
+        api.get("resources/:kind/:name") { _, context in try await resource(context) }
         api.get("events") { request, context in try await events(request, context) }
         api.get("status") { _, context in
             _ = try context.require(.read)
@@ -92,7 +101,8 @@ struct ControllerAPI: Sendable {
             }
         }
         let records = try await store.drift(filter)
-        return APIResponse.json(DriftList(drift: records.map(DriftJSON.init), count: records.count))
+        let specs = await status.lastGoodSpecs
+        return APIResponse.json(DriftList(drift: records.map { DriftDetail(record: DriftJSON($0), spec: specs?.location(of: $0)) }, count: records.count))
     }
 
     private func driftRecord(_ context: APIContext) async throws -> Response {
@@ -100,9 +110,7 @@ struct ControllerAPI: Sendable {
         guard let record = try await store.driftRecord(id: try context.driftID()) else { throw APIError.notFound }
         let events = try await store.events(EventFilter(kind: record.kind, name: record.name, limit: 20))
         // The specs as this replica last loaded them (every interval): no reading of the folder per request.
-        let location = await status.lastGoodSpecs?
-            .first { $0.kind.rawValue == record.kind && $0.name == record.name }
-            .map { $0.fieldLocations[record.field] ?? $0.source }
+        let location = await status.lastGoodSpecs?.location(of: record)
         return APIResponse.json(DriftDetail(record: DriftJSON(record), spec: location, events: events))
     }
 
@@ -136,6 +144,19 @@ struct ControllerAPI: Sendable {
         return APIResponse.json(ResourceList(resources: items, count: items.count))
     }
 
+    private func resource(_ context: APIContext) async throws -> Response {
+        _ = try context.require(.read)
+        guard let kindText = context.parameters.get("kind"), let name = context.parameters.get("name") else { throw APIError.notFound }
+        guard let kind = ResourceKind(rawValue: kindText) else {
+            throw APIError.badRequest("kind must be one of \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let reconciler = Reconciler(client: actions.client, store: store)
+        guard let detail = try await ResourceDetail.read(kind: kind, name: name, specs: await status.lastGoodSpecs ?? [], reconciler: reconciler) else {
+            throw APIError.notFound
+        }
+        return APIResponse.json(detail)
+    }
+
     private func events(_ request: Request, _ context: APIContext) async throws -> Response {
         _ = try context.require(.read)
         let query = request.uri.queryParameters
@@ -159,15 +180,38 @@ extension APIContext {
 /// `POST /api/v1/reconcile`: queued on the leader; on a follower, left in the state for the leader,
 /// which takes it at its next lease renewal (`forwarded`).
 struct ReconcileQueued: Encodable { var status: String; var leader: Bool }
-struct DriftList: Encodable { var drift: [DriftJSON]; var count: Int }
+struct DriftList: Encodable { var drift: [DriftDetail]; var count: Int }
+
+/// `GET /api/v1/whoami`: the token's name and role, and what the role may do, so a page can disable
+/// what it may not.
+struct WhoAmI: Encodable {
+    var name: String
+    var role: String
+    var may: [String: Bool]
+
+    init(_ caller: Caller) {
+        name = caller.name
+        role = caller.role
+        may = Dictionary(uniqueKeysWithValues: APIAction.allCases.map { ($0.rawValue, caller.permits($0)) })
+    }
+}
+
+extension [DesiredResource] {
+    /// Where the record's field is written in these specs (the resource's start when the field is left out).
+    func location(of record: DriftRecord) -> SourceLocation? {
+        first { $0.kind.rawValue == record.kind && $0.name == record.name }.map { $0.fieldLocations[record.field] ?? $0.source }
+    }
+}
 struct SagaList: Encodable { var sagas: [SagaJSON]; var count: Int }
 struct EventList: Encodable { var events: [EventRecord]; var count: Int }
 struct ResourceList: Encodable { var resources: [ResourceJSON]; var count: Int }
 
+/// A drift record with where its field is written in the specs (`spec`), and for one record alone
+/// the resource's recent events.
 struct DriftDetail: Encodable {
     let record: DriftJSON
     let spec: SourceLocation?
-    let events: [EventRecord]
+    var events: [EventRecord]?
 
     private enum CodingKeys: String, CodingKey { case spec, events }
 
@@ -175,7 +219,7 @@ struct DriftDetail: Encodable {
         try record.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(spec, forKey: .spec)
-        try container.encode(events, forKey: .events)
+        try container.encodeIfPresent(events, forKey: .events)
     }
 }
 

@@ -107,6 +107,31 @@ struct DriftActions: Sendable {
         return saga.id
     }
 
+    /// What ``revert(_:by:)`` would run for one open record, planned from the specs this replica last
+    /// loaded and the inventory as last synced: no lock, no request to DigitalOcean, nothing written.
+    /// A record that cannot be reverted says why instead.
+    func previewRevert(_ id: Int, specs: [DesiredResource]?) async throws -> RevertPreview {
+        let record = try await openRecord(id)
+        var preview = RevertPreview(driftID: id, resource: "\(record.kind)/\(record.name)", field: record.field, revertible: false)
+        guard let specs else {
+            preview.reason = "the specs have not loaded yet"
+            return preview
+        }
+        let outcome = try await DriftReverter(reconciler: Reconciler(client: client, store: store)).plan(reverting: [record], desired: specs, preview: true)
+        if let refused = outcome.refused.first {
+            preview.reason = refused.reason
+        } else if let planned = outcome.plan.changes.first {
+            preview.revertible = true
+            preview.sagaKind = planned.sagaKind
+            preview.steps = planned.steps
+            preview.irreversible = planned.irreversible
+            preview.changes = planned.change.fields.map { RevertPreview.FieldMove(field: $0.field, from: $0.from, to: $0.to) }
+        } else {
+            preview.reason = "the plan has nothing to revert"
+        }
+        return preview
+    }
+
     private func openRecord(_ id: Int) async throws -> DriftRecord {
         guard let record = try await store.driftRecord(id: id) else { throw APIError.notFound }
         guard record.status == .open else { throw APIError(.conflict, "already_resolved", ["current_status": record.status.rawValue]) }

@@ -17,10 +17,14 @@ public struct DriftReverter: Sendable {
         public var refused: [(record: DriftRecord, reason: String)]
     }
 
-    public func plan(reverting records: [DriftRecord], desired: [DesiredResource]) async throws -> Outcome {
+    /// - Parameter preview: plan from the inventory as last synced, sending and writing nothing
+    ///   (``Reconciler/preview(desired:targets:revertingDrift:)``): what a revert would run, shown before it is asked for.
+    public func plan(reverting records: [DriftRecord], desired: [DesiredResource], preview: Bool = false) async throws -> Outcome {
         let resources = Set(records.map { ResourceTarget(kind: ResourceKind(rawValue: $0.kind) ?? .droplet, name: $0.name) })
         // The records' resources revert their drift in this plan; no other resource is planned.
-        var plan = try await reconciler.plan(desired: desired, allowEmpty: true, targets: resources, revertingDrift: resources)
+        var plan = preview
+            ? try await reconciler.preview(desired: desired, targets: resources, revertingDrift: resources)
+            : try await reconciler.plan(desired: desired, allowEmpty: true, targets: resources, revertingDrift: resources)
         var refused: [(DriftRecord, String)] = []
         var runnable: Set<String> = []
         for record in records {
