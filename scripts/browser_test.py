@@ -214,7 +214,7 @@ def sign_in(page, world, token):
 
 
 def main():
-    arcadia = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    arcadia = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(
         subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip(), "arcadia")
     os.makedirs(SCREENSHOTS, exist_ok=True)
     for old in os.listdir(SCREENSHOTS):
