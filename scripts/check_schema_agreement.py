@@ -84,6 +84,18 @@ BASES = {
         },
         "policy": {"protect": "false", "drift": "report", "ignore": ["droplets"]},
     },
+    "Domain": {
+        "apiVersion": "arcadia/v1",
+        "kind": "Domain",
+        "metadata": {"name": "NAME.example.com", "labels": {"tier": "web"}},
+        "spec": {
+            "records": [
+                '{type: A, name: www, droplet: volume-host, ttl: 300}', '{type: MX, name: "@", data: mail.example.com., priority: 10}',
+                '{type: TXT, name: "@", data: "v=spf1 -all"}',
+            ],
+        },
+        "policy": {"protect": "false", "drift": "report", "ignore": ["records"], "pruneRecords": "false"},
+    },
 }
 # By kind, the specs its cases name (a volume's attachTo), written beside them.
 SUPPORT = {
@@ -93,7 +105,7 @@ SUPPORT = {
         for name in ["volume-host", "42"]
     },
 }
-SUPPORT["ReservedIP"] = SUPPORT["Firewall"] = SUPPORT["Volume"]
+SUPPORT["ReservedIP"] = SUPPORT["Firewall"] = SUPPORT["Domain"] = SUPPORT["Volume"]
 # What validate checks between two specs that both exist, which no schema of one file can see.
 CROSS_FILE = re.compile(r"(attaches a volume|assigns a reserved IP) only to a droplet in its region")
 NOT_STRINGS = ["42", "1.5", "true", "OFF", "null", "~", "2001-12-14", "!!int 7", "!custom x"]

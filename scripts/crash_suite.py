@@ -18,7 +18,9 @@ volume actions and have the two in-step moments; ResizeVolume and DestroyVolume,
 have `sending`. Reserved IPs too (reservedip-create with an assign, -reassign, -unassign, -destroy):
 AssignReservedIP and UnassignReservedIP post actions and have the in-step moments; CreateReservedIP
 (which notes the region's addresses before its POST) and DestroyReservedIP have `sending`. Firewalls
-(firewall-create, -update: one PUT of the whole firewall, -destroy): DestroyFirewall has `sending`.
+(firewall-create, -update: one PUT of the whole firewall, -destroy): DestroyFirewall has `sending`. Domains
+(domain-create with its records, -update: a record updated, one created, one deleted, -destroy):
+CreateDomain and DestroyDomain have `sending`.
 
 Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh state database:
 
@@ -227,6 +229,30 @@ SCENARIOS.update({
                          {"web": spec("web"), "fw": firewall_spec("fw", protect=True)}, "fw"),
 })
 SENDING_STEPS |= {"DestroyFirewall"}
+
+
+def domain_spec(name, records=("{type: A, name: www, droplet: web, ttl: 300}", '{type: TXT, name: "@", data: "v=spf1 -all"}'), protect=False):
+    lines = "".join(f"    - {record}\n" for record in records)
+    return (f"apiVersion: arcadia/v1\nkind: Domain\nmetadata:\n  name: {name}\nspec:\n  records:\n{lines}"
+            + ("policy:\n  protect: true\n" if protect else ""))
+
+
+# Domains: added with a record at the droplet's address and a TXT record, each record a step; updated
+# (a TTL changed in place, a record added, one deleted: one step each); deleted with every record. A
+# domain's name is unique in DigitalOcean, so CreateDomain records its POST (`sending`) and adopts the
+# domain only after that; a record step that may have posted adopts the record of its type, name and data.
+DOMAIN_UPDATED = ("{type: A, name: www, droplet: web, ttl: 600}", "{type: CNAME, name: api, data: www.example.com.}")
+SCENARIOS.update({
+    "domain-create": ("create", ["CreateDomain", "CreateDomainRecord", "RegisterDomain"],
+                      {"web": spec("web")}, {"web": spec("web"), "dns": domain_spec("example.com")}, {"web": spec("web")}, "example.com"),
+    "domain-update": ("update", ["UpdateDomainRecord", "CreateDomainRecord", "DeleteDomainRecord", "RecordApplied"],
+                      {"web": spec("web"), "dns": domain_spec("example.com")}, {"web": spec("web"), "dns": domain_spec("example.com", DOMAIN_UPDATED)},
+                      {"web": spec("web"), "dns": domain_spec("example.com", ("{type: A, name: www, droplet: web, ttl: 900}",))}, "example.com"),
+    "domain-destroy": ("destroy", ["DestroyDomain", "ForgetDomain"],
+                       {"web": spec("web"), "dns": domain_spec("example.com")}, {"web": spec("web")},
+                       {"web": spec("web"), "dns": domain_spec("example.com", protect=True)}, "example.com"),
+})
+SENDING_STEPS |= {"CreateDomain", "DestroyDomain"}
 KINDS = ["kill", "apply-changed", "cancel", "cancel-live"]
 FAULT_SEEDS = [11, 12, 13]
 NEVER_REACHED = "the kill point was never reached"
@@ -755,6 +781,7 @@ def more_checks(world, target, sagas, snapshots):
             violations.append(f"SSH key {key['name']} ({key['id']}) is owned by no spec")
     violations += reserved_ip_checks(world, target)
     violations += firewall_checks(world, target)
+    violations += domain_checks(world, target)
     for saga in sagas:
         if saga["kind"] == "snapshot" and saga["status"] == "completed":
             tag = saga["id"].replace("-", "")[:8]
@@ -793,6 +820,32 @@ def firewall_checks(world, target):
     for firewall in firewalls:
         if firewall["name"] not in wanted:
             violations.append(f"firewall {firewall['name']} ({firewall['id']}) is owned by no spec")
+    return violations
+
+
+def domain_checks(world, target):
+    """Each Domain spec's domain exists with exactly its records (SOA and NS aside), each once, pointing
+    at a droplet that exists; no other domain exists."""
+    violations = []
+    domains = [domain["name"] for domain in world.sim.listing("/v2/domains", "domains")]
+    wanted = {re.search(r"name: (\S+)", text).group(1): text for text in target.values() if "kind: Domain" in text}
+    addresses = {network["ip_address"] for droplet in world.sim.listing("/v2/droplets", "droplets")
+                 for network in droplet["networks"]["v4"] if network["type"] == "public"}
+    for name, text in wanted.items():
+        if name not in domains:
+            violations.append(f"domain {name} is missing")
+            continue
+        records = [record for record in world.sim.listing(f"/v2/domains/{name}/records", "domain_records") if record["type"] not in ("SOA", "NS")]
+        listed = sorted(re.findall(r"type: (\w+), name: (\S+?),", text))
+        found = sorted((record["type"], record["name"] if record["name"] == "@" else record["name"]) for record in records)
+        if found != sorted((kind, host.strip('"')) for kind, host in listed):
+            violations.append(f"domain {name} holds records {found}, the spec lists {listed}")
+        for record in records:
+            if record["type"] == "A" and record["data"] not in addresses:
+                violations.append(f"domain {name}'s A record {record['name']} points at {record['data']}, which no droplet has")
+    for name in domains:
+        if name not in wanted:
+            violations.append(f"domain {name} is owned by no spec")
     return violations
 
 

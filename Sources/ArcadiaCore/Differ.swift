@@ -38,7 +38,7 @@ public enum Differ {
         let liveByID = Dictionary(live.map { (liveKey($0.kind, $0.id), $0) }, uniquingKeysWith: { first, _ in first })
         let desiredKeys = Set(desired.map(\.key))
         let ownedIDs = Set(applied.map { liveKey($0.kind, $0.resourceID) })
-        let references = ReferenceIDs(applied)
+        let references = ReferenceIDs(applied, live: live)
         let tagged = live.filter { kinds[$0.kind]?.isTagged ?? false }
         // Managed resources this state did not create, by name: a spec naming one must not create a second.
         let strangersByName = Dictionary(
@@ -157,20 +157,27 @@ public enum Differ {
         for resource in desired where busy[resource.key] == nil {
             guard let definition = kinds[resource.kind], let record = applied[resource.key],
                   let current = live[liveKey(resource.kind, record.resourceID)], current.isManaged else { continue }
-            for reference in definition.references(in: resource.spec) where replaced.contains("\(reference.kind.rawValue)/\(reference.name)") {
-                let name = String(reference.field.prefix { $0 != "[" })
-                guard let field = definition.field(named: name), field.mode == .inPlace, !resource.policy.ignore.contains(name) else { continue }
-                let move = FieldChange(field: name, from: field.live?(current), to: "\(reference.name) (its replacement)")
+            func add(_ move: FieldChange, because reference: SpecReference) {
                 if let index = result.changes.firstIndex(where: { $0.key == resource.key }) {
-                    guard result.changes[index].action == .update, !result.changes[index].fields.contains(where: { $0.field == name }) else { continue }
+                    guard result.changes[index].action == .update, !result.changes[index].fields.contains(where: { $0.field == move.field }) else { return }
                     result.changes[index].fields.append(move)
                 } else {
                     result.changes.append(Change(
                         action: .update, kind: resource.kind, name: resource.name, fields: [move], resourceID: current.id, desired: resource,
-                        reason: "\(reference.kind.rawValue)/\(reference.name) is replaced, so its \(name) follows it to the new one",
+                        reason: "\(reference.kind.rawValue)/\(reference.name) is replaced, so its \(move.field) follows it to the new one",
                         applied: AppliedDocument(spec: record.spec, policy: record.policy)
                     ))
                 }
+            }
+            let named = definition.references(in: resource.spec).filter { replaced.contains("\($0.kind.rawValue)/\($0.name)") }
+            if let moves = definition.follow(replaced: replaced, resource: resource, record: record, live: current) {
+                if let reference = named.first { moves.forEach { add($0, because: reference) } }
+                continue
+            }
+            for reference in named {
+                let name = String(reference.field.prefix { $0 != "[" })
+                guard let field = definition.field(named: name), field.mode == .inPlace, !resource.policy.ignore.contains(name) else { continue }
+                add(FieldChange(field: name, from: field.live?(current), to: "\(reference.name) (its replacement)"), because: reference)
             }
         }
     }
@@ -229,6 +236,10 @@ public enum Differ {
             }
         }
         definition.diffLiveOnly(resource, live: live, revertingDrift: revertingDrift, driftReverts: driftReverts, fields: &fields, into: &result)
+        definition.diffContents(
+            resource, record: record, live: live, references: references, revertingDrift: revertingDrift, driftReverts: driftReverts,
+            fields: &fields, into: &result
+        )
         if resource.policy != record.policy {
             fields.append(FieldChange(field: "policy", from: describe(record.policy), to: describe(resource.policy)))
             modes.insert(.recordOnly)
@@ -291,6 +302,7 @@ public enum Differ {
         var parts = ["protect=\(policy.protect)", "drift=\(policy.drift.rawValue)", "snapshotBeforeResize=\(policy.snapshotBeforeResize)"]
         if let keep = policy.keepSnapshots { parts.append("keepSnapshots=\(keep)") }
         if policy.snapshotBeforeDestroy { parts.append("snapshotBeforeDestroy=true") }
+        if policy.pruneRecords { parts.append("pruneRecords=true") }
         if !policy.ignore.isEmpty { parts.append("ignore=[\(policy.ignore.joined(separator: ", "))]") }
         return parts.joined(separator: " ")
     }

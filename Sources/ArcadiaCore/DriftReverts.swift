@@ -26,7 +26,7 @@ public struct DriftReverts: Sendable {
         held.contains(Self.key(kind: kind, name: name, field: field))
     }
 
-    func reverts(_ resource: DesiredResource, field: String) -> Bool {
+    public func reverts(_ resource: DesiredResource, field: String) -> Bool {
         if isHeld(kind: resource.kind, name: resource.name, field: field) { return false }
         return !byPolicyOnly || resource.policy.drift == .revert
     }

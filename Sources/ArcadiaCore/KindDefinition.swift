@@ -16,6 +16,17 @@ public protocol KindDefinition: SpecKindParser {
     func diffLiveOnly(
         _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, driftReverts: DriftReverts, fields: inout [FieldChange], into result: inout Differ.Result
     )
+    /// Kind-specific diff that needs Arcadia's record and what the spec names (a domain's records,
+    /// matched against the live ones and the ones Arcadia applied), added to `fields` after
+    /// `diffLiveOnly`. Drift, warnings and errors go into `result`.
+    func diffContents(
+        _ resource: DesiredResource, record: AppliedResource, live: LiveResource, references: ReferenceIDs, revertingDrift: Bool,
+        driftReverts: DriftReverts, fields: inout [FieldChange], into result: inout Differ.Result
+    )
+    /// The moves a resource makes when resources it names are replaced in the same plan (`replaced`:
+    /// `Kind/name`), for kinds whose references do not map to one in-place field each (a domain's
+    /// records); nil lets the differ move each in-place field that names a replaced resource.
+    func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [FieldChange]?
     /// Whether DigitalOcean refuses a second live resource of the same name (volumes, per region): a
     /// create beside an unmanaged namesake (in the spec's region, for kinds with one) is then an error,
     /// not a warning.
@@ -28,6 +39,11 @@ extension KindDefinition {
         _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, driftReverts: DriftReverts, fields: inout [FieldChange],
         into result: inout Differ.Result
     ) {}
+    public func diffContents(
+        _ resource: DesiredResource, record: AppliedResource, live: LiveResource, references: ReferenceIDs, revertingDrift: Bool,
+        driftReverts: DriftReverts, fields: inout [FieldChange], into result: inout Differ.Result
+    ) {}
+    public func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [FieldChange]? { nil }
     public var namesAreUnique: Bool { false }
 
     public func field(named name: String) -> KindField? { fields.first { $0.name == name } }

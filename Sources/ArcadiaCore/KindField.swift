@@ -12,16 +12,25 @@ public enum FieldChangeMode: Sendable, Hashable {
     case unsupported
 }
 
-/// What a field's desired value may depend on beyond the spec: the ids of the resources it names.
+/// What a field's desired value may depend on beyond the spec: the ids of the resources it names, and
+/// their live values (a domain's A record takes its droplet's public address).
 public struct ReferenceIDs: Sendable {
     private let ids: [String: String]
+    private let live: [String: LiveResource]
 
-    public init(_ applied: [AppliedResource]) {
+    public init(_ applied: [AppliedResource], live: [LiveResource] = []) {
         ids = Dictionary(applied.map { ($0.key, $0.resourceID) }, uniquingKeysWith: { first, _ in first })
+        self.live = Dictionary(live.map { ("\($0.kind.rawValue)#\($0.id)", $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The id of the resource Arcadia applied as `kind/name`, if it did.
     public func id(of kind: ResourceKind, named name: String) -> String? { ids["\(kind.rawValue)/\(name)"] }
+
+    /// A live value of the resource Arcadia applied as `kind/name`: nil when it has not applied it, or
+    /// the inventory has no such resource or value.
+    public func liveValue(_ field: String, of kind: ResourceKind, named name: String) -> SpecValue? {
+        id(of: kind, named: name).flatMap { live["\(kind.rawValue)#\($0)"]?[field] }
+    }
 }
 
 /// One diffable field of a kind: how to read it from the spec and from the live resource, and how to

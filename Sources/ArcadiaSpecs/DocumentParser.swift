@@ -87,6 +87,9 @@ enum DocumentParser {
         if let value = reader.bool(entries["snapshotBeforeDestroy"]?.value, field: "snapshotBeforeDestroy") {
             policy.snapshotBeforeDestroy = value
         }
+        if let value = reader.bool(entries["pruneRecords"]?.value, field: "pruneRecords") {
+            policy.pruneRecords = value
+        }
         if let node = entries["drift"]?.value, let text = reader.string(node, field: "drift") {
             if let action = ResourcePolicy.DriftAction(rawValue: text) {
                 policy.drift = action

@@ -6,6 +6,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case volume = "Volume"
     case reservedIP = "ReservedIP"
     case firewall = "Firewall"
+    case domain = "Domain"
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -17,6 +18,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
         case .volume: "volume"
         case .reservedIP: "reserved IP"
         case .firewall: "firewall"
+        case .domain: "domain"
         }
     }
 }

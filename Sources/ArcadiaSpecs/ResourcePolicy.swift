@@ -19,6 +19,9 @@ public struct ResourcePolicy: Sendable, Hashable, Codable {
     public var keepSnapshots: Int?
     /// Take a snapshot of a volume before destroying it, so its data outlives it.
     public var snapshotBeforeDestroy: Bool
+    /// Delete a domain's live records that its spec does not list (never SOA or NS). Without it they
+    /// are reported and left alone.
+    public var pruneRecords: Bool
 
     public init(
         protect: Bool = false,
@@ -26,7 +29,8 @@ public struct ResourcePolicy: Sendable, Hashable, Codable {
         ignore: [String] = [],
         snapshotBeforeResize: Bool = false,
         keepSnapshots: Int? = nil,
-        snapshotBeforeDestroy: Bool = false
+        snapshotBeforeDestroy: Bool = false,
+        pruneRecords: Bool = false
     ) {
         self.protect = protect
         self.drift = drift
@@ -34,6 +38,7 @@ public struct ResourcePolicy: Sendable, Hashable, Codable {
         self.snapshotBeforeResize = snapshotBeforeResize
         self.keepSnapshots = keepSnapshots
         self.snapshotBeforeDestroy = snapshotBeforeDestroy
+        self.pruneRecords = pruneRecords
     }
 
     public init(from decoder: any Decoder) throws {
@@ -45,6 +50,7 @@ public struct ResourcePolicy: Sendable, Hashable, Codable {
         keepSnapshots = try container.decodeIfPresent(Int.self, forKey: .keepSnapshots)
         // Absent in what earlier versions applied.
         snapshotBeforeDestroy = try container.decodeIfPresent(Bool.self, forKey: .snapshotBeforeDestroy) ?? false
+        pruneRecords = try container.decodeIfPresent(Bool.self, forKey: .pruneRecords) ?? false
     }
 
     /// Keys every kind accepts under `policy`; a kind may add its own (``SpecKindParser/policyFieldNames``).

@@ -91,7 +91,8 @@ func restoreApplied(_ context: SagaContext, step: String, in environment: StepEn
 func recordApplied(_ context: SagaContext, step: String, in environment: StepEnvironment) async throws {
     let desired = try context.requireDesired(step: step)
     let resourceID = try context.requireResourceID(step: step)
-    let document = AppliedDocument(spec: desired.spec, policy: desired.policy)
+    let spec = try await Kinds.module(for: desired.kind).appliedSpec(context, step: step, in: environment)
+    let document = AppliedDocument(spec: spec, policy: desired.policy)
     try await environment.store.recordApplied(
         kind: desired.kind.rawValue, name: desired.name, resourceID: resourceID,
         spec: try CanonicalJSON.string(document), sagaID: context.input.sagaID

@@ -12,6 +12,16 @@ public protocol ResourceKindModule: KindDefinition {
     func live(id: String, client: DigitalOceanClient) async throws -> LiveResource?
     /// The steps the kind's sagas use, for resuming them by the names the ledger keeps.
     var steps: [any Step] { get }
+    /// The spec as Arcadia records it applied, when a saga's record step runs: the desired spec, or
+    /// for a kind whose spec takes live values from what it names (a domain's A record, its droplet's
+    /// address), the spec with those values as they were applied.
+    func appliedSpec(_ context: SagaContext, step: String, in environment: StepEnvironment) async throws -> ResourceSpec
+}
+
+extension ResourceKindModule {
+    public func appliedSpec(_ context: SagaContext, step: String, in environment: StepEnvironment) async throws -> ResourceSpec {
+        try context.requireDesired(step: step).spec
+    }
 }
 
 /// The kinds Arcadia manages: adding a kind is one case in ``ResourceKind`` and one line here.
@@ -23,6 +33,7 @@ public enum Kinds {
         case .volume: VolumeKind()
         case .reservedIP: ReservedIPKind()
         case .firewall: FirewallKind()
+        case .domain: DomainKind()
         }
     }
 

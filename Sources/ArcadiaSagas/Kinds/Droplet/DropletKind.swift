@@ -171,6 +171,9 @@ public struct DropletKind: ResourceKindModule {
         }
     }
 
+    /// Where a live droplet's public IPv4 address is kept: no spec field, read by the records that name the droplet.
+    public static let publicIPv4 = "publicIPv4"
+
     /// The values the diff compares, with Arcadia's own tags split from the operator's.
     public static func normalise(_ droplet: Droplet) -> LiveResource {
         var values: [String: SpecValue] = [
@@ -184,6 +187,8 @@ public struct DropletKind: ResourceKindModule {
             "backups": .bool(droplet.features.contains("backups")),
         ]
         values["vpc"] = droplet.vpcUuid.map(SpecValue.string)
+        // Live-only: what a domain's A record naming the droplet points at.
+        values[publicIPv4] = droplet.networks.v4.first { $0.type == "public" }.map { .string($0.ipAddress) }
         return LiveResource(
             kind: .droplet, id: String(droplet.id), name: droplet.name, values: values, status: droplet.status,
             isManaged: droplet.tags.contains { $0.lowercased() == Ownership.managedTag },

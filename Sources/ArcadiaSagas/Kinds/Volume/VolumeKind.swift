@@ -79,7 +79,8 @@ public struct VolumeKind: ResourceKindModule {
 
     /// A new description is recorded, not applied: DigitalOcean has no way to change it. Said so.
     public func diffLiveOnly(
-        _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, fields: inout [FieldChange], into result: inout Differ.Result
+        _ resource: DesiredResource, live: LiveResource, revertingDrift: Bool, driftReverts: DriftReverts, fields: inout [FieldChange],
+        into result: inout Differ.Result
     ) {
         guard fields.contains(where: { $0.field == "description" }) else { return }
         result.warnings.append(Differ.warning(
