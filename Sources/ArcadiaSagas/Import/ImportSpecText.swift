@@ -8,7 +8,8 @@ import Foundation
 /// References to droplets are by spec name, through `dropletNames` (droplet id → spec name).
 struct ImportSpecText {
     var dropletNames: [String: String]
-    var reservedIPNames: [String: String]
+    /// Droplets another Arcadia state manages: naming one refuses the resource, saying so.
+    var otherStatesDroplets: Set<String> = []
     var date: String
 
     /// Why a resource cannot be written as a spec: the import is refused before anything is written.
@@ -100,6 +101,10 @@ struct ImportSpecText {
     }
 
     private func dropletName(_ id: String, of live: LiveResource, name: String) throws -> String {
+        if otherStatesDroplets.contains(id) {
+            throw Refusal(description: "\(live.kind.rawValue) '\(name)' (\(live.kind.noun) \(live.id)) names droplet \(id), which another Arcadia state "
+                + "manages (it carries \(Ownership.managedTag)): import it from that state, or leave it out with --kind or --name")
+        }
         guard let spec = dropletNames[id] else {
             throw Refusal(description: "\(live.kind.rawValue) '\(name)' (\(live.kind.noun) \(live.id)) names droplet \(id), which this state does not "
                 + "manage and this import does not take: import the droplet too (--all, or --kind Droplet first), or detach it at DigitalOcean")

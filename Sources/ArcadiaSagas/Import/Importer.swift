@@ -110,7 +110,8 @@ public struct Importer: Sendable {
         for (live, name) in chosen where live.kind == .droplet { dropletNames[live.id] = name }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
-        let writer = ImportSpecText(dropletNames: dropletNames, reservedIPNames: [:], date: formatter.string(from: request.date))
+        let otherStates = Set((inventory[.droplet] ?? []).filter { $0.isManaged && !recorded.contains("Droplet/\($0.id)") }.map(\.id))
+        let writer = ImportSpecText(dropletNames: dropletNames, otherStatesDroplets: otherStates, date: formatter.string(from: request.date))
         var texts: [(live: LiveResource, path: String, text: String)] = []
         var paths = Set<String>()
         for (live, name) in chosen {
