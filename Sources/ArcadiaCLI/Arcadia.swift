@@ -19,7 +19,7 @@ public struct Arcadia: AsyncParsableCommand {
             """,
         version: "arcadia \(Arcadia.version) (plan format \(PlanDocument.currentFormat))",
         subcommands: [
-            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, SnapshotCommand.self, ShowCommand.self, DriftCommand.self, EventsCommand.self, SagasCommand.self,
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ImportCommand.self, SnapshotCommand.self, ShowCommand.self, DriftCommand.self, EventsCommand.self, SagasCommand.self,
             ControllerCommand.self, TokensCommand.self, SimCommand.self, MigrateCommand.self,
         ]
     )
