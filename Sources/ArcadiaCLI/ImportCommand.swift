@@ -62,15 +62,23 @@ struct ImportCommand: AsyncParsableCommand, RunnableCommand {
         do {
             let files = try await Session.with(connection, onResponse: { _ in counter.add() }) { session -> Int in
                 let importer = Importer(client: session.client, store: session.store)
-                let preparation = try await importer.prepare(request)
-                preparation.notes.forEach { Output.standardError("note: \($0)") }
                 if dryRun {
+                    let preparation = try await importer.prepare(request)
+                    preparation.notes.forEach { Output.standardError("note: \($0)") }
                     for file in preparation.files { Output.print("--- \(file.path)\n\(file.text)") }
                     return preparation.files.count
                 }
-                try await importer.commit(preparation, outFolder: outFolder)
-                for file in preparation.files { Output.print("imported \(file.resource.key) (\(file.resource.kind.noun) \(file.resourceID)) to \(file.path)") }
-                return preparation.files.count
+                // Under the apply lock: no apply plans or destroys between the checks and the records.
+                return try await session.store.withApplyLock(
+                    holder: "arcadia import, pid \(getpid()) on \(WorkerSettings.identity.host)", owner: WorkerSettings.identity.description,
+                    tookOver: { Output.standardError("note: \($0)") }
+                ) {
+                    let preparation = try await importer.prepare(request)
+                    preparation.notes.forEach { Output.standardError("note: \($0)") }
+                    try await importer.commit(preparation, outFolder: outFolder)
+                    for file in preparation.files { Output.print("imported \(file.resource.key) (\(file.resource.kind.noun) \(file.resourceID)) to \(file.path)") }
+                    return preparation.files.count
+                }
             }
             let spent = "\(counter.total) DigitalOcean request\(counter.total == 1 ? "" : "s")"
             if dryRun {

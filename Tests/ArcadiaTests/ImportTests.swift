@@ -137,6 +137,25 @@ import Testing
         }
     }
 
+    /// An import records resources as applied: it waits for no apply, and none runs under it.
+    @Test func anImportWhileAnApplyHoldsTheLockChangesNothing() async throws {
+        try await ReconcileLoop.with { loop in
+            try await Self.seedWorld(loop.sim)
+            try await loop.store.withApplyLock(holder: "arcadia apply, pid 4242 on ops-1") {
+                let result = try await CommandRunner().run(
+                    ["import", "--all", "--specs", loop.specs.path, "--database", loop.store.location],
+                    in: FileManager.default.temporaryDirectory,
+                    environment: ["DIGITALOCEAN_TOKEN": loop.sim.token, "DIGITALOCEAN_API_URL": loop.sim.baseURL]
+                )
+                #expect(result.status == 1)
+                #expect(result.stderr.contains("arcadia apply, pid 4242 on ops-1"), "\(result.stderr)")
+            }
+            #expect(try Self.specFiles(loop).isEmpty)
+            #expect(try await loop.store.provisioned().isEmpty)
+            #expect(try await loop.sim.client.listDroplets().allSatisfy { !$0.tags.contains(Ownership.managedTag) })
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases) func anotherStatesDropletIsRefused(engine: StoreEngine) async throws {
         try await ReconcileLoop.with(engine: engine) { loop in
             _ = try await loop.sim.json("POST", "/_sim/seed", body: #"{"droplets": 2, "prefix": "other", "tags": ["managed-by-arcadia"]}"#)
