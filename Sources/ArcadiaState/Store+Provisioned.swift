@@ -39,8 +39,39 @@ extension Store {
 
     /// Records an apply; the version grows when the spec or the resource changed.
     public func recordApplied(kind: String, name: String, resourceID: String, spec: String, sagaID: String) async throws {
+        try await withDatabase { try await Self.insertApplied($0, kind: kind, name: name, resourceID: resourceID, spec: spec, sagaID: sagaID) }
+    }
+
+    /// One resource `arcadia import` takes under management: its record and the event that says so.
+    public struct ImportedResource: Sendable {
+        public var kind: String, name: String, resourceID: String, spec: String, detail: String
+
+        public init(kind: String, name: String, resourceID: String, spec: String, detail: String) {
+            (self.kind, self.name, self.resourceID, self.spec, self.detail) = (kind, name, resourceID, spec, detail)
+        }
+    }
+
+    /// Records every imported resource as applied, each with a `resource_imported` event, in one
+    /// transaction: an import that fails part way records none.
+    public func recordImported(_ resources: [ImportedResource]) async throws {
+        let (actor, now) = (self.actor, Store.timestamp())
+        try await withTransaction { database in
+            for resource in resources {
+                try await Self.insertApplied(
+                    database, kind: resource.kind, name: resource.name, resourceID: resource.resourceID, spec: resource.spec, sagaID: "import"
+                )
+                try await Store.insertEvent(
+                    database, at: now, kind: resource.kind, name: resource.name, type: "resource_imported", sagaID: nil, detail: resource.detail, actor: actor
+                )
+            }
+        }
+    }
+
+    private static func insertApplied(
+        _ database: any SQLDatabase, kind: String, name: String, resourceID: String, spec: String, sagaID: String
+    ) async throws {
         let now = Store.timestamp()
-        try await run("""
+        try await database.raw("""
             INSERT INTO provisioned (kind, name, resource_id, spec, spec_version, applied_at, saga_id)
             VALUES (\(bind: kind), \(bind: name), \(bind: resourceID), \(bind: spec), 1, \(bind: now), \(bind: sagaID))
             ON CONFLICT (kind, name) DO UPDATE SET
@@ -48,7 +79,7 @@ extension Store {
                     + CASE WHEN provisioned.spec = excluded.spec AND provisioned.resource_id = excluded.resource_id THEN 0 ELSE 1 END,
                 resource_id = excluded.resource_id, spec = excluded.spec,
                 applied_at = excluded.applied_at, saga_id = excluded.saga_id
-            """)
+            """).run()
     }
 
     /// The saga that last wrote the resource's record, if there is a record.

@@ -135,11 +135,14 @@ public struct Importer: Sendable {
         return Preparation(files: files, notes: notes)
     }
 
-    /// Writes the files, tags droplets and volumes `managed-by-arcadia`, and records each as applied.
-    /// A failure after the first file is written removes the files this import wrote.
+    /// Writes the files, tags droplets and volumes `managed-by-arcadia`, and records each as applied,
+    /// the records in one transaction. A failure after the first file is written removes the files this
+    /// import wrote and takes the tag off again (best effort: a tag alone manages nothing, but the next
+    /// import would refuse what carries it).
     public func commit(_ preparation: Preparation, outFolder: String) async throws {
         try FileManager.default.createDirectory(atPath: outFolder, withIntermediateDirectories: true)
         var written: [String] = []
+        var tagged: (droplets: [Int], volumes: [String])?
         do {
             for file in preparation.files {
                 guard FileManager.default.createFile(atPath: file.path, contents: Data(file.text.utf8)) else {
@@ -152,17 +155,21 @@ public struct Importer: Sendable {
             if !droplets.isEmpty || !volumes.isEmpty {
                 let tag = try await client.createTag(name: Ownership.managedTag)
                 try await client.tagResources(tag: tag, droplets: droplets, volumes: volumes)
+                tagged = (droplets, volumes)
             }
+            try await store.recordImported(try preparation.files.map { file in
+                let resource = file.resource
+                return Store.ImportedResource(
+                    kind: resource.kind.rawValue, name: resource.name, resourceID: file.resourceID,
+                    spec: try CanonicalJSON.string(AppliedDocument(spec: resource.spec, policy: resource.policy)),
+                    detail: "\(resource.kind.noun) \(file.resourceID) imported to \(file.path)"
+                )
+            })
         } catch {
             for path in written { try? FileManager.default.removeItem(atPath: path) }
+            // Untagged again, or the next import would take them for another state's.
+            if let tagged { try? await client.untagResources(tag: Ownership.managedTag, droplets: tagged.droplets, volumes: tagged.volumes) }
             throw error
-        }
-        for file in preparation.files {
-            let resource = file.resource
-            let document = try CanonicalJSON.string(AppliedDocument(spec: resource.spec, policy: resource.policy))
-            try await store.recordApplied(kind: resource.kind.rawValue, name: resource.name, resourceID: file.resourceID, spec: document, sagaID: "import")
-            try await store.appendEvent(kind: resource.kind.rawValue, name: resource.name, type: "resource_imported",
-                                        detail: "\(resource.kind.noun) \(file.resourceID) imported to \(file.path)")
         }
     }
 }
