@@ -47,7 +47,7 @@ struct ControllerAPI: Sendable {
             let caller = try context.require(.revert)
             let id = try context.driftID()
             let saga = try await actions.revert(id, by: caller)
-            return APIResponse.json(["status": "reverting", "saga_id": saga, "drift_id": String(id)], status: .accepted)
+            return APIResponse.json(RevertStarted(status: "reverting", sagaID: saga, driftID: id), status: .accepted)
         }
         api.get("sagas") { request, context in try await sagaList(request, context) }
         api.get("sagas/:id") { _, context in
@@ -180,6 +180,13 @@ extension APIContext {
 /// `POST /api/v1/reconcile`: queued on the leader; on a follower, left in the state for the leader,
 /// which takes it at its next lease renewal (`forwarded`).
 struct ReconcileQueued: Encodable { var status: String; var leader: Bool }
+struct RevertStarted: Encodable {
+    var status: String
+    var sagaID: String
+    var driftID: Int
+
+    enum CodingKeys: String, CodingKey { case status, sagaID = "saga_id", driftID = "drift_id" }
+}
 struct DriftList: Encodable { var drift: [DriftDetail]; var count: Int }
 
 /// `GET /api/v1/whoami`: the token's name and role, and what the role may do, so a page can disable

@@ -59,6 +59,8 @@ struct DriftActions: Sendable {
                 throw APIError(.unprocessableContent, "not_acceptable", ["detail": "\(refusal)"])
             } catch let closed as DriftNotOpen {
                 throw APIError(.conflict, "already_resolved", ["current_status": closed.status?.rawValue ?? "unknown"])
+            } catch let busy as DriftResourceBusy {
+                throw Self.conflict(busy)
             }
         }
         let subject = "\(record.kind)/\(record.name).\(record.field)"
@@ -91,6 +93,12 @@ struct DriftActions: Sendable {
         let runner = makeRunner(store)
         let (owner, client) = (self.owner, self.client)
         let inserted = try await locked(for: "drift revert") { () -> PlanExecutor.Inserted in
+            // Read again under the lock: an accept, an ignore or another revert may have come first.
+            guard let current = try await store.driftRecord(id: id) else { throw APIError.notFound }
+            guard current.status == .open else { throw APIError(.conflict, "already_resolved", ["current_status": current.status.rawValue]) }
+            if let saga = try await store.unfinishedSagas().first(where: { $0.resourceKind == record.kind && $0.resourceName == record.name }) {
+                throw Self.conflict(DriftResourceBusy(sagaID: saga.id, sagaKind: saga.kind, resource: "\(record.kind)/\(record.name)"))
+            }
             let outcome = try await DriftReverter(reconciler: Reconciler(client: client, store: store)).plan(reverting: [record], desired: desired)
             if let refused = outcome.refused.first {
                 throw APIError(.unprocessableContent, "not_revertible", ["detail": refused.reason])
@@ -130,6 +138,11 @@ struct DriftActions: Sendable {
             preview.reason = "the plan has nothing to revert"
         }
         return preview
+    }
+
+    /// 409: a saga is still working on the record's resource.
+    static func conflict(_ busy: DriftResourceBusy) -> APIError {
+        APIError(.conflict, "resource_busy", ["saga_id": busy.sagaID, "detail": busy.description])
     }
 
     private func openRecord(_ id: Int) async throws -> DriftRecord {

@@ -51,6 +51,7 @@ public struct DriftAcceptor: Sendable {
         _ record: DriftRecord, specs: String, writing: Writing = .file, beforeWriting: (String) throws -> Void = { _ in }
     ) async throws -> Edit {
         guard let kind = ResourceKind(rawValue: record.kind) else { throw DriftNotAcceptable("drift \(record.id) is of an unknown kind '\(record.kind)'") }
+        try await checkStillOpen(record)
         let module = Kinds.module(for: kind)
         guard let live = try await module.live(id: record.resourceID, client: client) else {
             throw DriftNotAcceptable("\(record.kind)/\(record.name) (\(record.resourceID)) no longer exists at DigitalOcean; run `arcadia plan`")
@@ -64,7 +65,16 @@ public struct DriftAcceptor: Sendable {
                     + "recorded \(record.actual)); run `arcadia drift list --refresh` and look again"
             )
         }
-        let edited = try edit(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
+        let references = ReferenceIDs(try await Reconciler(client: client, store: store).appliedResources())
+        let settled = try await store.pendingAcceptances().contains { $0.kind == record.kind && $0.name == record.name && $0.field == record.field }
+        let edited = try edit(record, specs: specs, writing: writing, beforeWriting: beforeWriting, checking: { resource in
+            // Someone changed the field in the spec since the drift was found: their edit stands.
+            guard !settled, let says = module.field(named: record.field)?.desired(resource.spec, references), says != record.expected else { return }
+            throw DriftNotAcceptable(
+                "\(record.kind)/\(record.name) \(record.field) was changed in \(resource.source.path) since drift \(record.id) was recorded "
+                    + "(the spec now says \(says), the record expected \(record.expected)); nothing was written: plan and apply the spec, or look again"
+            )
+        }) { text in
             try SpecFileEditor.setting(["spec", record.field], to: value, in: text)
         }
         let pending = try pendingAcceptance(record, .accept, value: value, edit: edited, writing: writing)
@@ -83,6 +93,7 @@ public struct DriftAcceptor: Sendable {
         guard let kind = ResourceKind(rawValue: record.kind), Kinds.module(for: kind).ignorableFields.contains(record.field) else {
             throw DriftNotAcceptable("\(record.field) cannot be named in policy.ignore")
         }
+        try await checkStillOpen(record)
         let edited = try edit(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
             try SpecFileEditor.appending(record.field, toListAt: ["policy", "ignore"], in: text)
         }
@@ -99,7 +110,8 @@ public struct DriftAcceptor: Sendable {
     /// resource, and writes it (atomically) unless the edit goes to the state only. Returns the edit and
     /// the resource as the file said it before.
     private func edit(
-        _ record: DriftRecord, specs: String, writing: Writing, beforeWriting: (String) throws -> Void, _ change: (String) throws -> String
+        _ record: DriftRecord, specs: String, writing: Writing, beforeWriting: (String) throws -> Void,
+        checking check: (DesiredResource) throws -> Void = { _ in }, _ change: (String) throws -> String
     ) throws -> (edit: Edit, resource: DesiredResource) {
         let resources: [DesiredResource]
         do {
@@ -110,6 +122,7 @@ public struct DriftAcceptor: Sendable {
         guard let resource = resources.first(where: { $0.kind.rawValue == record.kind && $0.name == record.name }) else {
             throw DriftNotAcceptable("\(record.kind)/\(record.name) is not in the specs under \(specs)")
         }
+        try check(resource)
         let file = resource.source.path
         let before = try String(contentsOfFile: file, encoding: .utf8)
         let after: String
@@ -129,6 +142,17 @@ public struct DriftAcceptor: Sendable {
             try SpecFileWriter.replaceContents(of: file, with: after)
         }
         return (Edit(record: record, file: file, before: before, after: after), resource)
+    }
+
+    /// Refuses, before any file is touched, a record closed since the caller read it (the caller holds
+    /// the apply lock, so this reading stands until the close) and one whose resource a saga is still
+    /// working on (a revert under way: accepting now would write what the revert is undoing).
+    private func checkStillOpen(_ record: DriftRecord) async throws {
+        guard let current = try await store.driftRecord(id: record.id) else { throw DriftNotOpen(id: record.id, status: nil) }
+        guard current.status == .open else { throw DriftNotOpen(id: record.id, status: current.status) }
+        if let saga = try await store.unfinishedSagas().first(where: { $0.resourceKind == record.kind && $0.resourceName == record.name }) {
+            throw DriftResourceBusy(sagaID: saga.id, sagaKind: saga.kind, resource: "\(record.kind)/\(record.name)")
+        }
     }
 
     /// What the spec must say for `field` to be the live value, or why it cannot say it.
@@ -165,5 +189,21 @@ public struct DriftAcceptor: Sendable {
         let applied = try await store.provisioned(kind: record.kind).first { $0.name == record.name }
         let document = try applied.map { try CanonicalJSON.decode(AppliedDocument.self, from: $0.spec) }
         try await store.closeDrift(id: record.id, as: status, applied: try document.map { try CanonicalJSON.string(change($0)) }, pending: pending)
+    }
+}
+
+/// A drift record's resource has an unfinished saga (a revert under way, an apply): it cannot be
+/// accepted, ignored or reverted again until that saga ends.
+public struct DriftResourceBusy: Error, CustomStringConvertible {
+    public let sagaID: String
+    public let sagaKind: String
+    public let resource: String
+
+    public init(sagaID: String, sagaKind: String, resource: String) {
+        (self.sagaID, self.sagaKind, self.resource) = (sagaID, sagaKind, resource)
+    }
+
+    public var description: String {
+        "\(resource) has an unfinished \(sagaKind) saga (\(sagaID)); wait for it to end (`arcadia sagas show \(sagaID)`), then look again"
     }
 }
