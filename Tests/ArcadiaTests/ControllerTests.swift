@@ -1,6 +1,8 @@
+import ArcadiaState
 import ArcadiaTestSupport
 import DigitalOceanAPI
 import Foundation
+import Logging
 import Testing
 
 /// `arcadia controller` as a team runs it: the real binary against the simulator over HTTP and a real
@@ -220,6 +222,36 @@ import Testing
                     #expect(controller.isRunning)
                     try await controller.kill()
                 }
+            }
+        }
+    }
+
+    /// A pass that finds the apply lock held (an apply, or a leader that died elsewhere with it) is
+    /// tried again within seconds once the lock is free, not a whole interval (an hour here) later.
+    @Test func aBusyPassIsTriedAgainSoonNotAnIntervalLater() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let specs = directory.appendingPathComponent("specs")
+                try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
+                let path = directory.appendingPathComponent("state.sqlite").path
+                let token = try await Self.token("victor", role: "viewer", database: "sqlite:" + path, in: directory)
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
+                var logger = Logger(label: "test")
+                logger.logLevel = .warning
+                let controller = try await Store.withStore(.sqlite(path: path), logger: logger) { store in
+                    try await store.withApplyLock(holder: "arcadia apply, pid 4242 on ops-1") { () -> ControllerProcess in
+                        let controller = try await ControllerProcess(
+                            arguments: ["--specs", specs.path, "--interval", "1h", "--database", "sqlite:" + path], in: directory, environment: environment
+                        )
+                        #expect(try await Self.eventually(20) {
+                            let last = try await controller.request("GET", "/api/v1/status", token: token).body["last_reconcile"] as? [String: Any]
+                            return last?["result"] as? String == "busy"
+                        }, "\(controller.log)")
+                        return controller
+                    }
+                }
+                #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
+                #expect(try await controller.terminate().status == 0)
             }
         }
     }

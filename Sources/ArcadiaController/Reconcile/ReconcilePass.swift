@@ -130,9 +130,13 @@ struct ReconcilePass: Sendable {
         try await countSagas(outcome, into: &report)
         try await trackReverts(plan: plan, applied: outcome.applied, holds: holds, at: now)
         try await reportDrift(before: openBefore, into: &report)
-        if report.result == .succeeded, !plan.blocked.isEmpty {
+        // A resource the plan left alone for an unfinished saga that this pass then resumed to its end
+        // is not in the way any more: only what is still blocked fails the pass.
+        let unfinished = Set(try await store.unfinishedSagas().map(\.id))
+        let blocked = plan.blocked.filter { blocked in blocked.sagaID.map(unfinished.contains) ?? true }
+        if report.result == .succeeded, !blocked.isEmpty {
             report.result = .failed
-            report.message = "left alone: " + plan.blocked.map { "\($0.kind.rawValue)/\($0.name) (\($0.reason))" }.joined(separator: "; ")
+            report.message = "left alone: " + blocked.map { "\($0.kind.rawValue)/\($0.name) (\($0.reason))" }.joined(separator: "; ")
         }
     }
 

@@ -19,6 +19,9 @@ public final class ReconcileService: Service {
     private let wakeContinuation: AsyncStream<String>.Continuation
     private let leads = NIOLockedValueBox(false)
 
+    /// How soon a pass that found the apply lock held is tried again.
+    static let busyRetry: Duration = .seconds(10)
+
     init(pass: ReconcilePass, status: ControllerStatus, drain: Drain, work: BackgroundWork) {
         self.pass = pass
         self.status = status
@@ -57,8 +60,10 @@ public final class ReconcileService: Service {
                     await status.scheduled(nil)
                     continue
                 }
-                _ = await pass.run(trigger: reason)
-                due = ContinuousClock.now + jittered(pass.settings.interval)
+                let report = await pass.run(trigger: reason)
+                // Busy (an apply lock held, perhaps by a leader that died on another host until its lease
+                // runs out): tried again soon, not a whole interval later with sagas half done.
+                due = ContinuousClock.now + (report.result == .busy ? min(pass.settings.interval, Self.busyRetry) : jittered(pass.settings.interval))
                 await status.scheduled(Date().addingTimeInterval((due - ContinuousClock.now).timeInterval))
             }
             // Past the grace period the group cancels this task: the API's sagas are cancelled with it.
