@@ -37,9 +37,10 @@ public struct Arcadia: AsyncParsableCommand {
             Output.error("ARCADIA_CRASH_AT=\(point) is not <saga-kind>:<step>:<moment> (a test hook); unset it")
             throw ExitCode.failure
         }
+        // Seconds (and a scale) past a day make no sense, and past Int64 nanoseconds would crash.
         for (name, example) in [("ARCADIA_POLL_INTERVAL", "3"), ("ARCADIA_LEASE_SECONDS", "30"), ("ARCADIA_SIM_TIME_SCALE", "0.05")] {
-            if let text = environment[name], !(Double(text).map { $0 > 0 && $0.isFinite } ?? false) {
-                Output.error("\(name)=\(text) is not a positive number; give e.g. \(example), or unset it")
+            if let text = environment[name], !(Double(text).map { $0 > 0 && $0 <= 86_400 } ?? false) {
+                Output.error("\(name)=\(text) is not a positive number of at most 86400; give e.g. \(example), or unset it")
                 throw ExitCode.failure
             }
         }

@@ -79,6 +79,10 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
         for (flag, text) in [("--interval", interval), ("--lease-duration", leaseDuration), ("--renew-interval", renewInterval), ("--retry-period", retryPeriod)] {
             _ = try Self.duration(text, flag: flag)
         }
+        guard try Self.duration(interval, flag: "--interval") >= .seconds(1) else {
+            // Each pass lists every kind in play: at 1ms a pass, DigitalOcean's 250 a minute are gone at once.
+            throw ValidationError("--interval \(interval) is shorter than 1s; each pass spends DigitalOcean requests (give e.g. 30s, 5m or 1h)")
+        }
         guard try Self.duration(renewInterval, flag: "") < Self.duration(leaseDuration, flag: "") else {
             throw ValidationError("--renew-interval must be shorter than --lease-duration, or the lease runs out between renewals")
         }
@@ -160,12 +164,19 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
     }
 
     /// `30s`, `5m`, `1h`, `250ms`, or plain seconds.
+    /// The longest duration a flag takes: a week.
+    static let longestDuration: Double = 7 * 86_400
+
     static func duration(_ text: String, flag: String) throws -> Duration {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        var seconds: Double?
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0, value.isFinite { return .milliseconds(Int64(value * scale * 1000)) }
+            if let value = Double(text.dropLast(suffix.count)), value > 0, value.isFinite { seconds = value * scale }
+            break
         }
-        if let value = Double(text), value > 0, value.isFinite { return .milliseconds(Int64(value * 1000)) }
-        throw ValidationError("\(flag) \(text) is not a duration; give e.g. 30s, 5m or 1h")
+        if seconds == nil, let value = Double(text), value > 0, value.isFinite { seconds = value }
+        guard let seconds else { throw ValidationError("\(flag) \(text) is not a duration; give e.g. 30s, 5m or 1h") }
+        guard seconds <= longestDuration else { throw ValidationError("\(flag) \(text) is longer than a week (7d); give e.g. 30s, 5m or 1h") }
+        return .milliseconds(Int64(seconds * 1000))
     }
 }

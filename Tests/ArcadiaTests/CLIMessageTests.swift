@@ -19,6 +19,25 @@ import Testing
         }
     }
 
+    /// Durations an operator may mistype: a millisecond interval would spend DigitalOcean's budget in
+    /// a second, and a huge one crashed the process (its nanoseconds overflowed).
+    @Test func controllerDurationsOutOfRangeAreRefusedWithTheFlag() async throws {
+        try await withTemporaryDirectory { directory in
+            try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: directory.appendingPathComponent("specs"))
+            for (flags, says) in [
+                (["--interval", "1ms"], "--interval 1ms is shorter than 1s"),
+                (["--interval", "2562047788015215h"], "--interval 2562047788015215h is longer than a week"),
+                (["--lease-duration", "99999999999999h"], "--lease-duration 99999999999999h is longer than a week"),
+            ] {
+                let result = try await CommandRunner().run(["controller", "--sim", "--specs", "specs"] + flags, in: directory)
+                #expect(result.status == 64, "\(flags): \(result.status) \(result.stderr)")
+                #expect(result.stderr.contains(says), "\(result.stderr)")
+            }
+            let huge = try await CommandRunner().run(["plan", "--sim", "--specs", "specs"], in: directory, environment: ["ARCADIA_POLL_INTERVAL": "1e300"])
+            #expect(huge.status == 1 && huge.stderr.contains("ARCADIA_POLL_INTERVAL=1e300 is not a positive number of at most 86400"), "\(huge.stderr)")
+        }
+    }
+
     @Test func theSavedPlanHintRepeatsSimAndSpecs() async throws {
         try await withTemporaryDirectory { directory in
             try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: directory.appendingPathComponent("infra"))
