@@ -283,6 +283,7 @@ def run_browser(world, suite):
             watch(phone_page)
             phone_page.set_default_timeout(WAIT_MS)
             suite.run("phone width (390px): inbox without horizontal scroll; an operator ignores a field", lambda: check_phone(phone_page, world))
+            suite.run("a broken spec shows in the status bar at file:line:col", lambda: check_spec_problem(phone_page, world))
             phone.close()
             suite.page = None
             suite.run("no script errors or CSP violations", lambda: check_no_problems(problems))
@@ -432,6 +433,18 @@ def check_phone(page, world):
     page.click("#dialog-confirm")
     expect(page.locator('section[data-resource="Droplet/cache"]')).to_have_count(0)
     assert "ignore" in open(os.path.join(world.specs, "cache.yaml")).read()
+
+
+def check_spec_problem(page, world):
+    broken = os.path.join(world.specs, "broken.yaml")
+    with open(broken, "w") as handle:
+        handle.write("apiVersion: arcadia/v1\nkind: Droplet\nmetadata: {name: broken}\nspec:\n  region: nyc3\n  size: [\n")
+    try:
+        expect(page.locator("#spec-problems")).to_contain_text(re.compile(r"broken\.yaml:\d+:\d+"), timeout=30000)
+        page.screenshot(path=os.path.join(SCREENSHOTS, "spec-problem.png"), full_page=True)
+    finally:
+        os.remove(broken)
+    expect(page.locator("#spec-problems")).to_have_count(0, timeout=30000)
 
 
 def check_no_problems(problems):

@@ -1,6 +1,6 @@
 // The status bar: leadership, the last and next reconcile, "reconcile now", and the specs' problems.
 import { $, ago, fromNow, h, show, timeEl, when, alertBox } from "./dom.js";
-import { actionButton, api, state } from "./session.js";
+import { actionButton, api, relativeSpec, state } from "./session.js";
 
 export async function refreshStatus() {
   clearTimeout(state.statusTimer);
@@ -37,7 +37,7 @@ export function renderStatus(status) {
     items.push(h("div", { class: "problems", id: "spec-problems", role: "alert" },
       h("b", {}, problems.length ? `The specs have ${problems.length} problem${problems.length > 1 ? "s" : ""}; nothing is applied until they are fixed.` : "The spec checkout has a problem."),
       h("ul", {},
-        problems.map((p) => h("li", {}, p.location ? [h("code", {}, `${p.location.path}:${p.location.line}:${p.location.column}`), " "] : null, p.message)),
+        problems.map((p) => h("li", {}, p.file ? [h("code", { title: p.file }, p.line ? `${relativeSpec(p.file)}:${p.line}:${p.column}` : relativeSpec(p.file)), " "] : null, p.message)),
         status.git_problem ? h("li", {}, status.git_problem) : null)));
   }
   if (status.conditions.length) {
