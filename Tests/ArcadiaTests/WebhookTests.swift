@@ -131,6 +131,31 @@ import Testing
         }
     }
 
+    /// A receiver behind Basic auth, named in the URL as curl takes it: the credentials go out as an
+    /// Authorization header (they were dropped), and the service's description, which ServiceLifecycle
+    /// logs at debug level, names no part of the URL.
+    @Test func credentialsInTheURLAreSentAsBasicAndNeverDescribed() async throws {
+        try await withTemporaryStore { store, _ in
+            _ = try await WebhookEvent.enqueue(WebhookEvent(.driftDetected, data: DriftData(name: "web-1")), store: store)
+            let receiver = Receiver()
+            try await Self.serving(receiver) { port in
+                var logger = Logger(label: "test.webhooks")
+                logger.logLevel = .critical
+                let configuration = WebhookDispatcher.Configuration(
+                    url: "http://hook%20user:Pass%3Aw0rd@127.0.0.1:\(port)/hook?token=QueryS3cret", secret: try WebhookSecret(Self.secretText),
+                    baseDelay: .milliseconds(20), pollInterval: .milliseconds(20), requestTimeout: .seconds(2)
+                )
+                let dispatcher = WebhookDispatcher(store: store, configuration: configuration, logger: logger)
+                #expect(!"\(dispatcher)".contains("Pass") && !"\(dispatcher)".contains("QueryS3cret"), "\(dispatcher)")
+                try await Self.runningAlongside(dispatcher, logger: Logger(label: "test")) {
+                    try await Self.waitUntil("delivered") { try await store.webhookDeliveries(pendingOnly: true).isEmpty }
+                }
+            }
+            let request = try #require(receiver.all.first)
+            #expect(request.headers["authorization"] == "Basic " + Data("hook user:Pass:w0rd".utf8).base64EncodedString(), "\(request.headers)")
+        }
+    }
+
     /// The receiver is down (its port refuses connections): the delivery is retried and stays in the
     /// state across a restart of the dispatcher, and goes out once the receiver is back.
     @Test(arguments: StoreEngine.allCases) func aReceiverThatIsDownGetsTheDeliveryOnceItIsUp(engine: StoreEngine) async throws {

@@ -15,7 +15,10 @@ import ServiceLifecycle
 /// its retry the later ones wait behind it, so a receiver sees events in the order they happened.
 /// Deliveries live in the state: a receiver that is down, or a dispatcher that restarts, loses none.
 /// Several dispatchers on one database never send one delivery at once (a claim holds it for `lease`).
-public struct WebhookDispatcher: Service {
+public struct WebhookDispatcher: Service, CustomStringConvertible {
+    /// What ServiceLifecycle logs of the service: never the URL, which may carry credentials.
+    public var description: String { "WebhookDispatcher" }
+
     public struct Configuration: Sendable {
         /// Where events are POSTed. Never logged: such URLs often carry a secret of their own.
         public var url: String
@@ -125,6 +128,13 @@ public struct WebhookDispatcher: Service {
 
     private func request(for delivery: WebhookDelivery) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: configuration.url)
+        // A user and password in the URL are sent as Basic credentials, as curl would, not dropped.
+        if var parts = URLComponents(string: configuration.url), let user = parts.user {
+            let credentials = "\(user.removingPercentEncoding ?? user):\((parts.password ?? "").removingPercentEncoding ?? "")"
+            request.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
+            (parts.user, parts.password) = (nil, nil)
+            request.url = parts.string ?? configuration.url
+        }
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "arcadia-webhook")
