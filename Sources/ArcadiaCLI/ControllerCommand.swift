@@ -106,6 +106,15 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
             Output.error("the specs directory \(settings.specs) does not exist; give --specs DIR (a git checkout or a plain directory of spec files)")
             throw ExitCode.failure
         }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: settings.specs, isDirectory: &isDirectory), isDirectory.boolValue else {
+            Output.error("--specs \(settings.specs) is a file, not a directory; give the folder that holds the spec files")
+            throw ExitCode.failure
+        }
+        if settings.gitPush, SpecCheckout(specs: settings.specs, remote: settings.gitRemote, branch: settings.gitBranch) == nil {
+            Output.error("--git-push needs --specs in a git checkout, and \(settings.specs) is not in one; clone the spec repository there, or leave --git-push out")
+            throw ExitCode.failure
+        }
         let logger = {
             var logger = Logger(label: "arcadia.controller")
             logger.logLevel = ProcessInfo.processInfo.environment["ARCADIA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -38,6 +38,17 @@ import Testing
         }
     }
 
+    /// The controller refuses a spec folder it could not work with before it starts, not after.
+    @Test func controllerSpecsThatCannotWorkAreRefusedAtStart() async throws {
+        try await withTemporaryDirectory { directory in
+            try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: directory.appendingPathComponent("specs"))
+            let push = try await CommandRunner().run(["controller", "--sim", "--specs", "specs", "--git-push", "--listen", "127.0.0.1:0"], in: directory)
+            #expect(push.status == 1 && push.stderr.contains("--git-push needs --specs in a git checkout"), "\(push.stderr)")
+            let file = try await CommandRunner().run(["controller", "--sim", "--specs", "specs/web.yaml", "--listen", "127.0.0.1:0"], in: directory)
+            #expect(file.status == 1 && file.stderr.contains("is a file, not a directory"), "\(file.stderr)")
+        }
+    }
+
     @Test func theSavedPlanHintRepeatsSimAndSpecs() async throws {
         try await withTemporaryDirectory { directory in
             try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: directory.appendingPathComponent("infra"))

@@ -356,7 +356,8 @@ import Testing
                 let malformed: [(String, String, Int)] = [
                     ("GET", "/api/v1/drift/abc", 400), ("GET", "/api/v1/drift/-1", 400), ("GET", "/api/v1/drift/99999999999999999999", 400),
                     ("POST", "/api/v1/drift/abc/accept", 400), ("POST", "/api/v1/drift/0/revert", 400), ("POST", "/api/v1/drift/1.5/ignore", 400),
-                    ("GET", "/api/v1/drift?status=bogus", 400), ("GET", "/api/v1/sagas?status=bogus", 400), ("GET", "/api/v1/sagas/%00", 404),
+                    ("GET", "/api/v1/drift?status=bogus", 400), ("GET", "/api/v1/drift?kind=Nope", 400), ("GET", "/api/v1/events?kind=droplet", 400),
+                    ("GET", "/api/v1/resources?kind=Nope", 400), ("GET", "/api/v1/sagas?status=bogus", 400), ("GET", "/api/v1/sagas/%00", 404),
                     ("GET", "/api/v1/events?limit=0", 400), ("GET", "/api/v1/events?limit=many", 400), ("GET", "/api/v1/nothing", 404),
                     ("POST", "/api/v1/drift/7/accept", 404), ("DELETE", "/api/v1/drift", 404),
                     ("GET", "/api/v1/drift/abc/revert-preview", 400), ("GET", "/api/v1/drift/7/revert-preview", 404),

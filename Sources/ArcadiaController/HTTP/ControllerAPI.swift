@@ -90,7 +90,7 @@ struct ControllerAPI: Sendable {
     private func driftList(_ request: Request, _ context: APIContext) async throws -> Response {
         _ = try context.require(.read)
         let query = request.uri.queryParameters
-        var filter = DriftFilter(status: .open, kind: query["kind"].map(String.init), name: query["name"].map(String.init))
+        var filter = DriftFilter(status: .open, kind: try Self.kindFilter(query["kind"]), name: query["name"].map(String.init))
         if let text = query["status"].map(String.init) {
             if text == "all" {
                 filter.status = nil
@@ -125,9 +125,19 @@ struct ControllerAPI: Sendable {
         return APIResponse.json(SagaList(sagas: sagas.map(SagaJSON.init), count: sagas.count))
     }
 
+    /// A `?kind=` filter: one of the kinds, or a 400 that lists them (a misspelt kind matched nothing
+    /// and looked like an empty inbox).
+    static func kindFilter(_ text: Substring?) throws -> String? {
+        guard let text else { return nil }
+        guard ResourceKind(rawValue: String(text)) != nil else {
+            throw APIError.badRequest("kind must be one of \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return String(text)
+    }
+
     private func resources(_ request: Request, _ context: APIContext) async throws -> Response {
         _ = try context.require(.read)
-        let kind = request.uri.queryParameters["kind"].map(String.init)
+        let kind = try Self.kindFilter(request.uri.queryParameters["kind"])
         let applied = try await store.provisioned(kind: kind)
         var live: [String: ResourceRecord] = [:]
         for kind in Set(applied.map(\.kind)) {
@@ -165,7 +175,7 @@ struct ControllerAPI: Sendable {
             guard let value = Int(text), (1...1000).contains(value) else { throw APIError.badRequest("limit must be a whole number from 1 to 1000") }
             limit = value
         }
-        let events = try await store.events(EventFilter(kind: query["kind"].map(String.init), name: query["name"].map(String.init), limit: limit))
+        let events = try await store.events(EventFilter(kind: try Self.kindFilter(query["kind"]), name: query["name"].map(String.init), limit: limit))
         return APIResponse.json(EventList(events: events, count: events.count))
     }
 }

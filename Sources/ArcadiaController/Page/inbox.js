@@ -6,7 +6,7 @@ import { actionButton, api, may, refusal, relativeSpec, state } from "./session.
 export function inboxView() {
   const view = $("view");
   const f = state.filters;
-  const kinds = ["", "Droplet", "Volume", "SSHKey"];
+  const kinds = ["", "Droplet", "Volume", "SSHKey", "ReservedIP", "Firewall", "Domain"];
   const statuses = ["open", "accepted", "reverted", "ignored", "stale", "all"];
   let nameTimer;
   const list = h("div", { id: "inbox-list" });
