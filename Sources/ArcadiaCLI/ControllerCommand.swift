@@ -4,6 +4,7 @@ import ArcadiaSagas
 import ArcadiaState
 import Foundation
 import Logging
+import NIOCore
 
 struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
     static let configuration = CommandConfiguration(
@@ -157,8 +158,14 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
                     events: ControllerEvents(store: session.store, webhook: webhook != nil, logger: logger),
                     logger: logger
                 )
-                try await controller.run(owner: owner) { port in
-                    Output.standardError("arcadia controller: serving the API on http://\(settings.host):\(port), specs \(settings.specs), every \(interval)")
+                do {
+                    try await controller.run(owner: owner) { port in
+                        Output.standardError("arcadia controller: serving the API on http://\(settings.host):\(port), specs \(settings.specs), every \(interval)")
+                    }
+                } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                    throw ListenRefused("\(settings.host):\(settings.port): it is already in use (another controller?); choose another with --listen HOST:PORT")
+                } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+                    throw ListenRefused("\(settings.host): it is not an address of this machine; give --listen 127.0.0.1:PORT, or 0.0.0.0:PORT for every address")
                 }
             }
         }
@@ -188,4 +195,10 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
         guard seconds <= longestDuration else { throw ValidationError("\(flag) \(text) is longer than a week (7d); give e.g. 30s, 5m or 1h") }
         return .milliseconds(Int64(seconds * 1000))
     }
+}
+
+/// The API's address cannot be listened on: said as what to change.
+struct ListenRefused: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = "cannot listen on " + description }
 }

@@ -46,6 +46,12 @@ import Testing
             #expect(push.status == 1 && push.stderr.contains("--git-push needs --specs in a git checkout"), "\(push.stderr)")
             let file = try await CommandRunner().run(["controller", "--sim", "--specs", "specs/web.yaml", "--listen", "127.0.0.1:0"], in: directory)
             #expect(file.status == 1 && file.stderr.contains("is a file, not a directory"), "\(file.stderr)")
+            // A port another process holds is named, with the flag to change.
+            let holder = try await ControllerProcess(arguments: ["--sim", "--specs", "specs"], in: directory, environment: [:])
+            let port = try #require(holder.baseURL.split(separator: ":").last)
+            let busy = try await CommandRunner().run(["controller", "--sim", "--specs", "specs", "--listen", "127.0.0.1:\(port)"], in: directory)
+            #expect(busy.status == 1 && busy.stderr.contains("cannot listen on 127.0.0.1:\(port): it is already in use"), "\(busy.stderr)")
+            try await holder.kill()
         }
     }
 
