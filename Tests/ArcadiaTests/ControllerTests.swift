@@ -256,6 +256,37 @@ import Testing
         }
     }
 
+    /// A checkout that cannot follow its branch (here: its remote is gone) is reconciled as it is, and
+    /// the pass says so as failed, with the reason, rather than "succeeded" on specs that may be stale.
+    @Test func aCheckoutThatCannotBeUpdatedFailsThePassButStillReconciles() async throws {
+        try await SimulatorHarness.with { sim in
+            try await withTemporaryDirectory { directory in
+                let checkout = directory.appendingPathComponent("checkout")
+                try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: checkout)
+                _ = try Self.git(["init", "--quiet"], in: checkout)
+                _ = try Self.git(["add", "."], in: checkout)
+                _ = try Self.git(["commit", "--quiet", "-m", "web"], in: checkout)
+                _ = try Self.git(["remote", "add", "origin", directory.appendingPathComponent("gone.git").path], in: checkout)
+                let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
+                let token = try await Self.token("victor", role: "viewer", database: database, in: directory)
+                let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
+                let controller = try await ControllerProcess(
+                    arguments: ["--specs", checkout.path, "--interval", "1h", "--database", database], in: directory, environment: environment
+                )
+                var last: [String: Any] = [:]
+                #expect(try await Self.eventually(30) {
+                    let status = try await controller.request("GET", "/api/v1/status", token: token).body
+                    last = status["last_reconcile"] as? [String: Any] ?? [:]
+                    return status["running"] == nil && !last.isEmpty
+                }, "\(controller.log)")
+                #expect(last["result"] as? String == "failed", "\(last)")
+                #expect((last["message"] as? String ?? "").contains("could not be brought up to date"), "\(last)")
+                #expect(try await sim.client.listDroplets().contains { $0.name == "web" }, "the checkout as it is was still applied")
+                #expect(try await controller.terminate().status == 0)
+            }
+        }
+    }
+
     /// Behind a load balancer "reconcile now" may reach either replica: a follower leaves the request in
     /// the state and the leader runs the pass at its next renewal (the interval, an hour, plays no part).
     @Test func reconcileNowOnAFollowerIsRunByTheLeader() async throws {

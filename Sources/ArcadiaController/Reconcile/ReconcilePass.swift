@@ -75,6 +75,7 @@ struct ReconcilePass: Sendable {
     }
 
     private func reconcile(into report: inout ReconcileReport) async throws {
+        var checkoutProblem: String?
         if let checkout = SpecCheckout(specs: settings.specs, remote: settings.gitRemote, branch: settings.gitBranch) {
             do {
                 report.commit = try checkout.sync()
@@ -83,6 +84,7 @@ struct ReconcilePass: Sendable {
                 // Reconciled as it is checked out; the problem is shown until a sync works again.
                 report.commit = try? checkout.head()
                 await status.git(problem: "\(error)")
+                checkoutProblem = "\(error)"
                 logger.warning("the spec checkout could not be brought up to date", metadata: ["arcadia.error": "\(error)"])
             }
         }
@@ -137,6 +139,12 @@ struct ReconcilePass: Sendable {
         if report.result == .succeeded, !blocked.isEmpty {
             report.result = .failed
             report.message = "left alone: " + blocked.map { "\($0.kind.rawValue)/\($0.name) (\($0.reason))" }.joined(separator: "; ")
+        }
+        // Reconciled, but from a checkout that could not follow its branch: the specs may be stale, and
+        // a pass that says "succeeded" would hide that until someone reads the status.
+        if report.result == .succeeded, let checkoutProblem {
+            report.result = .failed
+            report.message = "reconciled \(report.commit.map { "commit \($0.prefix(12))" } ?? "the checkout") as it is: it could not be brought up to date (\(checkoutProblem))"
         }
     }
 
