@@ -81,7 +81,11 @@ export function driftRow(record, open) {
     h("td", { "data-label": "Spec", class: "value" }, spec ? h("span", { title: `${spec.path}:${spec.line}:${spec.column}` }, `${relativeSpec(spec.path)}:${spec.line}`) : h("span", { class: "sub" }, "not in the specs")),
     open
       ? h("td", { "data-label": "Actions" }, h("div", { class: "actions" },
-          actionButton("accept", "Accept", () => confirmAccept(record), { class: "primary" }),
+          actionButton("accept", "Accept", () => confirmAccept(record), {
+            class: "primary",
+            // A droplet's power state is not a spec field: the API refuses it, so the page does first.
+            refused: record.resource_kind === "Droplet" && record.field === "status" ? "A droplet's power state is not a spec field: revert powers it on, ignore stops watching it." : null,
+          }),
           actionButton("revert", "Revert", () => confirmRevert(record)),
           actionButton("ignore", "Ignore", () => confirmIgnore(record))))
       : h("td", { "data-label": "Status" }, h("span", { class: `badge ${record.status}` }, record.status), record.resolved_by ? h("span", { class: "reason" }, `by ${record.resolved_by}`) : null));

@@ -55,8 +55,9 @@ export const may = (action) => Boolean(state.me && state.me.may && state.me.may[
 export const refusal = (action) => `Your role (${state.me ? state.me.role : "none"}) may not ${action}: it needs ${ACTION_ROLE[action]}.`;
 
 export function actionButton(action, label, onclick, attrs = {}) {
-  const allowed = may(action);
-  return h("button", { type: "button", class: attrs.class || "", id: attrs.id, "data-action": action, disabled: !allowed, title: allowed ? null : refusal(action), onclick }, label);
+  const allowed = may(action) && !attrs.refused;
+  const title = may(action) ? attrs.refused || null : refusal(action);
+  return h("button", { type: "button", class: attrs.class || "", id: attrs.id, "data-action": action, disabled: !allowed, title, onclick }, label);
 }
 
 export function stopTimers() {
