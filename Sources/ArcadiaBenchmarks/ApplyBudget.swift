@@ -45,7 +45,7 @@ func applyBudget(latency: FaultPlan) async throws {
             let plan = try await reconciler.plan(desired: try SpecLoader.load(directory: specs.path))
             let spent = try await requestTotal(sim) - before
             print("  plan, 220 droplets in sync".padding(toLength: 34, withPad: " ", startingAt: 0)
-                      + String(format: "%5d requests (%d changes; droplets and SSH keys listed)", spent, plan.changes.count))
+                      + String(format: "%5d requests (%d changes; the droplets listed)", spent, plan.changes.count))
         }
     }
 }
