@@ -71,4 +71,18 @@ import Testing
             #expect(try await loop.store.driftRecord(id: record.id)?.status == .open)
         }
     }
+
+    /// The droplet was deleted by hand after its drift was found: a revert says it is gone and how it
+    /// comes back, not that DigitalOcean matches the spec again.
+    @Test func aRevertOfADeletedDropletSaysItIsGone() async throws {
+        try await ReconcileLoop.with { loop in
+            let record = try await Self.taggedByHand(loop)
+            try await loop.sim.client.deleteDroplet(id: Int(record.resourceID) ?? 0)
+            let desired = try SpecLoader.load(directory: loop.specs.path)
+            let outcome = try await DriftReverter(reconciler: Reconciler(client: loop.sim.client, store: loop.store)).plan(reverting: [record], desired: desired)
+            let reason = try #require(outcome.refused.first?.1)
+            #expect(reason.contains("Droplet/web no longer exists at DigitalOcean"), "\(reason)")
+            #expect(outcome.plan.changes.isEmpty, "a revert recreates nothing")
+        }
+    }
 }

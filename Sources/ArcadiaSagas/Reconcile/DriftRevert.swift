@@ -34,7 +34,11 @@ public struct DriftReverter: Sendable {
                 continue
             }
             if let now = try await reconciler.store.driftRecord(id: record.id), now.status != .open {
-                refused.append((record, "the plan just made closed it \(now.status.rawValue): DigitalOcean matches the spec again"))
+                // Closed by the plan just made: the field matches the spec again, or the resource is gone.
+                let gone = plan.changes.contains { $0.change.kind.rawValue == record.kind && $0.change.name == record.name && $0.change.action == .create }
+                refused.append((record, gone
+                    ? "\(key) no longer exists at DigitalOcean (the drift is \(now.status.rawValue)); `arcadia apply` creates it again from its spec"
+                    : "the plan just made closed it \(now.status.rawValue): DigitalOcean matches the spec again"))
                 continue
             }
             if let error = plan.errors.first(where: { $0.kind == record.kind && $0.name == record.name }) {
