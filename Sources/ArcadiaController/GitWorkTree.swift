@@ -1,3 +1,4 @@
+import ArcadiaState
 import Foundation
 
 /// The git work tree a spec file is in, when it is in one: for `drift accept|ignore`'s diff and commit,
@@ -46,7 +47,7 @@ public struct GitWorkTree: Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = try pipe.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }

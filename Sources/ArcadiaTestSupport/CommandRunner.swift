@@ -1,3 +1,4 @@
+import ArcadiaState
 import Foundation
 
 /// Runs the built `arcadia` executable as an operator would: a working directory, environment, stdin.
@@ -47,8 +48,8 @@ public struct CommandRunner: Sendable {
         try process.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        let out = try stdout.fileHandleForReading.readAllRetryingInterrupts()
+        let err = try stderr.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
