@@ -94,10 +94,12 @@ struct DriftActions: Sendable {
         let (owner, client) = (self.owner, self.client)
         let inserted = try await locked(for: "drift revert") { () -> PlanExecutor.Inserted in
             // Read again under the lock: an accept, an ignore or another revert may have come first.
-            guard let current = try await store.driftRecord(id: id) else { throw APIError.notFound }
-            guard current.status == .open else { throw APIError(.conflict, "already_resolved", ["current_status": current.status.rawValue]) }
-            if let saga = try await store.unfinishedSagas().first(where: { $0.resourceKind == record.kind && $0.resourceName == record.name }) {
-                throw Self.conflict(DriftResourceBusy(sagaID: saga.id, sagaKind: saga.kind, resource: "\(record.kind)/\(record.name)"))
+            do {
+                try await DriftAcceptor.requireStillOpen(record, in: store)
+            } catch let closed as DriftNotOpen {
+                throw closed.status.map { APIError(.conflict, "already_resolved", ["current_status": $0.rawValue]) } ?? APIError.notFound
+            } catch let busy as DriftResourceBusy {
+                throw Self.conflict(busy)
             }
             let outcome = try await DriftReverter(reconciler: Reconciler(client: client, store: store)).plan(reverting: [record], desired: desired)
             if let refused = outcome.refused.first {

@@ -51,7 +51,7 @@ public struct DriftAcceptor: Sendable {
         _ record: DriftRecord, specs: String, writing: Writing = .file, beforeWriting: (String) throws -> Void = { _ in }
     ) async throws -> Edit {
         guard let kind = ResourceKind(rawValue: record.kind) else { throw DriftNotAcceptable("drift \(record.id) is of an unknown kind '\(record.kind)'") }
-        try await checkStillOpen(record)
+        try await Self.requireStillOpen(record, in: store)
         let module = Kinds.module(for: kind)
         guard let live = try await module.live(id: record.resourceID, client: client) else {
             throw DriftNotAcceptable("\(record.kind)/\(record.name) (\(record.resourceID)) no longer exists at DigitalOcean; run `arcadia plan`")
@@ -93,7 +93,7 @@ public struct DriftAcceptor: Sendable {
         guard let kind = ResourceKind(rawValue: record.kind), Kinds.module(for: kind).ignorableFields.contains(record.field) else {
             throw DriftNotAcceptable("\(record.field) cannot be named in policy.ignore")
         }
-        try await checkStillOpen(record)
+        try await Self.requireStillOpen(record, in: store)
         let edited = try edit(record, specs: specs, writing: writing, beforeWriting: beforeWriting) { text in
             try SpecFileEditor.appending(record.field, toListAt: ["policy", "ignore"], in: text)
         }
@@ -147,7 +147,8 @@ public struct DriftAcceptor: Sendable {
     /// Refuses, before any file is touched, a record closed since the caller read it (the caller holds
     /// the apply lock, so this reading stands until the close) and one whose resource a saga is still
     /// working on (a revert under way: accepting now would write what the revert is undoing).
-    private func checkStillOpen(_ record: DriftRecord) async throws {
+    /// Throws ``DriftNotOpen`` or ``DriftResourceBusy``; the API's revert asks the same.
+    public static func requireStillOpen(_ record: DriftRecord, in store: Store) async throws {
         guard let current = try await store.driftRecord(id: record.id) else { throw DriftNotOpen(id: record.id, status: nil) }
         guard current.status == .open else { throw DriftNotOpen(id: record.id, status: current.status) }
         if let saga = try await store.unfinishedSagas().first(where: { $0.resourceKind == record.kind && $0.resourceName == record.name }) {
