@@ -19,7 +19,8 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
             /api/v1/status shows the errors at file:line:col.
 
             Replicas sharing a PostgreSQL state elect one leader through a lease row (--lease-duration, renewed every \
-            --renew-interval, tried for every --retry-period); all serve the API. SQLite suits one replica.
+            --renew-interval, tried for every --retry-period); all serve the API, and POST /api/v1/reconcile on a follower \
+            is passed to the leader at its next renewal. SQLite suits one replica.
 
             The API needs `Authorization: Bearer TOKEN` (`arcadia tokens create`); viewer reads, operator also reverts, \
             ignores and reconciles, platform_admin also accepts. /healthz, /readyz and /metrics (Prometheus) need none. \
@@ -37,7 +38,7 @@ struct ControllerCommand: AsyncParsableCommand, RunnableCommand {
     @Option(name: .long, help: ArgumentHelp("Address to serve the API on.", valueName: "HOST:PORT"))
     var listen = "127.0.0.1:8080"
 
-    @Option(name: .long, help: ArgumentHelp("Time between reconcile passes, e.g. 30s, 5m, 1h.", valueName: "DURATION"))
+    @Option(name: .long, help: ArgumentHelp("Time between reconcile passes, e.g. 30s, 5m, 1h (at least 1s, at most 7d).", valueName: "DURATION"))
     var interval = "5m"
 
     @Flag(name: .long, help: "Detect and report drift only; never apply or revert.")
