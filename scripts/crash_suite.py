@@ -253,6 +253,17 @@ SCENARIOS.update({
                        {"web": spec("web"), "dns": domain_spec("example.com", protect=True)}, "example.com"),
 })
 SENDING_STEPS |= {"CreateDomain", "DestroyDomain"}
+
+# A droplet replaced under a reserved IP, a firewall and a domain's A record: its replace saga moves all
+# three to the new droplet (MoveDependents: an assign action, an add-droplets call, a record PUT) before
+# it destroys the old one; each follower's own saga only records the move. A cancel moves them back.
+DEPENDENTS = {"ip": reserved_ip_spec("ip"), "fw": firewall_spec("fw"), "dns": domain_spec("example.com")}
+SCENARIOS.update({
+    "replace-with-dependents": ("replace", ["CreateDroplet", "WaitDropletActive", "MoveDependents", "DestroyDroplet", "RegisterDroplet"],
+                                {"web": spec("web"), **DEPENDENTS}, {"web": spec("web", image="debian-12-x64"), **DEPENDENTS},
+                                {"web": spec("web"), **DEPENDENTS}, "web"),
+})
+ACTION_STEPS |= {"MoveDependents"}
 KINDS = ["kill", "apply-changed", "cancel", "cancel-live"]
 FAULT_SEEDS = [11, 12, 13]
 NEVER_REACHED = "the kill point was never reached"
@@ -571,9 +582,11 @@ def cancel_trial(world, scenario, step, point):
     violation = world.kill(saga_kind, step, point)
     if violation:
         return [violation] + world.check(target), None
-    left = unfinished(world.sagas())
-    if len(left) != 1:
-        violations = [f"expected one unfinished saga after the kill, found {[(s['kind'], s['status']) for s in left]}"]
+    # The killed saga; sagas planned after it (a replace's followers) are pending beside it.
+    everything = unfinished(world.sagas())
+    left = [saga for saga in everything if saga["kind"] == saga_kind and saga["resourceName"] == SCENARIOS[scenario][5]]
+    if len(left) != 1 or any(saga["status"] != "pending" for saga in everything if saga not in left):
+        violations = [f"expected one unfinished saga after the kill, found {[(s['kind'], s['status']) for s in everything]}"]
         world.run(["sagas", "resume", "--specs", "specs"])
         return violations + world.check(target), None
     saga_id = left[0]["id"]
@@ -584,6 +597,11 @@ def cancel_trial(world, scenario, step, point):
         if saga.get("status") != "cancelled":
             violations.append(f"cancel exited 0 ({cancel.stdout.strip()[-200:]}) but saga {saga_id[:8]} is "
                               f"{saga.get('status')}: {saga.get('error', '')[:200]}")
+        if len(everything) > 1:
+            # The followers end cancelled once the saga they wait for is.
+            resumed = world.run(["sagas", "resume"])
+            if resumed.returncode not in (0, 1):
+                violations.append(f"resume after the cancel {crash_of(resumed, allowed=(0, 1))}")
         return violations + world.check(start, "start-specs"), "cancelled"
     if cancel.returncode == 1 and "point of no return" in cancel.stderr:
         resumed = world.run(["sagas", "resume", "--specs", "specs"])
@@ -810,6 +828,7 @@ def firewall_checks(world, target):
     """Each Firewall spec's firewall exists once, with the spec's inbound ports, and no other firewall exists."""
     violations = []
     firewalls = world.sim.listing("/v2/firewalls", "firewalls")
+    ids = {droplet["name"]: droplet["id"] for droplet in world.sim.listing("/v2/droplets", "droplets")}
     wanted = {name: sorted(re.findall(r'ports: "(\d+)"', text)) for name, text in target.items() if "kind: Firewall" in text}
     for name, ports in wanted.items():
         found = [firewall for firewall in firewalls if firewall["name"] == name]
@@ -817,10 +836,18 @@ def firewall_checks(world, target):
             violations.append(f"{len(found)} firewalls named {name}, expected exactly 1")
         elif sorted(rule["ports"] for rule in found[0]["inbound_rules"]) != ports:
             violations.append(f"firewall {name} opens {[rule['ports'] for rule in found[0]['inbound_rules']]}, the spec says {ports}")
+        elif sorted(found[0]["droplet_ids"]) != sorted(ids[droplet] for droplet in droplets_of(target[name]) if droplet in ids):
+            violations.append(f"firewall {name} filters droplets {found[0]['droplet_ids']}, the spec names {droplets_of(target[name])} {ids}")
     for firewall in firewalls:
         if firewall["name"] not in wanted:
             violations.append(f"firewall {firewall['name']} ({firewall['id']}) is owned by no spec")
     return violations
+
+
+def droplets_of(text):
+    """The droplet names a Firewall spec's `droplets: [a, b]` lists."""
+    match = re.search(r"droplets: \[([^\]]*)\]", text)
+    return [name.strip() for name in match.group(1).split(",") if name.strip()] if match else []
 
 
 def domain_checks(world, target):

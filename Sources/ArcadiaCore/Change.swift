@@ -9,14 +9,41 @@ public struct FieldChange: Sendable, Hashable, Codable {
     public var isDriftRevert: Bool
     /// DigitalOcean already has the new value (e.g. the spec now says what drifted): only Arcadia's record changes.
     public var isAlreadyLive: Bool
+    /// `Kind/name` of a replaced resource whose replace saga makes this move live, before it destroys
+    /// the old resource (a reserved IP following its droplet); the change carrying this field only
+    /// records it, so it is also `isAlreadyLive`.
+    public var movedBy: String?
 
-    public init(field: String, from: String?, to: String?, isDriftRevert: Bool = false, isAlreadyLive: Bool = false) {
+    public init(field: String, from: String?, to: String?, isDriftRevert: Bool = false, isAlreadyLive: Bool = false, movedBy: String? = nil) {
         self.field = field
         self.from = from
         self.to = to
         self.isDriftRevert = isDriftRevert
-        self.isAlreadyLive = isAlreadyLive
+        self.isAlreadyLive = isAlreadyLive || movedBy != nil
+        self.movedBy = movedBy
     }
+}
+
+/// A resource that names a replaced droplet and moves to the replacement inside the droplet's replace
+/// saga (its `MoveDependents` step), after the new droplet is active and before the old one is
+/// destroyed: a reserved IP reassigned, a firewall given the new droplet, a domain's A records pointed
+/// at the new address. `fields` are the moves as the plan found them (`from` the live value).
+public struct DependentMove: Sendable, Hashable, Codable {
+    public var kind: ResourceKind
+    public var name: String
+    /// The live resource: the address, the firewall's UUID, the domain's name.
+    public var resourceID: String
+    public var fields: [FieldChange]
+
+    public init(kind: ResourceKind, name: String, resourceID: String, fields: [FieldChange]) {
+        self.kind = kind
+        self.name = name
+        self.resourceID = resourceID
+        self.fields = fields
+    }
+
+    /// `Kind/name`.
+    public var key: String { "\(kind.rawValue)/\(name)" }
 }
 
 /// A live value that differs from what Arcadia applied while the spec did not change.
@@ -61,6 +88,9 @@ public struct Change: Sendable, Hashable, Codable {
     public var isResourceGone: Bool
     /// What Arcadia had applied before this change (nil for a create): a compensation puts it back.
     public var applied: AppliedDocument?
+    /// For a droplet's replace: what names the droplet and moves to the replacement in the same saga,
+    /// before the old droplet is destroyed (nil when nothing does).
+    public var dependents: [DependentMove]?
 
     /// `Kind/name`.
     public var key: String { "\(kind.rawValue)/\(name)" }

@@ -147,7 +147,10 @@ public enum Differ {
 
     /// A resource replaced in this plan gets a new id, and whatever names it by id in place (a volume's
     /// `attachTo`) must follow it to the replacement in the same apply: DigitalOcean detaches a volume
-    /// from a droplet it destroys, and without this the next plan would call that drift.
+    /// from a droplet it destroys, and without this the next plan would call that drift. A kind that
+    /// ``KindDefinition/movesWithReplacedDroplet`` is moved by the droplet's replace saga itself, before
+    /// the old droplet is destroyed (the replace change's `dependents`); its own change then only
+    /// records the move (`movedBy`).
     private static func followReplacements(
         desired: [DesiredResource], applied: [String: AppliedResource], live: [String: LiveResource], kinds: KindBook,
         busy: [String: UnfinishedSaga], into result: inout Result
@@ -157,27 +160,52 @@ public enum Differ {
         for resource in desired where busy[resource.key] == nil {
             guard let definition = kinds[resource.kind], let record = applied[resource.key],
                   let current = live[liveKey(resource.kind, record.resourceID)], current.isManaged else { continue }
-            func add(_ move: FieldChange, because reference: SpecReference) {
-                if let index = result.changes.firstIndex(where: { $0.key == resource.key }) {
-                    guard result.changes[index].action == .update, !result.changes[index].fields.contains(where: { $0.field == move.field }) else { return }
-                    result.changes[index].fields.append(move)
-                } else {
-                    result.changes.append(Change(
-                        action: .update, kind: resource.kind, name: resource.name, fields: [move], resourceID: current.id, desired: resource,
-                        reason: "\(reference.kind.rawValue)/\(reference.name) is replaced, so its \(move.field) follows it to the new one",
-                        applied: AppliedDocument(spec: record.spec, policy: record.policy)
-                    ))
+            var moves: [(move: FieldChange, follows: String)]
+            if let own = definition.follow(replaced: replaced, resource: resource, record: record, live: current) {
+                moves = own
+            } else {
+                moves = []
+                for reference in definition.references(in: resource.spec) where replaced.contains("\(reference.kind.rawValue)/\(reference.name)") {
+                    let name = String(reference.field.prefix { $0 != "[" })
+                    let follows = "\(reference.kind.rawValue)/\(reference.name)"
+                    guard let field = definition.field(named: name), field.mode == .inPlace, !resource.policy.ignore.contains(name),
+                          !moves.contains(where: { $0.move.field == name && $0.follows == follows }) else { continue }
+                    moves.append((FieldChange(field: name, from: field.live?(current), to: "\(reference.name) (its replacement)"), follows))
                 }
             }
-            let named = definition.references(in: resource.spec).filter { replaced.contains("\($0.kind.rawValue)/\($0.name)") }
-            if let moves = definition.follow(replaced: replaced, resource: resource, record: record, live: current) {
-                if let reference = named.first { moves.forEach { add($0, because: reference) } }
-                continue
+            guard let first = moves.first else { continue }
+            let inReplaceSaga = definition.movesWithReplacedDroplet
+            var recorded: [FieldChange] = []
+            for (move, follows) in moves {
+                let byReplace = inReplaceSaga && follows.hasPrefix("\(ResourceKind.droplet.rawValue)/")
+                var shown = move
+                if byReplace { shown = FieldChange(field: move.field, from: move.from, to: move.to, movedBy: follows) }
+                if !recorded.contains(where: { $0.field == shown.field }) { recorded.append(shown) }
             }
-            for reference in named {
-                let name = String(reference.field.prefix { $0 != "[" })
-                guard let field = definition.field(named: name), field.mode == .inPlace, !resource.policy.ignore.contains(name) else { continue }
-                add(FieldChange(field: name, from: field.live?(current), to: "\(reference.name) (its replacement)"), because: reference)
+            let index = result.changes.firstIndex { $0.key == resource.key }
+            if let index {
+                // A resource changed anyway takes the moves into its change, unless it moves those fields itself.
+                guard result.changes[index].action == .update,
+                      !result.changes[index].fields.contains(where: { field in recorded.contains { $0.field == field.field } }) else { continue }
+                result.changes[index].fields += recorded
+            } else {
+                let reason = recorded.allSatisfy { $0.movedBy != nil }
+                    ? "\(first.follows) is replaced; its replace saga moves this to the new one before destroying the old, and this records it"
+                    : "\(first.follows) is replaced, so its \(first.move.field) follows it to the new one"
+                result.changes.append(Change(
+                    action: .update, kind: resource.kind, name: resource.name, fields: recorded, resourceID: current.id, desired: resource,
+                    reason: reason, applied: AppliedDocument(spec: record.spec, policy: record.policy)
+                ))
+            }
+            for (move, follows) in moves where inReplaceSaga && follows.hasPrefix("\(ResourceKind.droplet.rawValue)/") {
+                guard let owner = result.changes.firstIndex(where: { $0.key == follows && $0.action == .replace }) else { continue }
+                var dependents = result.changes[owner].dependents ?? []
+                if let at = dependents.firstIndex(where: { $0.key == resource.key }) {
+                    dependents[at].fields.append(move)
+                } else {
+                    dependents.append(DependentMove(kind: resource.kind, name: resource.name, resourceID: current.id, fields: [move]))
+                }
+                result.changes[owner].dependents = dependents
             }
         }
     }

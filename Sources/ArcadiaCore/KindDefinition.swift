@@ -24,9 +24,13 @@ public protocol KindDefinition: SpecKindParser {
         driftReverts: DriftReverts, fields: inout [FieldChange], into result: inout Differ.Result
     )
     /// The moves a resource makes when resources it names are replaced in the same plan (`replaced`:
-    /// `Kind/name`), for kinds whose references do not map to one in-place field each (a domain's
-    /// records); nil lets the differ move each in-place field that names a replaced resource.
-    func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [FieldChange]?
+    /// `Kind/name`), each with the `Kind/name` it follows, for kinds whose references do not map to one
+    /// in-place field each (a domain's records); nil lets the differ move each in-place field that names
+    /// a replaced resource.
+    func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [(move: FieldChange, follows: String)]?
+    /// Whether a replaced droplet's saga moves this kind's references to it (`MoveDependents`), before
+    /// the old droplet is destroyed, instead of a saga of the kind's own after the replace.
+    var movesWithReplacedDroplet: Bool { get }
     /// Whether DigitalOcean refuses a second live resource of the same name (volumes, per region): a
     /// create beside an unmanaged namesake (in the spec's region, for kinds with one) is then an error,
     /// not a warning.
@@ -43,7 +47,8 @@ extension KindDefinition {
         _ resource: DesiredResource, record: AppliedResource, live: LiveResource, references: ReferenceIDs, revertingDrift: Bool,
         driftReverts: DriftReverts, fields: inout [FieldChange], into result: inout Differ.Result
     ) {}
-    public func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [FieldChange]? { nil }
+    public func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [(move: FieldChange, follows: String)]? { nil }
+    public var movesWithReplacedDroplet: Bool { false }
     public var namesAreUnique: Bool { false }
 
     public func field(named name: String) -> KindField? { fields.first { $0.name == name } }

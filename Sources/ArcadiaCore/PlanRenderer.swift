@@ -22,6 +22,10 @@ public struct PlanRenderer: Sendable {
                 lines.append(line(for: planned))
                 if !planned.after.isEmpty { lines.append("      after: " + planned.after.joined(separator: ", ")) }
                 lines.append("      steps: " + planned.steps.joined(separator: " → "))
+                if let dependents = planned.change.dependents, !dependents.isEmpty {
+                    let moved = dependents.map { "\($0.key) (\($0.fields.map(\.field).joined(separator: ", ")))" }
+                    lines.append("      moves to the new droplet before the old one is destroyed: " + moved.joined(separator: ", "))
+                }
                 for note in planned.irreversible { lines.append(paint("      irreversible: \(note)", "33")) }
                 if let reason = planned.change.reason { lines.append("      because: \(reason)") }
             }
@@ -126,7 +130,8 @@ public struct PlanRenderer: Sendable {
 
     private func fieldList(_ fields: [FieldChange]) -> String {
         fields.map { field in
-            let note = field.isDriftRevert ? " [drift]" : field.isAlreadyLive ? " [already live; record only]" : ""
+            let note = field.isDriftRevert ? " [drift]"
+                : field.movedBy.map { " [moved by \($0)'s replace; record only]" } ?? (field.isAlreadyLive ? " [already live; record only]" : "")
             return "\(field.field): \(field.from ?? "none") → \(field.to ?? "none")\(note)"
         }.joined(separator: "; ")
     }

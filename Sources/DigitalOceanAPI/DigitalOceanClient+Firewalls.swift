@@ -2,6 +2,7 @@ import Foundation
 
 extension DigitalOceanClient {
     private struct FirewallEnvelope: Decodable { var firewall: Firewall }
+    private struct DropletIDs: Encodable { var dropletIds: [Int] }
 
     /// Every firewall of the account.
     public func listFirewalls() async throws -> [Firewall] {
@@ -35,5 +36,16 @@ extension DigitalOceanClient {
         } catch let error as DigitalOceanError where error.isNotFound {
             return
         }
+    }
+
+    /// Adds droplets to a firewall, leaving its other droplets, tags and rules as they are. Adding one
+    /// already there changes nothing, so a repeat is safe.
+    public func addDropletsToFirewall(id: String, dropletIDs: [Int]) async throws {
+        _ = try await send(.POST, "/v2/firewalls/\(id)/droplets", body: try Self.encoder.encode(DropletIDs(dropletIds: dropletIDs)))
+    }
+
+    /// Removes droplets from a firewall; removing one that is not there changes nothing.
+    public func removeDropletsFromFirewall(id: String, dropletIDs: [Int]) async throws {
+        _ = try await send(.DELETE, "/v2/firewalls/\(id)/droplets", body: try Self.encoder.encode(DropletIDs(dropletIds: dropletIDs)))
     }
 }

@@ -26,6 +26,8 @@ public struct SagaInput: Sendable, Hashable, Codable {
     public var after: [String]
     /// For steps that snapshot: the snapshot's deterministic name.
     public var snapshotName: String?
+    /// For a droplet's replace: what moves to the new droplet before the old one is destroyed.
+    public var dependents: [DependentMove]?
 
     public init(
         kind: ResourceKind, name: String, sagaID: String, sagaTag: String, desired: DesiredResource? = nil,

@@ -110,6 +110,7 @@ public struct PlanExecutor: Sendable {
             break
         case .replace, .destroy:
             input.destroyID = change.resourceID
+            input.dependents = change.dependents
         case .update:
             input.resourceID = change.resourceID
         }

@@ -95,18 +95,20 @@ public struct DomainKind: ResourceKindModule {
         }
     }
 
-    /// A replaced droplet's records move to its replacement's address, in place, right after its replace saga.
-    public func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [FieldChange]? {
+    /// A replaced droplet's records move to its replacement's address, in place: a replaced droplet's
+    /// saga moves them before it destroys the old one (``movesWithReplacedDroplet``); a replaced
+    /// reserved IP's, in a domain saga right after.
+    public func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [(move: FieldChange, follows: String)]? {
         let desired = Self.entries(resource.spec)
         var remaining = Self.liveEntries(live)
-        var moves: [FieldChange] = []
+        var moves: [(move: FieldChange, follows: String)] = []
         for had in Self.entries(record.spec) {
             guard let reference = had.referenceKey, replaced.contains(reference), let key = had.key(),
                   let wanted = desired.first(where: { $0.type == had.type && $0.name == had.name && $0.referenceKey == reference }),
                   let index = remaining.firstIndex(where: { $0.key() == key })
             else { continue }
             let current = remaining.remove(at: index)
-            moves.append(FieldChange(field: current.label(), from: current.text, to: wanted.text))
+            moves.append((FieldChange(field: current.label(), from: current.text, to: wanted.text), reference))
         }
         return moves
     }

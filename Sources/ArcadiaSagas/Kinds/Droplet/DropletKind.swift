@@ -91,7 +91,7 @@ public struct DropletKind: ResourceKindModule {
 
     public var steps: [any Step] {
         [CreateDroplet(), WaitDropletActive(), RegisterResource(.droplet), PowerOff(), Resize(), PowerOn(),
-         SnapshotDroplet(), PruneSnapshots(), DestroyDroplet(), ForgetResource(.droplet),
+         SnapshotDroplet(), PruneSnapshots(), MoveDependents(), DestroyDroplet(), ForgetResource(.droplet),
          SetDropletTags(), SetDropletBackups(), EnableIPv6(), RecordSnapshot()]
     }
 
@@ -103,8 +103,10 @@ public struct DropletKind: ResourceKindModule {
         case .create:
             return planned("create", [CreateDroplet(), WaitDropletActive(), RegisterResource(.droplet)])
         case .replace:
+            // What names the droplet moves to the new one while the old one still runs.
+            let moves: [any Step] = change.dependents?.isEmpty == false ? [MoveDependents()] : []
             return planned(
-                "replace", [CreateDroplet(), WaitDropletActive(), DestroyDroplet(), RegisterResource(.droplet)],
+                "replace", [CreateDroplet(), WaitDropletActive()] + moves + [DestroyDroplet(), RegisterResource(.droplet)],
                 irreversible: ["destroys droplet \(change.resourceID ?? "?") once its replacement is active"]
             )
         case .destroy:

@@ -1,0 +1,121 @@
+import ArcadiaCore
+import ArcadiaSagas
+import ArcadiaSpecs
+import ArcadiaState
+import ArcadiaTestSupport
+import DigitalOceanAPI
+import Foundation
+import Testing
+
+/// A replaced droplet's reserved IP, firewall and DNS records move to the replacement inside the
+/// droplet's replace saga (MoveDependents), after the new droplet is active and before the old one is
+/// destroyed, so the address and the name never point at a destroyed droplet; a replace cancelled
+/// after the moves puts every one back on the old droplet.
+@Suite struct ReplaceMovesDependentsTests {
+    static let specs = [
+        "web.yaml": dropletSpec(name: "web"), "web-ip.yaml": ReservedIPKindTests.ipSpec(),
+        "web-fw.yaml": FirewallKindTests.firewallSpec(tags: []),
+        "example.yaml": DomainKindTests.domainSpec(["{type: A, name: www, droplet: web, ttl: 300}", "{type: TXT, name: \"@\", data: \"v=spf1 -all\"}"]),
+    ]
+
+    /// What points where, read from the simulator.
+    struct Pointing: Equatable {
+        var droplets: [Int]
+        var reservedIP: Int?
+        var firewall: [Int]
+        var www: String?
+
+        init(_ loop: ReconcileLoop) async throws {
+            droplets = try await loop.sim.client.listDroplets().map(\.id).sorted()
+            reservedIP = try await ReservedIPKindTests.reserved(loop).dropletID
+            firewall = try await FirewallKindTests.firewall(loop).dropletIDs
+            www = try await loop.sim.client.listDomainRecords("example.com").first { $0.type == "A" && $0.name == "www" }?.data
+        }
+    }
+
+    actor Seen {
+        var pointing: Pointing?
+        func keep(_ value: Pointing) { pointing = value }
+    }
+
+    @Test(arguments: StoreEngine.allCases) func everythingPointsAtTheNewDropletBeforeTheOldIsDestroyed(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
+            try loop.write(Self.specs)
+            #expect(try await loop.planAndApply())
+            let old = try await VolumeKindTests.dropletID(loop, "web")
+            let oldAddress = try await DomainKindTests.publicIPv4(loop, "web")
+
+            try loop.write(["web.yaml": dropletSpec(name: "web", image: "debian-12-x64")])
+            let plan = try await loop.plan()
+            let replace = try #require(plan.changes.first { $0.change.key == "Droplet/web" })
+            #expect(replace.steps == ["CreateDroplet", "WaitDropletActive", "MoveDependents", "DestroyDroplet", "RegisterDroplet"])
+            #expect(Set(replace.change.dependents?.map(\.key) ?? []) == ["ReservedIP/web-ip", "Firewall/web-fw", "Domain/example.com"])
+            for follower in plan.changes where follower.change.key != "Droplet/web" {
+                #expect(follower.steps == ["RecordApplied"], "\(follower.change.key) only records what the replace saga moved")
+                #expect(follower.change.fields.allSatisfy { $0.movedBy == "Droplet/web" })
+            }
+            let text = PlanRenderer(useColor: false).text(plan)
+            #expect(text.contains("moves to the new droplet before the old one is destroyed:"), "\(text)")
+            #expect(text.contains("[moved by Droplet/web's replace; record only]"), "\(text)")
+
+            let seen = Seen()
+            let runner = try loop.runner { point in
+                if point == SagaPoint(sagaKind: "replace", step: "DestroyDroplet", moment: .before) { await seen.keep(try await Pointing(loop)) }
+            }
+            #expect(try await loop.apply(plan, runner: runner).isSuccess)
+            let new = try await VolumeKindTests.dropletID(loop, "web")
+            let newAddress = try await DomainKindTests.publicIPv4(loop, "web")
+            #expect(new != old && newAddress != oldAddress)
+
+            let before = try #require(await seen.pointing, "the hook ran before the destroy")
+            #expect(before.droplets == [old, new].sorted(), "the old droplet still runs")
+            #expect(before.reservedIP == new)
+            #expect(before.firewall.contains(new))
+            #expect(before.www == newAddress)
+
+            let after = try await Pointing(loop)
+            #expect(after.droplets == [new] && after.reservedIP == new && after.firewall == [new] && after.www == newAddress)
+            let next = try await loop.plan()
+            #expect(next.isInSync, "\(next.changes.map(\.change.key)) \(next.drift)")
+
+            // Replaced again: the record Arcadia keeps of the domain knows the record's new address.
+            try loop.write(["web.yaml": dropletSpec(name: "web")])
+            #expect(try await loop.planAndApply())
+            let third = try await VolumeKindTests.dropletID(loop, "web")
+            let final = try await Pointing(loop)
+            #expect(final.droplets == [third] && final.reservedIP == third && final.firewall == [third])
+            #expect(final.www == (try await DomainKindTests.publicIPv4(loop, "web")))
+            #expect(try await loop.plan().isInSync)
+        }
+    }
+
+    /// Killed just before the destroy, then cancelled: the moves are undone onto the old droplet, the
+    /// new one is deleted, and the followers' record sagas are cancelled with it.
+    @Test(arguments: StoreEngine.allCases) func aCancelledReplacePutsEverythingBack(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
+            try loop.write(Self.specs)
+            #expect(try await loop.planAndApply())
+            let old = try await VolumeKindTests.dropletID(loop, "web")
+            let oldAddress = try await DomainKindTests.publicIPv4(loop, "web")
+            let start = try await Pointing(loop)
+
+            try loop.write(["web.yaml": dropletSpec(name: "web", image: "debian-12-x64")])
+            let plan = try await loop.plan()
+            let dying = try loop.runner(dyingAt: "replace:DestroyDroplet:before")
+            _ = try? await loop.apply(plan, runner: dying)
+            let moved = try await Pointing(loop)
+            #expect(moved.droplets.count == 2 && moved.reservedIP != old && moved.www != oldAddress, "the moves were made")
+
+            let saga = try #require(try await loop.store.sagas().first { $0.kind == "replace" })
+            #expect(try await loop.runner().cancel(sagaID: saga.id) == .ended(.cancelled))
+            let back = try await Pointing(loop)
+            #expect(back == start, "everything points at the old droplet again: \(back) vs \(start)")
+            // The followers' record sagas, left pending by the kill, end cancelled with their predecessor.
+            let resumed = try await loop.runner().resume(parallelism: 4)
+            #expect(resumed.count == 3 && resumed.allSatisfy { $0.status == .cancelled }, "\(resumed)")
+            try loop.write(["web.yaml": dropletSpec(name: "web")])
+            let after = try await loop.plan()
+            #expect(after.isInSync, "\(after.changes.map(\.change.key)) \(after.blocked) \(after.drift)")
+        }
+    }
+}
