@@ -9,6 +9,13 @@ public struct PlanDocument: Sendable, Codable, Hashable {
         public var field: String
         public var from: String?
         public var to: String?
+        /// The replace (`Kind/name`) whose saga makes this move; this change only records it.
+        public var movedBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case field, from, to
+            case movedBy = "moved_by"
+        }
     }
 
     public struct ChangeEntry: Sendable, Codable, Hashable {
@@ -18,6 +25,9 @@ public struct PlanDocument: Sendable, Codable, Hashable {
         public var fields: [FieldEntry]
         public var steps: [String]
         public var irreversible: [String]
+        /// For a droplet's replace: what names the droplet and moves to the new one before the old
+        /// one is destroyed (`Kind/name`); absent when nothing does.
+        public var moves: [String]?
     }
 
     public struct DriftEntry: Sendable, Codable, Hashable {
@@ -72,9 +82,10 @@ public struct PlanDocument: Sendable, Codable, Hashable {
                 action: planned.change.action.rawValue,
                 kind: planned.change.kind.rawValue,
                 name: planned.change.name,
-                fields: planned.change.fields.map { FieldEntry(field: $0.field, from: $0.from, to: $0.to) },
+                fields: planned.change.fields.map { FieldEntry(field: $0.field, from: $0.from, to: $0.to, movedBy: $0.movedBy) },
                 steps: planned.steps,
-                irreversible: planned.irreversible
+                irreversible: planned.irreversible,
+                moves: planned.change.dependents.map { $0.map(\.key) }
             )
         }
         drift = plan.drift.map {

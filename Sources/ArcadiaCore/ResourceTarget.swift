@@ -36,14 +36,21 @@ public struct TargetError: Error, CustomStringConvertible {
 }
 
 extension Differ.Result {
-    /// The part of this result about `targets`: their changes, errors, warnings and blocks. Drift is
+    /// The part of this result about `targets`: their changes (with the record-only changes of what a
+    /// targeted replace moves), errors, warnings and blocks. Drift is
     /// kept whole (it was observed, whatever is planned). A target that is neither in the specs nor in
     /// the state is an error, with a suggestion. No targets: the result as it is.
     public func limited(to targets: Set<ResourceTarget>, known: [(kind: ResourceKind, name: String)]) -> Differ.Result {
         guard !targets.isEmpty else { return self }
         func targeted(_ kind: String?, _ name: String?) -> Bool { targets.contains { $0.matches(kind: kind, name: name) } }
         var result = self
-        result.changes = changes.filter { targeted($0.kind.rawValue, $0.name) }
+        let kept = changes.filter { targeted($0.kind.rawValue, $0.name) }
+        // A kept replace moves what names the droplet; their changes that only record those moves go too.
+        let moving = Set(kept.flatMap { $0.dependents ?? [] }.map(\.key))
+        result.changes = changes.filter { change in
+            targeted(change.kind.rawValue, change.name)
+                || (moving.contains(change.key) && change.fields.allSatisfy { $0.movedBy != nil })
+        }
         result.errors = errors.filter { $0.name == nil || targeted($0.kind, $0.name) }
         result.warnings = warnings.filter { $0.name == nil || targeted($0.kind, $0.name) }
         result.blocked = blocked.filter { targeted($0.kind.rawValue, $0.name) }

@@ -57,6 +57,8 @@ import Testing
             let text = PlanRenderer(useColor: false).text(plan)
             #expect(text.contains("moves to the new droplet before the old one is destroyed:"), "\(text)")
             #expect(text.contains("[moved by Droplet/web's replace; record only]"), "\(text)")
+            let json = try #require(String(data: PlanDocument(plan).encoded(), encoding: .utf8))
+            #expect(json.contains("\"moves\" : [") && json.contains("\"moved_by\" : \"Droplet/web\""), "\(json)")
 
             let seen = Seen()
             let runner = try loop.runner { point in
@@ -116,6 +118,34 @@ import Testing
             try loop.write(["web.yaml": dropletSpec(name: "web")])
             let after = try await loop.plan()
             #expect(after.isInSync, "\(after.changes.map(\.change.key)) \(after.blocked) \(after.drift)")
+        }
+    }
+
+    /// `--target Droplet/web` keeps the record-only changes of what the replace moves, so Arcadia's
+    /// record of the domain learns the record's new address, and a second replace still moves it.
+    @Test func aTargetedReplaceStillRecordsWhatItMoved() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write(Self.specs)
+            #expect(try await loop.planAndApply())
+            try loop.write(["web.yaml": dropletSpec(name: "web", image: "debian-12-x64")])
+            let reconciler = Reconciler(client: loop.sim.client, store: loop.store)
+            let targeted = try await reconciler.plan(
+                desired: try SpecLoader.load(directory: loop.specs.path), targets: [ResourceTarget(kind: .droplet, name: "web")]
+            )
+            #expect(Set(targeted.changes.map(\.change.key)) == ["Droplet/web", "ReservedIP/web-ip", "Firewall/web-fw", "Domain/example.com"])
+            #expect(try await loop.apply(targeted).isSuccess)
+            #expect(try await loop.plan().isInSync)
+
+            try loop.write(["web.yaml": dropletSpec(name: "web")])
+            let again = try await reconciler.plan(
+                desired: try SpecLoader.load(directory: loop.specs.path), targets: [ResourceTarget(kind: .droplet, name: "web")]
+            )
+            let moves = try #require(again.changes.first?.change.dependents?.first { $0.kind == .domain })
+            #expect(moves.fields.map(\.field).contains { $0.hasPrefix("records[A www") }, "the A record is found at its new address")
+            #expect(try await loop.apply(again).isSuccess)
+            let final = try await Pointing(loop)
+            #expect(final.www == (try await DomainKindTests.publicIPv4(loop, "web")))
+            #expect(try await loop.plan().isInSync)
         }
     }
 }
