@@ -20,7 +20,10 @@ AssignReservedIP and UnassignReservedIP post actions and have the in-step moment
 (which notes the region's addresses before its POST) and DestroyReservedIP have `sending`. Firewalls
 (firewall-create, -update: one PUT of the whole firewall, -destroy): DestroyFirewall has `sending`. Domains
 (domain-create with its records, -update: a record updated, one created, one deleted, -destroy):
-CreateDomain and DestroyDomain have `sending`.
+CreateDomain and DestroyDomain have `sending`. A droplet replaced under a reserved IP, a firewall and a
+domain (replace-with-dependents): MoveDependents moves all three to the new droplet before DestroyDroplet
+and has the in-step moments of the reserved IP's assign; a cancel puts them back and cancels the
+followers' record sagas with it.
 
 Trial types (`--kinds`), each on a fresh simulator (`arcadia sim`) and a fresh state database:
 
