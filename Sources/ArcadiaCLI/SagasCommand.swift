@@ -174,7 +174,9 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
         abstract: "Cancel an unfinished saga: its steps are compensated and it ends 'cancelled'.",
         discussion: """
             If no live worker holds the saga, this command compensates it now. If one does, the request is recorded \
-            and that worker compensates at its next step boundary.
+            and that worker compensates at its next step boundary. Sagas the plan ordered after it that have not \
+            started (a replaced droplet's reserved IPs, firewalls and domains, which only record what it moved) \
+            end cancelled with it.
 
             A saga whose point of no return has started (a DestroyDroplet step) cannot be cancelled: undoing the \
             steps before it would destroy what replaces the destroyed droplet. Cancel then refuses, changes \

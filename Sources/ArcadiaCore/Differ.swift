@@ -1,4 +1,5 @@
 import ArcadiaSpecs
+import Foundation
 
 /// The three-way diff: desired (specs) against applied (`provisioned`) against live (inventory), for
 /// every kind through its ``KindDefinition``. Pure. A resource is `(kind, name)`: a Droplet `web` and a
@@ -170,7 +171,17 @@ public enum Differ {
                     let follows = "\(reference.kind.rawValue)/\(reference.name)"
                     guard let field = definition.field(named: name), field.mode == .inPlace, !resource.policy.ignore.contains(name),
                           !moves.contains(where: { $0.move.field == name && $0.follows == follows }) else { continue }
-                    moves.append((FieldChange(field: name, from: field.live?(current), to: "\(reference.name) (its replacement)"), follows))
+                    // In a list (a firewall's droplets), only the replaced one's id gives way: `[web's replacement, 410000002]`.
+                    let from = field.live?(current)
+                    let earlier = moves.last { $0.move.field == name }?.move.to ?? from
+                    let oldID = result.changes.first { $0.key == follows }?.resourceID
+                    var to = "\(reference.name) (its replacement)"
+                    if let earlier, earlier.hasPrefix("["), let oldID {
+                        let swapped = Self.replacingID(oldID, with: "\(reference.name)'s replacement", in: earlier)
+                        if swapped != earlier { to = swapped }
+                    }
+                    moves = moves.map { $0.move.field == name ? (FieldChange(field: name, from: $0.move.from, to: to), $0.follows) : $0 }
+                    moves.append((FieldChange(field: name, from: from, to: to), follows))
                 }
             }
             guard let first = moves.first else { continue }
@@ -184,10 +195,22 @@ public enum Differ {
             }
             let index = result.changes.firstIndex { $0.key == resource.key }
             if let index {
-                // A resource changed anyway takes the moves into its change, unless it moves those fields itself.
-                guard result.changes[index].action == .update,
-                      !result.changes[index].fields.contains(where: { field in recorded.contains { $0.field == field.field } }) else { continue }
-                result.changes[index].fields += recorded
+                // A resource changed anyway takes the moves into its change, but for the fields it moves itself
+                // (they end where its spec says, after the replace); the replace saga still moves it first.
+                guard result.changes[index].action == .update else { continue }
+                let own = result.changes[index].fields
+                result.changes[index].fields += recorded.filter { move in !own.contains { $0.field == move.field } }
+                if inReplaceSaga {
+                    // Its own target names the replaced droplet's id, which is gone by the time it runs.
+                    for (_, follows) in moves {
+                        guard let replacedChange = result.changes.first(where: { $0.key == follows }), let oldID = replacedChange.resourceID else { continue }
+                        for at in result.changes[index].fields.indices where result.changes[index].fields[at].movedBy == nil {
+                            result.changes[index].fields[at].to = result.changes[index].fields[at].to.map {
+                                Self.replacingID(oldID, with: "\(replacedChange.name)'s replacement", in: $0)
+                            }
+                        }
+                    }
+                }
             } else {
                 let reason = recorded.allSatisfy { $0.movedBy != nil }
                     ? "\(first.follows) is replaced; its replace saga moves this to the new one before destroying the old, and this records it"
@@ -208,6 +231,13 @@ public enum Differ {
                 result.changes[owner].dependents = dependents
             }
         }
+    }
+
+    /// `text` (an id, or a list of ids as `[a, b]`) with the id `old` shown as `replacement`.
+    private static func replacingID(_ old: String, with replacement: String, in text: String) -> String {
+        guard text.hasPrefix("["), text.hasSuffix("]") else { return text == old ? replacement : text }
+        let items = text.dropFirst().dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return "[" + items.map { $0 == old ? replacement : $0 }.joined(separator: ", ") + "]"
     }
 
     /// Whether a live namesake is in the spec's region, where a kind's names are unique per region

@@ -92,7 +92,8 @@ import Testing
     }
 
     /// Killed just before the destroy, then cancelled: the moves are undone onto the old droplet, the
-    /// new one is deleted, and the followers' record sagas are cancelled with it.
+    /// new one is deleted, and the followers' record sagas are cancelled with it, leaving nothing
+    /// pending for `sagas resume` (an outside tester saw resume exit 1 over them).
     @Test(arguments: StoreEngine.allCases) func aCancelledReplacePutsEverythingBack(engine: StoreEngine) async throws {
         try await ReconcileLoop.with(engine: engine) { loop in
             try loop.write(Self.specs)
@@ -112,9 +113,10 @@ import Testing
             #expect(try await loop.runner().cancel(sagaID: saga.id) == .ended(.cancelled))
             let back = try await Pointing(loop)
             #expect(back == start, "everything points at the old droplet again: \(back) vs \(start)")
-            // The followers' record sagas, left pending by the kill, end cancelled with their predecessor.
-            let resumed = try await loop.runner().resume(parallelism: 4)
-            #expect(resumed.count == 3 && resumed.allSatisfy { $0.status == .cancelled }, "\(resumed)")
+            // The followers' record sagas, left pending by the kill, end cancelled with the replace.
+            let followers = try await loop.store.sagas().filter { $0.kind == "update" }
+            #expect(followers.count == 3 && followers.allSatisfy { $0.status == .cancelled }, "\(followers.map(\.status))")
+            #expect(try await loop.runner().resume(parallelism: 4).isEmpty, "nothing is left for resume")
             try loop.write(["web.yaml": dropletSpec(name: "web")])
             let after = try await loop.plan()
             #expect(after.isInSync, "\(after.changes.map(\.change.key)) \(after.blocked) \(after.drift)")
@@ -146,6 +148,62 @@ import Testing
             let final = try await Pointing(loop)
             #expect(final.www == (try await DomainKindTests.publicIPv4(loop, "web")))
             #expect(try await loop.plan().isInSync)
+        }
+    }
+
+    /// A follower that changes on its own in the same plan (the firewall drops web2, the record's TTL
+    /// moves) is still moved by the replace saga before the old droplet goes; its own saga then brings
+    /// it to its spec. Found by an outside tester: the new droplet was left unfiltered, and the name
+    /// pointed at the destroyed droplet, until the follower's saga ran.
+    @Test func aFollowerChangedInTheSamePlanIsStillMovedFirst() async throws {
+        try await ReconcileLoop.with { loop in
+            var specs = Self.specs
+            specs["web2.yaml"] = dropletSpec(name: "web2")
+            specs["web-fw.yaml"] = FirewallKindTests.firewallSpec(droplets: ["web", "web2"], tags: [])
+            try loop.write(specs)
+            #expect(try await loop.planAndApply())
+            let web2 = try await VolumeKindTests.dropletID(loop, "web2")
+            let old = try await VolumeKindTests.dropletID(loop, "web")
+
+            try loop.write([
+                "web.yaml": dropletSpec(name: "web", image: "debian-12-x64"),
+                "web-fw.yaml": FirewallKindTests.firewallSpec(droplets: ["web"], tags: []),
+                "example.yaml": DomainKindTests.domainSpec(["{type: A, name: www, droplet: web, ttl: 600}", "{type: TXT, name: \"@\", data: \"v=spf1 -all\"}"]),
+            ])
+            let plan = try await loop.plan()
+            let replace = try #require(plan.changes.first { $0.change.key == "Droplet/web" })
+            #expect(Set(replace.change.dependents?.map(\.key) ?? []) == ["ReservedIP/web-ip", "Firewall/web-fw", "Domain/example.com"])
+            let firewall = try #require(plan.changes.first { $0.change.key == "Firewall/web-fw" })
+            #expect(firewall.change.fields.first { $0.field == "droplets" }?.to == "[web's replacement]", "not the id of the droplet about to go")
+            let seen = Seen()
+            let runner = try loop.runner { point in
+                if point == SagaPoint(sagaKind: "replace", step: "DestroyDroplet", moment: .before) { await seen.keep(try await Pointing(loop)) }
+            }
+            #expect(try await loop.apply(plan, runner: runner).isSuccess)
+            let new = try await VolumeKindTests.dropletID(loop, "web")
+            let address = try await DomainKindTests.publicIPv4(loop, "web")
+            let before = try #require(await seen.pointing)
+            #expect(before.droplets.contains(old) && before.firewall.contains(new), "the new droplet is filtered before the old one goes")
+            #expect(before.www == address, "the name answers at the new droplet before the old one goes")
+            #expect(try await FirewallKindTests.firewall(loop).dropletIDs == [new], "web2 (\(web2)) left the firewall as the spec says")
+            #expect(try await DomainKindTests.records(loop).contains("A www \(address) 600"))
+            #expect(try await loop.plan().isInSync)
+        }
+    }
+
+    /// A firewall over two droplets shows which one gives way to its replacement.
+    @Test func theFirewallLineNamesTheDropletThatGivesWay() async throws {
+        try await ReconcileLoop.with { loop in
+            var specs = Self.specs
+            specs["web2.yaml"] = dropletSpec(name: "web2")
+            specs["web-fw.yaml"] = FirewallKindTests.firewallSpec(droplets: ["web", "web2"], tags: [])
+            try loop.write(specs)
+            #expect(try await loop.planAndApply())
+            let web2 = try await VolumeKindTests.dropletID(loop, "web2")
+            try loop.write(["web.yaml": dropletSpec(name: "web", image: "debian-12-x64")])
+            let firewall = try #require(try await loop.plan().changes.first { $0.change.key == "Firewall/web-fw" })
+            #expect(firewall.change.fields.first?.to == "[web's replacement, \(web2)]" || firewall.change.fields.first?.to == "[\(web2), web's replacement]",
+                    "\(firewall.change.fields)")
         }
     }
 }

@@ -60,7 +60,23 @@ extension SagaRunner {
         case .notFound:
             return .notFound
         case .claimed:
-            return .ended(try await runLeased(sagaID: sagaID, claimedAt: claimedAt))
+            let status = try await runLeased(sagaID: sagaID, claimedAt: claimedAt)
+            if status == .cancelled { try await cancelFollowers(of: sagaID) }
+            return .ended(status)
+        }
+    }
+
+    /// The sagas the plan ordered after a cancelled one (a replace's followers, which only record what
+    /// it moved) have lost their premise: each not yet started is run now, which ends it `cancelled`
+    /// without acting, as a worker reaching it would; and theirs after them. A cancel leaves nothing
+    /// pending behind it for `sagas resume` to report.
+    private func cancelFollowers(of sagaID: String) async throws {
+        var cancelled = [sagaID]
+        while let id = cancelled.popLast() {
+            for saga in try await environment.store.sagas(status: .pending) {
+                guard let context = try? SagaContext.decode(saga.context, of: saga), context.input.after.contains(id) else { continue }
+                if try await run(sagaID: saga.id) == .cancelled { cancelled.append(saga.id) }
+            }
         }
     }
 }
