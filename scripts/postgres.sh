@@ -23,7 +23,10 @@ start_throwaway_postgres() {
     "${PG_AS[@]}" "$bin/initdb" -D "$PG_TEST_DIR/data" -U arcadia --auth=trust -E UTF8 >"$PG_TEST_DIR/initdb.log"
     "${PG_AS[@]}" "$PG_CTL" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/server.log" -w \
         -o "-p $port -k $PG_TEST_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
-    export ARCADIA_TEST_POSTGRES_URL="postgres://arcadia@127.0.0.1:$port/postgres"
+    # The throwaway server has no TLS: without sslmode=disable, every client would first build a TLS
+    # context from the system's CA bundle (the default, prefer) only to be told no. The suite makes
+    # hundreds of clients, and BoringSSL once crashed the test process loading that bundle.
+    export ARCADIA_TEST_POSTGRES_URL="postgres://arcadia@127.0.0.1:$port/postgres?sslmode=disable"
     trap stop_throwaway_postgres EXIT
     echo "throwaway PostgreSQL on 127.0.0.1:$port ($PG_TEST_DIR)"
 }
