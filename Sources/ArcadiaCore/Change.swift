@@ -91,6 +91,10 @@ public struct Change: Sendable, Hashable, Codable {
     /// For a droplet's replace: what names the droplet and moves to the replacement in the same saga,
     /// before the old droplet is destroyed (nil when nothing does).
     public var dependents: [DependentMove]?
+    /// For a droplet's replace: the resources Arcadia manages that point at the old droplet live and
+    /// that its saga does not move (`Kind/name`): their own changes must repoint them, or a warning says
+    /// they will point at a destroyed droplet.
+    public var pointedAtBy: [String]?
 
     /// `Kind/name`.
     public var key: String { "\(kind.rawValue)/\(name)" }

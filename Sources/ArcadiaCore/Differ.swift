@@ -126,6 +126,7 @@ public enum Differ {
         }
 
         followReplacements(desired: desired, applied: appliedByKey, live: liveByID, kinds: kinds, busy: busy, into: &result)
+        notePointersToReplaced(applied: appliedByKey, live: liveByID, kinds: kinds, into: &result)
 
         // Unfinished sagas on resources neither specified nor recorded (a create killed after it
         // posted, whose spec was then removed): never "in sync" while one is there.
@@ -230,6 +231,36 @@ public enum Differ {
                 }
                 result.changes[owner].dependents = dependents
             }
+        }
+    }
+
+    /// What Arcadia manages that points at a replaced droplet live and that the replace saga does not
+    /// move (`Change.pointedAtBy`). One with no change of its own to repoint it (an A record whose data
+    /// is the address written out, as import writes it) would point at a destroyed droplet: a warning
+    /// says so, and how to make it follow.
+    private static func notePointersToReplaced(
+        applied: [String: AppliedResource], live: [String: LiveResource], kinds: KindBook, into result: inout Result
+    ) {
+        for index in result.changes.indices where result.changes[index].action == .replace && result.changes[index].kind == .droplet {
+            guard let oldID = result.changes[index].resourceID else { continue }
+            let replace = result.changes[index]
+            let address = live[liveKey(.droplet, oldID)]?["publicIPv4"]?.text
+            let moved = Set((replace.dependents ?? []).map(\.key))
+            var pointers: [String] = []
+            for record in applied.values.sorted(by: { $0.key < $1.key }) where record.kind != .droplet && !moved.contains(record.key) {
+                guard let definition = kinds[record.kind], let current = live[liveKey(record.kind, record.resourceID)] else { continue }
+                let fields = definition.pointers(to: oldID, address: address, in: current)
+                guard !fields.isEmpty else { continue }
+                pointers.append(record.key)
+                guard !result.changes.contains(where: { $0.key == record.key }) else { continue }
+                result.warnings.append(Diagnostic(
+                    code: "left_pointing_at_replaced", severity: .warning, kind: record.kind.rawValue, name: record.name,
+                    message: "\(record.kind.noun) '\(record.name)': \(fields.joined(separator: ", ")) point\(fields.count == 1 ? "s" : "") at droplet \(oldID) "
+                        + "('\(replace.name)'), which this plan replaces and destroys, and nothing in the plan moves \(fields.count == 1 ? "it" : "them"); "
+                        + "name the Droplet spec (droplet: \(replace.name)) instead of its address or id so it follows, or change it after the apply"
+                ))
+            }
+            result.changes[index].pointedAtBy = pointers.isEmpty ? nil : pointers
         }
     }
 

@@ -31,6 +31,10 @@ public protocol KindDefinition: SpecKindParser {
     /// Whether a replaced droplet's saga moves this kind's references to it (`MoveDependents`), before
     /// the old droplet is destroyed, instead of a saga of the kind's own after the replace.
     var movesWithReplacedDroplet: Bool { get }
+    /// The fields of a live resource that point at a droplet, by its id or its public IPv4 address (a
+    /// reserved IP's assignment, a firewall's droplets, a volume's attachment, a domain's A records),
+    /// so a plan that destroys the droplet can say what would be left pointing at nothing.
+    func pointers(to dropletID: String, address: String?, in live: LiveResource) -> [String]
     /// Whether DigitalOcean refuses a second live resource of the same name (volumes, per region): a
     /// create beside an unmanaged namesake (in the spec's region, for kinds with one) is then an error,
     /// not a warning.
@@ -49,6 +53,7 @@ extension KindDefinition {
     ) {}
     public func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [(move: FieldChange, follows: String)]? { nil }
     public var movesWithReplacedDroplet: Bool { false }
+    public func pointers(to dropletID: String, address: String?, in live: LiveResource) -> [String] { [] }
     public var namesAreUnique: Bool { false }
 
     public func field(named name: String) -> KindField? { fields.first { $0.name == name } }

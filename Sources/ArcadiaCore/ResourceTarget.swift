@@ -45,14 +45,36 @@ extension Differ.Result {
         func targeted(_ kind: String?, _ name: String?) -> Bool { targets.contains { $0.matches(kind: kind, name: name) } }
         var result = self
         let kept = changes.filter { targeted($0.kind.rawValue, $0.name) }
+        let keptKeys = Set(kept.map(\.key))
         // A kept replace moves what names the droplet; their changes that only record those moves go too.
+        // A change that only records a move made by a replace left out has nothing to record.
         let moving = Set(kept.flatMap { $0.dependents ?? [] }.map(\.key))
+        func onlyRecords(_ change: Change) -> Bool { !change.fields.isEmpty && change.fields.allSatisfy { $0.movedBy != nil } }
         result.changes = changes.filter { change in
-            targeted(change.kind.rawValue, change.name)
-                || (moving.contains(change.key) && change.fields.allSatisfy { $0.movedBy != nil })
+            if onlyRecords(change) { return change.fields.contains { keptKeys.contains($0.movedBy ?? "") } }
+            return targeted(change.kind.rawValue, change.name) || (moving.contains(change.key) && onlyRecords(change))
+        }
+        var notes: [Diagnostic] = []
+        for change in changes where targeted(change.kind.rawValue, change.name) && onlyRecords(change) && !result.changes.contains(change) {
+            let replaces = Set(change.fields.compactMap(\.movedBy)).sorted().joined(separator: ", ")
+            notes.append(Diagnostic(
+                code: "targeted_follower", severity: .warning, kind: change.kind.rawValue, name: change.name,
+                message: "\(change.key) only follows \(replaces)'s replace, which this plan leaves out; target \(replaces) to carry it out"
+            ))
+        }
+        // What points at a droplet a kept replace destroys, and whose own change is left out, would point at nothing.
+        for replace in kept {
+            for key in replace.pointedAtBy ?? [] where !result.changes.contains(where: { $0.key == key }) && changes.contains(where: { $0.key == key }) {
+                let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                notes.append(Diagnostic(
+                    code: "targeted_replace_leaves", severity: .warning, kind: parts.first, name: parts.last,
+                    message: "\(key) points at droplet \(replace.resourceID ?? "?"), which this plan replaces and destroys, but its own change "
+                        + "is left out by --target, so it will point at a destroyed droplet: add --target \(key), or plan without --target"
+                ))
+            }
         }
         result.errors = errors.filter { $0.name == nil || targeted($0.kind, $0.name) }
-        result.warnings = warnings.filter { $0.name == nil || targeted($0.kind, $0.name) }
+        result.warnings = warnings.filter { $0.name == nil || targeted($0.kind, $0.name) } + notes
         result.blocked = blocked.filter { targeted($0.kind.rawValue, $0.name) }
         let names = Set(known.map { "\($0.kind.rawValue)/\($0.name)" })
         for target in targets.sorted(by: { $0.description < $1.description }) where !names.contains(target.description) {

@@ -103,6 +103,8 @@ import Testing
             #expect(loaded.first { $0.key == "Firewall/web-fw" }?.spec.strings("droplets").sorted() == ["web-0", "web-1", "web-2"])
             #expect(loaded.contains { $0.kind == .reservedIP && $0.spec.string("droplet") == "db-1" })
             #expect(loaded.contains { $0.key == "SSHKey/ops key" })
+            let records = loaded.first { $0.key == "Domain/example.com" }?.spec.strings("records") ?? []
+            #expect(records.contains { $0.contains("droplet=db-1") }, "an A record at db-1's address names it: \(records)")
             let text = try String(contentsOf: loop.specs.appendingPathComponent("db-1.yaml"), encoding: .utf8)
             #expect(text.hasPrefix("# imported from DigitalOcean droplet "))
 
@@ -116,6 +118,30 @@ import Testing
             // A second import finds nothing left to take.
             let again = try await importer.prepare(Self.request(loop))
             #expect(again.files.isEmpty && again.notes.count == 50)
+        }
+    }
+
+    /// An imported A record at an imported droplet's address names the droplet, so a replace of the
+    /// droplet moves it (an outside tester found it left at the destroyed droplet's address).
+    @Test func anImportedRecordFollowsAReplacedDroplet() async throws {
+        try await ReconcileLoop.with { loop in
+            try await Self.seedWorld(loop.sim)
+            let importer = Importer(client: loop.sim.client, store: loop.store)
+            try await importer.commit(try await importer.prepare(Self.request(loop)), outFolder: loop.specs.path)
+            let file = loop.specs.appendingPathComponent("db-1.yaml")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try text.replacingOccurrences(of: "debian-12-x64", with: "ubuntu-24-04-x64").write(to: file, atomically: true, encoding: .utf8)
+            let plan = try await loop.plan()
+            let replace = try #require(plan.changes.first { $0.change.key == "Droplet/db-1" })
+            let moved = Set(replace.change.dependents?.map(\.key) ?? [])
+            #expect(moved.isSuperset(of: ["Domain/example.com", "Domain/example.org", "Firewall/db-fw"]), "\(moved)")
+            #expect(!plan.warnings.contains { $0.code == "left_pointing_at_replaced" }, "\(plan.warnings)")
+            #expect(try await loop.apply(plan).isSuccess)
+            let address = try await DomainKindTests.publicIPv4(loop, "db-1")
+            for domain in ["example.com", "example.org"] {
+                #expect(try await DomainKindTests.records(loop, domain).contains("A www \(address) 300"))
+            }
+            #expect(try await loop.plan().isInSync)
         }
     }
 

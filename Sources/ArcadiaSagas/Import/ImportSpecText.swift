@@ -10,6 +10,8 @@ struct ImportSpecText {
     var dropletNames: [String: String]
     /// Droplets another Arcadia state manages: naming one refuses the resource, saying so.
     var otherStatesDroplets: Set<String> = []
+    /// Addresses of droplets and reserved IPs managed here or imported now: an A record at one names it.
+    var recordTargets: [String: DomainRecordTarget] = [:]
     var date: String
 
     /// Why a resource cannot be written as a spec: the import is refused before anything is written.
@@ -84,13 +86,20 @@ struct ImportSpecText {
         return lines
     }
 
-    /// Every record but the SOA and NS records DigitalOcean keeps for the domain itself, data literal.
+    /// Every record but the SOA and NS records DigitalOcean keeps for the domain itself: an A record at
+    /// the address of a droplet or a reserved IP this state manages or imports names it (`droplet:
+    /// web-0`), so it follows a replace; any other data is literal.
     private func domain(_ live: LiveResource) -> [String] {
         let entries = (live[DomainKind.liveRecords]?.items ?? []).compactMap(DomainRecordEntry.init(text:))
             .filter { !DomainRecordEntry.keptTypes.contains($0.type.uppercased()) }
         guard !entries.isEmpty else { return ["  records: []"] }
         return ["  records:"] + entries.map { entry in
-            var parts = ["type: \(entry.type)", "name: \(Self.quoted(entry.name, always: entry.name == "@"))", "data: \(Self.quoted(entry.data ?? "", always: true))"]
+            var parts = ["type: \(entry.type)", "name: \(Self.quoted(entry.name, always: entry.name == "@"))"]
+            if entry.type.uppercased() == "A", let data = entry.data, let target = recordTargets[data] {
+                parts.append(target.specField(quoted: Self.quoted))
+            } else {
+                parts.append("data: \(Self.quoted(entry.data ?? "", always: true))")
+            }
             parts.append("ttl: \(entry.ttl ?? DomainRecordEntry.defaultTTL)")
             for (key, value) in [("priority", entry.priority), ("port", entry.port), ("weight", entry.weight), ("flags", entry.flags)] {
                 if let value { parts.append("\(key): \(value)") }
@@ -124,5 +133,26 @@ struct ImportSpecText {
 
     static func list(_ items: [String]) -> String {
         "[" + items.map { quoted($0, always: !$0.wholly(matches: "[A-Za-z_][A-Za-z0-9._-]*")) }.joined(separator: ", ") + "]"
+    }
+}
+
+/// What an imported A record's address belongs to.
+enum DomainRecordTarget: Sendable, Hashable {
+    case droplet(String)
+    case reservedIP(String)
+
+    /// `Droplet/web-0`, as a record's reference is keyed.
+    var referenceKey: String {
+        switch self {
+        case .droplet(let name): "Droplet/\(name)"
+        case .reservedIP(let name): "ReservedIP/\(name)"
+        }
+    }
+
+    func specField(quoted: (String, Bool) -> String) -> String {
+        switch self {
+        case .droplet(let name): "droplet: \(quoted(name, false))"
+        case .reservedIP(let name): "reservedIP: \(quoted(name, false))"
+        }
     }
 }

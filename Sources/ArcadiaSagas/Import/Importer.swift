@@ -41,6 +41,23 @@ public struct Importer: Sendable {
         public var resourceID: String
         public var path: String
         public var text: String
+        /// The spec as Arcadia records it applied: a domain's records that name a droplet or a reserved
+        /// IP keep the address they took, as a domain saga records them.
+        public var applied: ResourceSpec
+    }
+
+    /// The spec with each domain record that names a droplet or a reserved IP given the address it
+    /// points at now: what the next replace of that droplet finds the live record by.
+    static func applied(_ resource: DesiredResource, _ addressed: [String: DomainRecordTarget]) -> ResourceSpec {
+        guard resource.kind == .domain else { return resource.spec }
+        let addresses = Dictionary(addressed.map { ($0.value.referenceKey, $0.key) }, uniquingKeysWith: { first, _ in first })
+        var spec = resource.spec
+        spec["records"] = .strings(resource.spec.strings("records").map { line in
+            guard var entry = DomainRecordEntry(text: line), let reference = entry.referenceKey else { return line }
+            entry.data = addresses[reference]
+            return entry.text
+        })
+        return spec
     }
 
     public struct Preparation: Sendable {
@@ -61,7 +78,7 @@ public struct Importer: Sendable {
         let recorded = Set(records.map { "\($0.kind)/\($0.resourceID)" })
         let recordedNames = Set(records.map { "\($0.kind)/\($0.name)" })
         var listed = Set(request.kinds)
-        if !listed.isDisjoint(with: [.volume, .reservedIP, .firewall]) { listed.insert(.droplet) }
+        if !listed.isDisjoint(with: [.volume, .reservedIP, .firewall, .domain]) { listed.insert(.droplet) }
         var inventory: [ResourceKind: [LiveResource]] = [:]
         for kind in ResourceKind.allCases where listed.contains(kind) {
             inventory[kind] = try await Kinds.module(for: kind).inventory(client)
@@ -111,7 +128,16 @@ public struct Importer: Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
         let otherStates = Set((inventory[.droplet] ?? []).filter { $0.isManaged && !recorded.contains("Droplet/\($0.id)") }.map(\.id))
-        let writer = ImportSpecText(dropletNames: dropletNames, otherStatesDroplets: otherStates, date: formatter.string(from: request.date))
+        // An A record at the address of a droplet or reserved IP managed here or imported now names it, so it follows a replace.
+        var addressed: [String: DomainRecordTarget] = [:]
+        for droplet in inventory[.droplet] ?? [] {
+            if let name = dropletNames[droplet.id], let address = droplet[DropletKind.publicIPv4]?.text { addressed[address] = .droplet(name) }
+        }
+        for record in records where record.kind == ResourceKind.reservedIP.rawValue { addressed[record.resourceID] = .reservedIP(record.name) }
+        for (live, name) in chosen where live.kind == .reservedIP { addressed[live.id] = .reservedIP(name) }
+        let writer = ImportSpecText(
+            dropletNames: dropletNames, otherStatesDroplets: otherStates, recordTargets: addressed, date: formatter.string(from: request.date)
+        )
         var texts: [(live: LiveResource, path: String, text: String)] = []
         var paths = Set<String>()
         for (live, name) in chosen {
@@ -130,7 +156,9 @@ public struct Importer: Sendable {
         guard problems.isEmpty else { throw Refused(problems: problems) }
         let parsed = try Self.check(texts.map { ($0.path, $0.text) }, beside: existing)
         let files = texts.compactMap { entry in
-            parsed[entry.path].map { File(resource: $0, resourceID: entry.live.id, path: entry.path, text: entry.text) }
+            parsed[entry.path].map { resource in
+                File(resource: resource, resourceID: entry.live.id, path: entry.path, text: entry.text, applied: Self.applied(resource, addressed))
+            }
         }
         return Preparation(files: files, notes: notes)
     }
@@ -161,7 +189,7 @@ public struct Importer: Sendable {
                 let resource = file.resource
                 return Store.ImportedResource(
                     kind: resource.kind.rawValue, name: resource.name, resourceID: file.resourceID,
-                    spec: try CanonicalJSON.string(AppliedDocument(spec: resource.spec, policy: resource.policy)),
+                    spec: try CanonicalJSON.string(AppliedDocument(spec: file.applied, policy: resource.policy)),
                     detail: "\(resource.kind.noun) \(file.resourceID) imported to \(file.path)"
                 )
             })

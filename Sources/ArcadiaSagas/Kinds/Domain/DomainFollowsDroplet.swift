@@ -1,20 +1,26 @@
 import ArcadiaCore
+import ArcadiaSpecs
 import DigitalOceanAPI
 
 /// A domain's A records at a replaced droplet are pointed at the replacement's address, each with a
-/// `PUT` of the whole record (same id), and put back to the old address by the compensation.
+/// `PUT` of the record as it is live (same id) but for its data: a TTL the spec also changes is the
+/// domain's own saga's to set. The compensation puts the old address back.
 extension DomainKind: FollowsReplacedDroplet {
     public var movesWithReplacedDroplet: Bool { true }
+
+    public func pointers(to dropletID: String, address: String?, in live: LiveResource) -> [String] {
+        guard let address else { return [] }
+        return Self.liveEntries(live).filter { ["A", "AAAA"].contains($0.type.uppercased()) && $0.data == address }.map { "records[\($0.type) \($0.name)]" }
+    }
 
     func move(_ dependent: DependentMove, to replacement: ReplacementDroplet, in environment: StepEnvironment) async throws {
         let address = try await replacement.address(in: environment)
         for field in dependent.fields {
-            guard let from = field.from.flatMap(DomainRecordEntry.init(text:)), let id = from.id,
-                  let to = field.to.flatMap(DomainRecordEntry.init(text:)) else {
+            guard let from = field.from.flatMap(DomainRecordEntry.init(text:)), let id = from.id else {
                 throw StepError.permanent("domain '\(dependent.name)': the record move \(field.field) names no live record")
             }
             try await unlessGone(dependent, in: environment) {
-                _ = try await environment.client.updateDomainRecord(dependent.resourceID, id: id, to.request(data: address))
+                _ = try await environment.client.updateDomainRecord(dependent.resourceID, id: id, from.request(data: address))
             }
         }
     }

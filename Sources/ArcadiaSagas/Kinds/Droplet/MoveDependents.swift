@@ -1,4 +1,5 @@
 import ArcadiaCore
+import ArcadiaSpecs
 import DigitalOceanAPI
 
 /// In a droplet's replace saga, once the new droplet is active and before the old one is destroyed:
@@ -14,7 +15,7 @@ public struct MoveDependents: Step {
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         let replacement = try ReplacementDroplet(context, step: name)
-        for dependent in context.input.dependents ?? [] {
+        for dependent in Self.inOrder(context.input.dependents ?? []) {
             try await Self.follower(of: dependent, step: name).move(dependent, to: replacement, in: environment)
         }
         return context
@@ -24,9 +25,19 @@ public struct MoveDependents: Step {
         // No new droplet recorded: nothing can have moved to it.
         guard context[.resourceID] != nil else { return }
         let replacement = try ReplacementDroplet(context, step: name)
-        for dependent in (context.input.dependents ?? []).reversed() {
+        for dependent in Self.inOrder(context.input.dependents ?? []).reversed() {
             try await Self.follower(of: dependent, step: name).moveBack(dependent, from: replacement, in: environment)
         }
+    }
+
+    /// Firewalls first, so the new droplet is filtered before any traffic is sent its way; then the
+    /// reserved IPs, then the names. Undone in the reverse order.
+    static func inOrder(_ dependents: [DependentMove]) -> [DependentMove] {
+        let order: [ResourceKind] = [.firewall, .reservedIP, .domain]
+        return dependents.enumerated().sorted { first, second in
+            let (a, b) = (order.firstIndex(of: first.element.kind) ?? order.count, order.firstIndex(of: second.element.kind) ?? order.count)
+            return a != b ? a < b : first.offset < second.offset
+        }.map(\.element)
     }
 
     private static func follower(of dependent: DependentMove, step: String) throws -> any FollowsReplacedDroplet {

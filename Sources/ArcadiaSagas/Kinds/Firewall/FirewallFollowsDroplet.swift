@@ -1,4 +1,5 @@
 import ArcadiaCore
+import ArcadiaSpecs
 import DigitalOceanAPI
 
 /// A firewall over a replaced droplet is given the replacement with DigitalOcean's add-droplets call,
@@ -7,6 +8,10 @@ import DigitalOceanAPI
 /// compensation removes the replacement again.
 extension FirewallKind: FollowsReplacedDroplet {
     public var movesWithReplacedDroplet: Bool { true }
+
+    public func pointers(to dropletID: String, address: String?, in live: LiveResource) -> [String] {
+        (live[Self.liveDroplets]?.items ?? []).contains(dropletID) ? ["droplets"] : []
+    }
 
     func move(_ dependent: DependentMove, to replacement: ReplacementDroplet, in environment: StepEnvironment) async throws {
         try await unlessGone(dependent, in: environment) {

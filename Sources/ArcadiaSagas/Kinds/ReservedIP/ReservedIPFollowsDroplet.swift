@@ -1,10 +1,15 @@
 import ArcadiaCore
+import ArcadiaSpecs
 import DigitalOceanAPI
 
 /// A replaced droplet's address is reassigned to the replacement (one assign; DigitalOcean takes it
 /// from the old droplet), and assigned back as the plan found it by the compensation.
 extension ReservedIPKind: FollowsReplacedDroplet {
     public var movesWithReplacedDroplet: Bool { true }
+
+    public func pointers(to dropletID: String, address: String?, in live: LiveResource) -> [String] {
+        live[Self.liveDropletField]?.description == dropletID ? ["droplet"] : []
+    }
 
     func move(_ dependent: DependentMove, to replacement: ReplacementDroplet, in environment: StepEnvironment) async throws {
         try await unlessGone(dependent, in: environment) {

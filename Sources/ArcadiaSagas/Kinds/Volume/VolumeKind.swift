@@ -70,6 +70,10 @@ public struct VolumeKind: ResourceKindModule {
     /// attachment drift never writes a droplet id where a spec's name belongs.
     static let liveDropletField = "dropletID"
 
+    public func pointers(to dropletID: String, address: String?, in live: LiveResource) -> [String] {
+        live[Self.liveDropletField]?.description == dropletID ? ["attachTo"] : []
+    }
+
     public func summary(of spec: ResourceSpec) -> String {
         var parts = ["Volume", spec.string("region") ?? "?", "\(spec.integer("sizeGigabytes").map(String.init) ?? "?") GiB"]
         if let type = spec.string("filesystemType") { parts.append(type) }
