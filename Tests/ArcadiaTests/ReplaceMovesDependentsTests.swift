@@ -38,6 +38,26 @@ import Testing
         func keep(_ value: Pointing) { pointing = value }
     }
 
+    /// Applies the plan, reading what points where when the replace saga reaches `point`.
+    static func apply(_ plan: Plan, _ loop: ReconcileLoop, seeingAt point: SagaPoint) async throws -> (PlanExecutor.Outcome, Pointing?) {
+        let seen = Seen()
+        let runner = try loop.runner { reached in
+            if reached == point { await seen.keep(try await Pointing(loop)) }
+        }
+        let outcome = try await loop.apply(plan, runner: runner)
+        return (outcome, await seen.pointing)
+    }
+
+    /// The stack with a second droplet, web2, under the firewall too, applied; web2's id.
+    static func applyWithTwoDroplets(_ loop: ReconcileLoop) async throws -> Int {
+        var specs = specs
+        specs["web2.yaml"] = dropletSpec(name: "web2")
+        specs["web-fw.yaml"] = FirewallKindTests.firewallSpec(droplets: ["web", "web2"], tags: [])
+        try loop.write(specs)
+        #expect(try await loop.planAndApply())
+        return try await VolumeKindTests.dropletID(loop, "web2")
+    }
+
     @Test(arguments: StoreEngine.allCases) func everythingPointsAtTheNewDropletBeforeTheOldIsDestroyed(engine: StoreEngine) async throws {
         try await ReconcileLoop.with(engine: engine) { loop in
             try loop.write(Self.specs)
@@ -60,16 +80,13 @@ import Testing
             let json = try #require(String(data: PlanDocument(plan).encoded(), encoding: .utf8))
             #expect(json.contains("\"moves\" : [") && json.contains("\"moved_by\" : \"Droplet/web\""), "\(json)")
 
-            let seen = Seen()
-            let runner = try loop.runner { point in
-                if point == SagaPoint(sagaKind: "replace", step: "DestroyDroplet", moment: .before) { await seen.keep(try await Pointing(loop)) }
-            }
-            #expect(try await loop.apply(plan, runner: runner).isSuccess)
+            let (outcome, seen) = try await Self.apply(plan, loop, seeingAt: SagaPoint(sagaKind: "replace", step: "DestroyDroplet", moment: .before))
+            #expect(outcome.isSuccess)
             let new = try await VolumeKindTests.dropletID(loop, "web")
             let newAddress = try await DomainKindTests.publicIPv4(loop, "web")
             #expect(new != old && newAddress != oldAddress)
 
-            let before = try #require(await seen.pointing, "the hook ran before the destroy")
+            let before = try #require(seen, "the hook ran before the destroy")
             #expect(before.droplets == [old, new].sorted(), "the old droplet still runs")
             #expect(before.reservedIP == new)
             #expect(before.firewall.contains(new))
@@ -157,12 +174,7 @@ import Testing
     /// pointed at the destroyed droplet, until the follower's saga ran.
     @Test func aFollowerChangedInTheSamePlanIsStillMovedFirst() async throws {
         try await ReconcileLoop.with { loop in
-            var specs = Self.specs
-            specs["web2.yaml"] = dropletSpec(name: "web2")
-            specs["web-fw.yaml"] = FirewallKindTests.firewallSpec(droplets: ["web", "web2"], tags: [])
-            try loop.write(specs)
-            #expect(try await loop.planAndApply())
-            let web2 = try await VolumeKindTests.dropletID(loop, "web2")
+            let web2 = try await Self.applyWithTwoDroplets(loop)
             let old = try await VolumeKindTests.dropletID(loop, "web")
 
             try loop.write([
@@ -175,14 +187,11 @@ import Testing
             #expect(Set(replace.change.dependents?.map(\.key) ?? []) == ["ReservedIP/web-ip", "Firewall/web-fw", "Domain/example.com"])
             let firewall = try #require(plan.changes.first { $0.change.key == "Firewall/web-fw" })
             #expect(firewall.change.fields.first { $0.field == "droplets" }?.to == "[web's replacement]", "not the id of the droplet about to go")
-            let seen = Seen()
-            let runner = try loop.runner { point in
-                if point == SagaPoint(sagaKind: "replace", step: "DestroyDroplet", moment: .before) { await seen.keep(try await Pointing(loop)) }
-            }
-            #expect(try await loop.apply(plan, runner: runner).isSuccess)
+            let (outcome, seen) = try await Self.apply(plan, loop, seeingAt: SagaPoint(sagaKind: "replace", step: "DestroyDroplet", moment: .before))
+            #expect(outcome.isSuccess)
             let new = try await VolumeKindTests.dropletID(loop, "web")
             let address = try await DomainKindTests.publicIPv4(loop, "web")
-            let before = try #require(await seen.pointing)
+            let before = try #require(seen)
             #expect(before.droplets.contains(old) && before.firewall.contains(new), "the new droplet is filtered before the old one goes")
             #expect(before.www == address, "the name answers at the new droplet before the old one goes")
             #expect(try await FirewallKindTests.firewall(loop).dropletIDs == [new], "web2 (\(web2)) left the firewall as the spec says")
@@ -194,12 +203,7 @@ import Testing
     /// A firewall over two droplets shows which one gives way to its replacement.
     @Test func theFirewallLineNamesTheDropletThatGivesWay() async throws {
         try await ReconcileLoop.with { loop in
-            var specs = Self.specs
-            specs["web2.yaml"] = dropletSpec(name: "web2")
-            specs["web-fw.yaml"] = FirewallKindTests.firewallSpec(droplets: ["web", "web2"], tags: [])
-            try loop.write(specs)
-            #expect(try await loop.planAndApply())
-            let web2 = try await VolumeKindTests.dropletID(loop, "web2")
+            let web2 = try await Self.applyWithTwoDroplets(loop)
             try loop.write(["web.yaml": dropletSpec(name: "web", image: "debian-12-x64")])
             let firewall = try #require(try await loop.plan().changes.first { $0.change.key == "Firewall/web-fw" })
             #expect(firewall.change.fields.first?.to == "[web's replacement, \(web2)]" || firewall.change.fields.first?.to == "[\(web2), web's replacement]",

@@ -32,13 +32,11 @@ import Testing
             #expect(try await loop.planAndApply())
             let oldAddress = try await DomainKindTests.publicIPv4(loop, "web")
             try Self.replaceWeb(loop)
-            let seen = ReplaceMovesDependentsTests.Seen()
-            let runner = try loop.runner { point in
-                if point == SagaPoint(sagaKind: "replace", step: "MoveDependents", moment: .afterPost) { await seen.keep(try await Pointing(loop)) }
-            }
-            #expect(try await loop.apply(try await loop.plan(), runner: runner).isSuccess)
+            let point = SagaPoint(sagaKind: "replace", step: "MoveDependents", moment: .afterPost)
+            let (outcome, seen) = try await ReplaceMovesDependentsTests.apply(try await loop.plan(), loop, seeingAt: point)
+            #expect(outcome.isSuccess)
             let new = try await VolumeKindTests.dropletID(loop, "web")
-            let during = try #require(await seen.pointing, "the assign's POST was answered inside MoveDependents")
+            let during = try #require(seen, "the assign's POST was answered inside MoveDependents")
             #expect(during.firewall.contains(new), "the firewall was moved before the address")
             #expect(during.www == oldAddress, "the name is moved after the address")
         }
@@ -69,10 +67,7 @@ import Testing
     /// out, and DigitalOcean would unassign it with the old droplet, so the plan warns.
     @Test func aTargetedReplaceWarnsOfWhatItLeavesPointingAtTheOldDroplet() async throws {
         try await ReconcileLoop.with { loop in
-            var specs = Self.specs
-            specs["web2.yaml"] = dropletSpec(name: "web2")
-            try loop.write(specs)
-            #expect(try await loop.planAndApply())
+            _ = try await ReplaceMovesDependentsTests.applyWithTwoDroplets(loop)
             try Self.replaceWeb(loop, also: ["web-ip.yaml": ReservedIPKindTests.ipSpec(droplet: "web2")])
             let full = try await Self.plan(loop)
             #expect(!full.warnings.contains { $0.code == "targeted_replace_leaves" })
