@@ -165,6 +165,13 @@ extension StepEnvironment {
         try await invocation?.at(.sending)
     }
 
+    /// Whether this step's forward run recorded one of `types` (``recordSending``, or the action it
+    /// started): what a point of no return's `hasActed` reads. True when the step runs outside a saga.
+    func forwardRecorded(_ types: String...) -> Bool {
+        guard let invocation else { return true }
+        return invocation.forwardActions.contains { types.contains($0.actionType) }
+    }
+
     /// The same for a resource not numbered as droplets are (a volume, a key): recorded under minus
     /// the step's position plus one, unique within the saga.
     func recordSending(_ type: String, resourceID: String) async throws {

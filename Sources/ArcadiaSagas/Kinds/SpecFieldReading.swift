@@ -28,12 +28,3 @@ enum SpecFieldReading {
         return true
     }
 }
-
-extension StepEnvironment {
-    /// Whether this step's forward run recorded `type` as about to be sent (``recordSending``): what a
-    /// point of no return's `hasActed` reads. True when the step runs outside a saga.
-    func forwardRecorded(_ type: String) -> Bool {
-        guard let invocation else { return true }
-        return invocation.forwardActions.contains { $0.actionType == type }
-    }
-}

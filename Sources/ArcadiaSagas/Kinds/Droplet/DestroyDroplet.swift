@@ -42,8 +42,7 @@ public struct DestroyDroplet: Step {
     /// The ledger's record that the DELETE was about to be sent: a droplet still listed may be one
     /// whose DELETE is in flight, so only a destroy that never got that far has not acted.
     public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
-        guard let invocation = environment.invocation else { return true }
-        return invocation.forwardActions.contains { $0.actionType == Self.deleteRecord }
+        environment.forwardRecorded(Self.deleteRecord)
     }
 
     static let deleteRecord = "delete_droplet"

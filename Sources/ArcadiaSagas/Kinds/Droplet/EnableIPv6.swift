@@ -35,8 +35,7 @@ public struct EnableIPv6: Step {
 
     /// Whether the `enable_ipv6` POST may have been sent: the ledger's record from just before it.
     public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
-        guard let invocation = environment.invocation else { return true }
-        return invocation.forwardActions.contains { [Self.sendRecord, "enable_ipv6"].contains($0.actionType) }
+        environment.forwardRecorded(Self.sendRecord, "enable_ipv6")
     }
 
     static let sendRecord = "send_enable_ipv6"

@@ -65,8 +65,7 @@ public struct DestroySSHKey: Step {
     }
 
     public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
-        guard let invocation = environment.invocation else { return true }
-        return invocation.forwardActions.contains { $0.actionType == Self.deleteRecord }
+        environment.forwardRecorded(Self.deleteRecord)
     }
 
     static let deleteRecord = "delete_ssh_key"

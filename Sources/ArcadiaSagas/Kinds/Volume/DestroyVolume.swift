@@ -40,8 +40,7 @@ public struct DestroyVolume: Step {
     /// The ledger's record that the DELETE was about to be sent: only a destroy that never got that
     /// far has not acted.
     public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
-        guard let invocation = environment.invocation else { return true }
-        return invocation.forwardActions.contains { $0.actionType == Self.deleteRecord }
+        environment.forwardRecorded(Self.deleteRecord)
     }
 
     static let deleteRecord = "delete_volume"

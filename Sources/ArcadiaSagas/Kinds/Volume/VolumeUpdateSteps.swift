@@ -14,8 +14,7 @@ public struct ResizeVolume: Step {
 
     /// Whether the resize may have been sent: the ledger's record, made before the POST, says so.
     public func hasActed(_ context: SagaContext, in environment: StepEnvironment) async throws -> Bool {
-        guard let invocation = environment.invocation else { return true }
-        return invocation.forwardActions.contains { $0.actionType == Self.resizeAction }
+        environment.forwardRecorded(Self.resizeAction)
     }
 
     static let resizeAction = "resize_volume"
