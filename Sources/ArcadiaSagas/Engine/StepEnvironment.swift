@@ -1,3 +1,4 @@
+import ArcadiaSpecs
 import ArcadiaState
 import DigitalOceanAPI
 import Logging
@@ -36,5 +37,22 @@ public struct StepEnvironment: Sendable {
         self.retryBaseDelay = retryBaseDelay
         self.stepDeadline = stepDeadline
         pollers = SharedPollers(client: client)
+    }
+}
+
+extension StepEnvironment {
+    /// The droplet id Arcadia recorded for each Droplet spec, by spec name: read when a step runs, so a
+    /// droplet created or replaced earlier in the same apply is there once its saga registered it.
+    func recordedDropletIDs() async throws -> [String: Int] {
+        let records = try await store.provisioned(kind: ResourceKind.droplet.rawValue)
+        return Dictionary(records.compactMap { record in Int(record.resourceID).map { (record.name, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A droplet's public IPv4 address, with one `GET`; transient while DigitalOcean has not given it one.
+    func publicIPv4(ofDroplet id: Int, named name: String) async throws -> String {
+        guard let address = try await client.getDroplet(id: id).networks.v4.first(where: { $0.type == "public" })?.ipAddress else {
+            throw StepError.transient("droplet '\(name)' (\(id)) has no public IPv4 address yet")
+        }
+        return address
     }
 }

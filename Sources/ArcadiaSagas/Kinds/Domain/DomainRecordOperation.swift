@@ -65,15 +65,10 @@ enum DomainRecordData {
         if let known = context.outputs[addressKey(reference)] { return known }
         let domain = context.input.name
         if let droplet = entry.droplet {
-            let records = try await environment.store.provisioned(kind: ResourceKind.droplet.rawValue)
-            guard let id = records.first(where: { $0.name == droplet }).flatMap({ Int($0.resourceID) }) else {
+            guard let id = try await environment.recordedDropletIDs()[droplet] else {
                 throw StepError.permanent("domain '\(domain)' names Droplet '\(droplet)', which Arcadia has not created; apply the droplet first")
             }
-            let live = try await environment.client.getDroplet(id: id)
-            guard let address = live.networks.v4.first(where: { $0.type == "public" })?.ipAddress else {
-                throw StepError.transient("droplet '\(droplet)' (\(id)) has no public IPv4 address yet")
-            }
-            return address
+            return try await environment.publicIPv4(ofDroplet: id, named: droplet)
         }
         let name = entry.reservedIP ?? ""
         let records = try await environment.store.provisioned(kind: ResourceKind.reservedIP.rawValue)

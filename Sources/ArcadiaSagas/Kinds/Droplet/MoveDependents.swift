@@ -62,10 +62,7 @@ struct ReplacementDroplet: Sendable {
 
     /// The replacement's public IPv4 address: one `GET`.
     func address(in environment: StepEnvironment) async throws -> String {
-        guard let address = try await environment.client.getDroplet(id: newID).networks.v4.first(where: { $0.type == "public" })?.ipAddress else {
-            throw StepError.transient("droplet \(newID) has no public IPv4 address yet")
-        }
-        return address
+        try await environment.publicIPv4(ofDroplet: newID, named: "replacement")
     }
 }
 

@@ -53,9 +53,9 @@ enum FirewallBody {
     /// The ids Arcadia recorded for the named droplets; a permanent error naming one it has not created.
     private static func dropletIDs(_ names: [String], context: SagaContext, in environment: StepEnvironment) async throws -> [Int] {
         guard !names.isEmpty else { return [] }
-        let records = try await environment.store.provisioned(kind: ResourceKind.droplet.rawValue)
+        let ids = try await environment.recordedDropletIDs()
         return try names.map { name in
-            guard let id = records.first(where: { $0.name == name }).flatMap({ Int($0.resourceID) }) else {
+            guard let id = ids[name] else {
                 throw StepError.permanent(
                     "firewall '\(context.input.name)' names Droplet '\(name)', which Arcadia has not created; apply the droplet first"
                 )

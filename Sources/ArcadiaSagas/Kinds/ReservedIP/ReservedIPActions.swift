@@ -72,8 +72,7 @@ extension SagaContext {
     func reservedIPTarget(step: String, in environment: StepEnvironment) async throws -> Int? {
         let desired = try requireDesired(step: step)
         guard let name = desired.spec.string("droplet") else { return nil }
-        let record = try await environment.store.provisioned(kind: ResourceKind.droplet.rawValue).first { $0.name == name }
-        guard let id = record.flatMap({ Int($0.resourceID) }) else {
+        guard let id = try await environment.recordedDropletIDs()[name] else {
             throw StepError.permanent(
                 "reserved IP '\(desired.name)' is to be assigned to Droplet '\(name)', which Arcadia has not created; apply the droplet first"
             )

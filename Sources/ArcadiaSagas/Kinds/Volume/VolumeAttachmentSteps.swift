@@ -162,7 +162,6 @@ extension SagaContext {
     /// The droplet `attachTo` names, if the spec names one and Arcadia recorded it.
     func attachmentTargetIfKnown(in environment: StepEnvironment) async throws -> Int? {
         guard let name = input.desired?.spec.string("attachTo") else { return nil }
-        let record = try await environment.store.provisioned(kind: ResourceKind.droplet.rawValue).first { $0.name == name }
-        return record.flatMap { Int($0.resourceID) }
+        return try await environment.recordedDropletIDs()[name]
     }
 }
