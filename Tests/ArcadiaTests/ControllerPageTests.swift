@@ -65,7 +65,7 @@ import Testing
                 #expect(status.status == 401)
                 #expect(status.headers["cache-control"] == "no-store")
                 #expect(status.headers["x-content-type-options"] == "nosniff")
-                #expect(try await controller.terminate().status == 0)
+                #expect(try await controller.terminate() == 0)
             }
         }
     }
@@ -144,7 +144,7 @@ import Testing
                 // A record no longer open has nothing to preview.
                 #expect(try await controller.request("POST", "/api/v1/drift/\(id)/accept", token: admin).status == 200)
                 #expect(try await controller.request("GET", "/api/v1/drift/\(id)/revert-preview", token: viewer).status == 409)
-                #expect(try await controller.terminate().status == 0)
+                #expect(try await controller.terminate() == 0)
             }
         }
     }

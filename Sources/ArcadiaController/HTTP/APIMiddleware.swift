@@ -22,8 +22,10 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as DigitalOceanError {
             return APIError(.badGateway, "digitalocean_unavailable", ["detail": error.description]).response()
         } catch let error as HTTPError {
-            if error.status == .notFound { return APIError.notFound.response() }
-            if error.status == .methodNotAllowed { return APIError(.methodNotAllowed, "method_not_allowed").response() }
+            // Hummingbird's router answers a wrong method on a known path as not found, too.
+            if error.status == .notFound {
+                return APIError.notFound("no route \(request.method) \(request.uri.path); the README's API table lists them").response()
+            }
             return APIError.badRequest(error.body ?? "the request is malformed").response()
         } catch {
             logger.error("request failed", metadata: ["arcadia.path": "\(request.uri.path)", "arcadia.error": "\(error)"])
@@ -57,7 +59,7 @@ extension APIContext {
     /// The caller, if their role may do `action`; otherwise a 403 naming the role needed.
     func require(_ action: APIAction) throws -> Caller {
         guard let caller else { throw APIError.unauthorized }
-        guard caller.permits(action) else { throw APIError.forbidden(action) }
+        guard caller.permits(action) else { throw APIError.forbidden(action, role: caller.role) }
         return caller
     }
 }

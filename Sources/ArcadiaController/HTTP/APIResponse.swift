@@ -16,11 +16,12 @@ enum APIResponse {
     }()
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"internal"}"#.utf8)
+        // Plain value types always encode; were one not to, the answer must not claim success.
+        let encoded = try? encoder.encode(value)
         return Response(
-            status: status,
+            status: encoded == nil ? .internalServerError : status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
+            body: .init(byteBuffer: ByteBuffer(bytes: encoded ?? Data(#"{"error":"internal"}"#.utf8)))
         )
     }
 

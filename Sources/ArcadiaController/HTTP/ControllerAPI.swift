@@ -52,7 +52,9 @@ struct ControllerAPI: Sendable {
         api.get("sagas") { request, context in try await sagaList(request, context) }
         api.get("sagas/:id") { _, context in
             _ = try context.require(.read)
-            guard let id = context.parameters.get("id"), let saga = try await store.saga(id: id) else { throw APIError.notFound }
+            guard let id = context.parameters.get("id"), let saga = try await store.saga(id: id) else {
+                throw APIError.notFound("no saga '\(context.parameters.get("id") ?? "")'; GET /api/v1/sagas lists them")
+            }
             return APIResponse.json(SagaJSON(saga))
         }
         api.get("resources") { request, context in try await resources(request, context) }
@@ -107,7 +109,8 @@ struct ControllerAPI: Sendable {
 
     private func driftRecord(_ context: APIContext) async throws -> Response {
         _ = try context.require(.read)
-        guard let record = try await store.driftRecord(id: try context.driftID()) else { throw APIError.notFound }
+        let id = try context.driftID()
+        guard let record = try await store.driftRecord(id: id) else { throw APIError.notFound("no drift record \(id); GET /api/v1/drift lists the open ones") }
         let events = try await store.events(EventFilter(kind: record.kind, name: record.name, limit: 20))
         // The specs as this replica last loaded them (every interval): no reading of the folder per request.
         let location = await status.lastGoodSpecs?.location(of: record)
@@ -118,7 +121,9 @@ struct ControllerAPI: Sendable {
         _ = try context.require(.read)
         var status: SagaStatus?
         if let text = request.uri.queryParameters["status"].map(String.init) {
-            guard let parsed = SagaStatus(rawValue: text) else { throw APIError.badRequest("status is not a saga status: \(text)") }
+            guard let parsed = SagaStatus(rawValue: text) else {
+                throw APIError.badRequest("status must be one of \(SagaStatus.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+            }
             status = parsed
         }
         let sagas = try await store.sagas(status: status)
@@ -156,13 +161,13 @@ struct ControllerAPI: Sendable {
 
     private func resource(_ context: APIContext) async throws -> Response {
         _ = try context.require(.read)
-        guard let kindText = context.parameters.get("kind"), let name = context.parameters.get("name") else { throw APIError.notFound }
-        guard let kind = ResourceKind(rawValue: kindText) else {
-            throw APIError.badRequest("kind must be one of \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let kindText = try Self.kindFilter(context.parameters.get("kind").map { Substring($0) }), let kind = ResourceKind(rawValue: kindText),
+              let name = context.parameters.get("name") else {
+            throw APIError.notFound("a resource is addressed as /api/v1/resources/{kind}/{name}")
         }
         let reconciler = Reconciler(client: actions.client, store: store)
         guard let detail = try await ResourceDetail.read(kind: kind, name: name, specs: await status.lastGoodSpecs ?? [], reconciler: reconciler) else {
-            throw APIError.notFound
+            throw APIError.notFound("no \(kind.rawValue) '\(name)' in the specs or the state; GET /api/v1/resources lists them")
         }
         return APIResponse.json(detail)
     }

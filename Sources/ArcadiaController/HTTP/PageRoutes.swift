@@ -51,7 +51,7 @@ struct PageRoutes: Sendable {
                 contentType: "text/plain; charset=utf-8", status: .serviceUnavailable
             )
         }
-        guard let asset = assets[route] else { throw APIError.notFound }
+        guard let asset = assets[route] else { throw APIError.notFound("the page has no file \(route)") }
         var headers: HTTPFields = [
             .contentType: asset.contentType,
             .contentSecurityPolicy: contentSecurityPolicy,

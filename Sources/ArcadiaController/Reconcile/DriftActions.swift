@@ -58,7 +58,7 @@ struct DriftActions: Sendable {
             } catch let refusal as DriftNotAcceptable {
                 throw APIError(.unprocessableContent, "not_acceptable", ["detail": "\(refusal)"])
             } catch let closed as DriftNotOpen {
-                throw APIError(.conflict, "already_resolved", ["current_status": closed.status?.rawValue ?? "unknown"])
+                throw APIError.alreadyResolved(closed.status?.rawValue ?? "unknown")
             } catch let busy as DriftResourceBusy {
                 throw Self.conflict(busy)
             }
@@ -97,7 +97,7 @@ struct DriftActions: Sendable {
             do {
                 try await DriftAcceptor.requireStillOpen(record, in: store)
             } catch let closed as DriftNotOpen {
-                throw closed.status.map { APIError(.conflict, "already_resolved", ["current_status": $0.rawValue]) } ?? APIError.notFound
+                throw closed.status.map { APIError.alreadyResolved($0.rawValue) } ?? APIError.notFound("drift record \(id) is gone from the state")
             } catch let busy as DriftResourceBusy {
                 throw Self.conflict(busy)
             }
@@ -110,7 +110,9 @@ struct DriftActions: Sendable {
             }
             return try await PlanExecutor(runner: runner, applyLockOwner: owner).insert(outcome.plan)
         }
-        guard let saga = inserted.sagas.first else { throw APIError(.unprocessableContent, "not_revertible") }
+        guard let saga = inserted.sagas.first else {
+            throw APIError(.unprocessableContent, "not_revertible", ["detail": "the plan has nothing to revert"])
+        }
         work.start("revert drift \(id)") {
             _ = try await PlanExecutor(runner: runner).run(inserted)
         }
@@ -148,8 +150,8 @@ struct DriftActions: Sendable {
     }
 
     private func openRecord(_ id: Int) async throws -> DriftRecord {
-        guard let record = try await store.driftRecord(id: id) else { throw APIError.notFound }
-        guard record.status == .open else { throw APIError(.conflict, "already_resolved", ["current_status": record.status.rawValue]) }
+        guard let record = try await store.driftRecord(id: id) else { throw APIError.notFound("no drift record \(id); GET /api/v1/drift lists the open ones") }
+        guard record.status == .open else { throw APIError.alreadyResolved(record.status.rawValue) }
         return record
     }
 

@@ -23,13 +23,7 @@ public struct WebhookEvent: Sendable {
     public init(_ type: EventType, time: Date = Date(), data: some Encodable) throws {
         self.type = type
         self.time = time
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Store.timestamp(date))
-        }
-        body = String(decoding: try encoder.encode(Envelope(type: type, time: time, data: data)), as: UTF8.self)
+        body = String(decoding: try APIResponse.encoder.encode(Envelope(type: type, time: time, data: data)), as: UTF8.self)
     }
 
     /// Queues `event` for the ``WebhookDispatcher``: it waits in the state until delivered or given up,
