@@ -110,3 +110,24 @@ public final class ControllerProcess: Sendable {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
     }
 }
+
+extension ControllerProcess {
+    /// A token made as an admin makes one, with `arcadia tokens create`; its clear text.
+    public static func token(_ name: String, role: String, database: String, in directory: URL) async throws -> String {
+        let created = try await CommandRunner().run(["tokens", "create", "--name", name, "--role", role, "--database", database], in: directory)
+        guard created.status == 0, let token = created.stdout.split(separator: "\n").last.map(String.init) else {
+            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "tokens create exited \(created.status): \(created.stderr)"])
+        }
+        return token
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass; returns whether it held.
+    public static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return try await condition()
+    }
+}

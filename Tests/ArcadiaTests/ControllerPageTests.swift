@@ -7,21 +7,6 @@ import Testing
 /// headers, `whoami`, a resource's desired/live/diff view, the revert preview, and the drift list's
 /// spec positions. (scripts/browser_test.py drives the page itself in a browser.)
 @Suite(.serialized) struct ControllerPageTests {
-    private static func token(_ name: String, role: String, database: String, in directory: URL) async throws -> String {
-        let created = try await CommandRunner().run(["tokens", "create", "--name", name, "--role", role, "--database", database], in: directory)
-        #expect(created.status == 0, "\(created.stderr)")
-        return try #require(created.stdout.split(separator: "\n").last.map(String.init))
-    }
-
-    private static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return try await condition()
-    }
-
     @Test func thePageIsServedWithoutATokenUnderAPolicyThatAllowsOnlyItsOwnFiles() async throws {
         try await SimulatorHarness.with { sim in
             try await withTemporaryDirectory { directory in
@@ -76,9 +61,9 @@ import Testing
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
                 let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
-                let viewer = try await Self.token("victor", role: "viewer", database: database, in: directory)
-                let operatorToken = try await Self.token("olga", role: "operator", database: database, in: directory)
-                let admin = try await Self.token("alice", role: "platform_admin", database: database, in: directory)
+                let viewer = try await ControllerProcess.token("victor", role: "viewer", database: database, in: directory)
+                let operatorToken = try await ControllerProcess.token("olga", role: "operator", database: database, in: directory)
+                let admin = try await ControllerProcess.token("alice", role: "platform_admin", database: database, in: directory)
                 let controller = try await ControllerProcess(
                     arguments: ["--specs", specs.path, "--interval", "1s", "--database", database], in: directory,
                     environment: ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
@@ -97,13 +82,13 @@ import Testing
                 #expect(try await controller.request("GET", "/api/v1/whoami", token: viewer + "x").status == 401)
 
                 // Drift made by hand.
-                #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
+                #expect(try await ControllerProcess.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
                 let web = try #require(try await sim.client.listDroplets().first { $0.name == "web" })
                 try await sim.performByHand(.powerOff, dropletID: web.id)
                 try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: web.id)
                 try await sim.performByHand(.powerOn, dropletID: web.id)
                 var record: [String: Any] = [:]
-                #expect(try await Self.eventually(15) {
+                #expect(try await ControllerProcess.eventually(15) {
                     let listed = try await controller.request("GET", "/api/v1/drift?name=web", token: viewer)
                     record = (listed.body["drift"] as? [[String: Any]])?.first { $0["field"] as? String == "size" } ?? [:]
                     return !record.isEmpty
@@ -129,7 +114,7 @@ import Testing
 
                 // The revert preview: the saga a revert would run, for a viewer too, and nothing is written.
                 let id = try #require(record["id"] as? Int)
-                let sagasBefore = try await controller.request("GET", "/api/v1/sagas", token: viewer).body["count"] as? Int
+                let sagasBefore = try #require(try await controller.request("GET", "/api/v1/sagas", token: viewer).body["count"] as? Int)
                 let preview = try await controller.request("GET", "/api/v1/drift/\(id)/revert-preview", token: viewer)
                 #expect(preview.status == 200, "\(preview.body)")
                 #expect(preview.body["revertible"] as? Bool == true, "\(preview.body)")

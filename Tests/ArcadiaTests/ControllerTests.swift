@@ -24,22 +24,6 @@ import Testing
         return output
     }
 
-    /// Polls `condition` until it holds or `seconds` pass; returns whether it held.
-    private static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return try await condition()
-    }
-
-    private static func token(_ name: String, role: String, database: String, in directory: URL) async throws -> String {
-        let created = try await CommandRunner().run(["tokens", "create", "--name", name, "--role", role, "--database", database], in: directory)
-        #expect(created.status == 0, "\(created.stderr)")
-        return try #require(created.stdout.split(separator: "\n").last.map(String.init))
-    }
-
     private static func withDatabase(_ engine: StoreEngine, in directory: URL, _ body: @Sendable (String) async throws -> Void) async throws {
         switch engine {
         case .sqlite: try await body("sqlite:" + directory.appendingPathComponent("state.sqlite").path)
@@ -65,9 +49,9 @@ import Testing
                     let checkout = directory.appendingPathComponent("checkout")
                     _ = try Self.git(["clone", "--quiet", "--branch", "main", remote.path, checkout.path], in: directory)
 
-                    let admin = try await Self.token("alice", role: "platform_admin", database: database, in: directory)
-                    let operatorToken = try await Self.token("olga", role: "operator", database: database, in: directory)
-                    let viewer = try await Self.token("victor", role: "viewer", database: database, in: directory)
+                    let admin = try await ControllerProcess.token("alice", role: "platform_admin", database: database, in: directory)
+                    let operatorToken = try await ControllerProcess.token("olga", role: "operator", database: database, in: directory)
+                    let viewer = try await ControllerProcess.token("victor", role: "viewer", database: database, in: directory)
                     let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                     let controller = try await ControllerProcess(
                         arguments: ["--specs", checkout.path, "--interval", "1s", "--git-push", "--database", database],
@@ -75,12 +59,12 @@ import Testing
                     )
 
                     // The checkout's spec is applied, and a spec committed later within about one interval.
-                    #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
+                    #expect(try await ControllerProcess.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
                     try writeSpecs(["db.yaml": dropletSpec(name: "db")], to: author)
                     _ = try Self.git(["add", "."], in: author)
                     _ = try Self.git(["commit", "--quiet", "-m", "db"], in: author)
                     _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
-                    #expect(try await Self.eventually(15) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(controller.log)")
+                    #expect(try await ControllerProcess.eventually(15) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(controller.log)")
                     let status = try await controller.request("GET", "/api/v1/status", token: viewer)
                     let last = try #require(status.body["last_reconcile"] as? [String: Any])
                     #expect((last["commit"] as? String)?.count == 40, "the commit reconciled is reported: \(status.body)")
@@ -91,7 +75,7 @@ import Testing
                     try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: web.id)
                     try await sim.performByHand(.powerOn, dropletID: web.id)
                     var driftID = 0
-                    #expect(try await Self.eventually(15) {
+                    #expect(try await ControllerProcess.eventually(15) {
                         let listed = try await controller.request("GET", "/api/v1/drift?name=web", token: viewer)
                         let records = listed.body["drift"] as? [[String: Any]] ?? []
                         driftID = records.first { $0["field"] as? String == "size" }?["id"] as? Int ?? 0
@@ -132,7 +116,7 @@ import Testing
                     try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: db.id)
                     try await sim.performByHand(.powerOn, dropletID: db.id)
                     var dbDrift = 0
-                    #expect(try await Self.eventually(15) {
+                    #expect(try await ControllerProcess.eventually(15) {
                         let listed = try await controller.request("GET", "/api/v1/drift?name=db", token: viewer)
                         // A pass between the power-off and the power-on may also have seen the power state drift.
                         dbDrift = (listed.body["drift"] as? [[String: Any]])?.first { $0["field"] as? String == "size" }?["id"] as? Int ?? 0
@@ -142,7 +126,7 @@ import Testing
                     let reverting = try await controller.request("POST", "/api/v1/drift/\(dbDrift)/revert", token: operatorToken)
                     #expect(reverting.status == 202, "\(reverting.body)")
                     let sagaID = try #require(reverting.body["saga_id"] as? String)
-                    #expect(try await Self.eventually(20) {
+                    #expect(try await ControllerProcess.eventually(20) {
                         try await controller.request("GET", "/api/v1/sagas/\(sagaID)", token: viewer).body["status"] as? String == "completed"
                     }, "\(controller.log)")
                     #expect(try await sim.client.getDroplet(id: db.id).sizeSlug == "s-1vcpu-1gb")
@@ -174,15 +158,15 @@ import Testing
                     func leads(_ controller: ControllerProcess) async throws -> Bool {
                         (try await controller.request("GET", "/metrics").body["text"] as? String ?? "").contains("arcadia_leader 1")
                     }
-                    #expect(try await Self.eventually(10) { try await leads(first) != leads(second) }, "exactly one leads")
+                    #expect(try await ControllerProcess.eventually(10) { try await leads(first) != leads(second) }, "exactly one leads")
                     let (leader, follower) = try await leads(first) ? (first, second) : (second, first)
-                    #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } })
+                    #expect(try await ControllerProcess.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } })
                     try await leader.kill()
                     #expect(try await follower.request("GET", "/readyz").status == 200, "a follower is ready too: it loads the specs")
-                    #expect(try await Self.eventually(15) { try await leads(follower) }, "\(follower.log)")
+                    #expect(try await ControllerProcess.eventually(15) { try await leads(follower) }, "\(follower.log)")
                     // And it reconciles: a new spec is applied by the new leader.
                     try writeSpecs(["db.yaml": dropletSpec(name: "db")], to: specs)
-                    #expect(try await Self.eventually(20) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(follower.log)")
+                    #expect(try await ControllerProcess.eventually(20) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(follower.log)")
                     #expect(try await follower.terminate() == 0)
                 }
             }
@@ -197,12 +181,12 @@ import Testing
                 try await withTemporaryPostgresDatabase { database in
                     let specs = directory.appendingPathComponent("specs")
                     try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
-                    let token = try await Self.token("victor", role: "viewer", database: database, in: directory)
+                    let token = try await ControllerProcess.token("victor", role: "viewer", database: database, in: directory)
                     let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                     let controller = try await ControllerProcess(
                         arguments: ["--specs", specs.path, "--interval", "1h", "--database", database], in: directory, environment: environment
                     )
-                    #expect(try await Self.eventually(30) { try await controller.request("GET", "/readyz").status == 200 }, "\(controller.log)")
+                    #expect(try await ControllerProcess.eventually(30) { try await controller.request("GET", "/readyz").status == 200 }, "\(controller.log)")
                     #expect(try await controller.request("GET", "/api/v1/drift", token: token).status == 200)
 
                     try await dropTemporaryPostgresDatabase(database)
@@ -230,7 +214,7 @@ import Testing
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
                 let path = directory.appendingPathComponent("state.sqlite").path
-                let token = try await Self.token("victor", role: "viewer", database: "sqlite:" + path, in: directory)
+                let token = try await ControllerProcess.token("victor", role: "viewer", database: "sqlite:" + path, in: directory)
                 let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 var logger = Logger(label: "test")
                 logger.logLevel = .warning
@@ -239,14 +223,14 @@ import Testing
                         let controller = try await ControllerProcess(
                             arguments: ["--specs", specs.path, "--interval", "1h", "--database", "sqlite:" + path], in: directory, environment: environment
                         )
-                        #expect(try await Self.eventually(20) {
+                        #expect(try await ControllerProcess.eventually(20) {
                             let last = try await controller.request("GET", "/api/v1/status", token: token).body["last_reconcile"] as? [String: Any]
                             return last?["result"] as? String == "busy"
                         }, "\(controller.log)")
                         return controller
                     }
                 }
-                #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
+                #expect(try await ControllerProcess.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
                 #expect(try await controller.terminate() == 0)
             }
         }
@@ -264,13 +248,13 @@ import Testing
                 _ = try Self.git(["commit", "--quiet", "-m", "web"], in: checkout)
                 _ = try Self.git(["remote", "add", "origin", directory.appendingPathComponent("gone.git").path], in: checkout)
                 let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
-                let token = try await Self.token("victor", role: "viewer", database: database, in: directory)
+                let token = try await ControllerProcess.token("victor", role: "viewer", database: database, in: directory)
                 let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 let controller = try await ControllerProcess(
                     arguments: ["--specs", checkout.path, "--interval", "1h", "--database", database], in: directory, environment: environment
                 )
                 var last: [String: Any] = [:]
-                #expect(try await Self.eventually(30) {
+                #expect(try await ControllerProcess.eventually(30) {
                     let status = try await controller.request("GET", "/api/v1/status", token: token).body
                     last = status["last_reconcile"] as? [String: Any] ?? [:]
                     return status["running"] == nil && !last.isEmpty
@@ -291,7 +275,7 @@ import Testing
                 try await withTemporaryPostgresDatabase { database in
                     let specs = directory.appendingPathComponent("specs")
                     try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
-                    let token = try await Self.token("olga", role: "operator", database: database, in: directory)
+                    let token = try await ControllerProcess.token("olga", role: "operator", database: database, in: directory)
                     let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                     let arguments = ["--specs", specs.path, "--interval", "1h", "--lease-duration", "4s", "--renew-interval", "1s", "--database", database]
                     let first = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
@@ -299,21 +283,21 @@ import Testing
                     func leads(_ controller: ControllerProcess) async throws -> Bool {
                         try await controller.request("GET", "/api/v1/status", token: token).body["leader"] as? Bool ?? false
                     }
-                    #expect(try await Self.eventually(10) { try await leads(first) != leads(second) }, "exactly one leads")
+                    #expect(try await ControllerProcess.eventually(10) { try await leads(first) != leads(second) }, "exactly one leads")
                     let (leader, follower) = try await leads(first) ? (first, second) : (second, first)
                     func lastTrigger() async throws -> String? {
                         let status = try await leader.request("GET", "/api/v1/status", token: token).body
                         return status["running"] == nil || status["running"] is NSNull ? (status["last_reconcile"] as? [String: Any])?["trigger"] as? String : nil
                     }
-                    #expect(try await Self.eventually(30) { try await lastTrigger() == "leader" }, "\(leader.log)")
+                    #expect(try await ControllerProcess.eventually(30) { try await lastTrigger() == "leader" }, "\(leader.log)")
                     #expect(try await sim.client.listDroplets().contains { $0.name == "web" })
 
                     try writeSpecs(["db.yaml": dropletSpec(name: "db")], to: specs)
                     let asked = try await follower.request("POST", "/api/v1/reconcile", token: token)
                     #expect(asked.status == 202)
                     #expect(asked.body["status"] as? String == "forwarded" && asked.body["leader"] as? Bool == false, "\(asked.body)")
-                    #expect(try await Self.eventually(20) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(leader.log)")
-                    #expect(try await Self.eventually(20) { try await lastTrigger() == "api" }, "\(leader.log)")
+                    #expect(try await ControllerProcess.eventually(20) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(leader.log)")
+                    #expect(try await ControllerProcess.eventually(20) { try await lastTrigger() == "api" }, "\(leader.log)")
                     #expect(try await follower.terminate() == 0)
                     #expect(try await leader.terminate() == 0)
                 }
@@ -330,15 +314,15 @@ import Testing
                     try writeSpecs(["a.yaml": dropletSpec(name: "a"), "b.yaml": dropletSpec(name: "b"), "c.yaml": dropletSpec(name: "c")], to: specs)
                     let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.05"]
                     let arguments = ["--specs", specs.path, "--interval", "1s", "--database", database]
-                    let token = try await Self.token("ops", role: "viewer", database: database, in: directory)
+                    let token = try await ControllerProcess.token("ops", role: "viewer", database: database, in: directory)
                     let first = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
-                    #expect(try await Self.eventually(20) {
+                    #expect(try await ControllerProcess.eventually(20) {
                         let running = try await first.request("GET", "/api/v1/sagas?status=running", token: token)
                         return (running.body["count"] as? Int ?? 0) > 0
                     }, "\(first.log)")
                     #expect(try await first.terminate() == 0, "\(first.log)")
                     let second = try await ControllerProcess(arguments: arguments, in: directory, environment: environment)
-                    #expect(try await Self.eventually(60) {
+                    #expect(try await ControllerProcess.eventually(60) {
                         let sagas = try await second.request("GET", "/api/v1/sagas", token: token).body["sagas"] as? [[String: Any]] ?? []
                         return !sagas.isEmpty && sagas.allSatisfy { $0["status"] as? String == "completed" }
                     }, "\(second.log)")
@@ -356,8 +340,8 @@ import Testing
                 let specs = directory.appendingPathComponent("specs")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: specs)
                 let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
-                let viewer = try await Self.token("victor", role: "viewer", database: database, in: directory)
-                let admin = try await Self.token("alice", role: "platform_admin", database: database, in: directory)
+                let viewer = try await ControllerProcess.token("victor", role: "viewer", database: database, in: directory)
+                let admin = try await ControllerProcess.token("alice", role: "platform_admin", database: database, in: directory)
                 let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 let controller = try await ControllerProcess(
                     arguments: ["--specs", specs.path, "--interval", "1s", "--database", database], in: directory, environment: environment
@@ -414,18 +398,18 @@ import Testing
                 let checkout = directory.appendingPathComponent("checkout")
                 _ = try Self.git(["clone", "--quiet", "--branch", "main", remote.path, checkout.path], in: directory)
                 let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
-                let admin = try await Self.token("alice", role: "platform_admin", database: database, in: directory)
+                let admin = try await ControllerProcess.token("alice", role: "platform_admin", database: database, in: directory)
                 let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
                 let controller = try await ControllerProcess(
                     arguments: ["--specs", checkout.path, "--interval", "1s", "--database", database], in: directory, environment: environment
                 )
-                #expect(try await Self.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
+                #expect(try await ControllerProcess.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
                 let web = try #require(try await sim.client.listDroplets().first { $0.name == "web" })
                 try await sim.performByHand(.powerOff, dropletID: web.id)
                 try await sim.performByHand(.resize(to: "s-1vcpu-2gb", disk: false), dropletID: web.id)
                 try await sim.performByHand(.powerOn, dropletID: web.id)
                 var driftID = 0
-                #expect(try await Self.eventually(15) {
+                #expect(try await ControllerProcess.eventually(15) {
                     let listed = try await controller.request("GET", "/api/v1/drift?name=web", token: admin)
                     driftID = (listed.body["drift"] as? [[String: Any]])?.first { $0["field"] as? String == "size" }?["id"] as? Int ?? 0
                     return driftID > 0
@@ -442,7 +426,7 @@ import Testing
                 // Passes go by: the field is settled at the accepted value, not reverted to the file's.
                 let passes = { try await controller.request("GET", "/metrics").body["text"] as? String ?? "" }
                 let start = try await passes()
-                #expect(try await Self.eventually(10) { try await passes() != start })
+                #expect(try await ControllerProcess.eventually(10) { try await passes() != start })
                 try await Task.sleep(for: .seconds(3))
                 #expect(try await sim.client.getDroplet(id: web.id).sizeSlug == "s-1vcpu-2gb", "\(controller.log)")
                 let waiting = try await controller.request("GET", "/api/v1/status", token: admin).body["pending_acceptances"] as? [[String: Any]]
@@ -452,7 +436,7 @@ import Testing
                 try writeSpecs(["web.yaml": dropletSpec(name: "web", size: "s-1vcpu-2gb")], to: author)
                 _ = try Self.git(["commit", "--quiet", "-am", "take the size"], in: author)
                 _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
-                #expect(try await Self.eventually(15) {
+                #expect(try await ControllerProcess.eventually(15) {
                     (try await controller.request("GET", "/api/v1/status", token: admin).body["pending_acceptances"] as? [Any])?.isEmpty == true
                 }, "\(controller.log)")
                 #expect(try await sim.client.getDroplet(id: web.id).sizeSlug == "s-1vcpu-2gb")

@@ -206,7 +206,8 @@ import Testing
             try loop.write(specs)
             let killed = try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: point))
             #expect(!killed.isSuccess)
-            #expect(try await loop.runner(rechecking: true).resume(parallelism: 2).allSatisfy { $0.status == .completed })
+            let resumed = try await loop.runner(rechecking: true).resume(parallelism: 2)
+            #expect(!resumed.isEmpty && resumed.allSatisfy { $0.status == .completed }, "\(resumed)")
             let ours = try await loop.sim.client.listReservedIPs().filter { $0.ip != stranger }
             let web = try await VolumeKindTests.dropletID(loop, "web")
             switch scenario {

@@ -92,7 +92,9 @@ import Testing
         var result: [(id: String, start: Date, end: Date)] = []
         for saga in try await store.sagas() {
             let steps = try #require(try await store.saga(id: saga.id)).steps
-            result.append((saga.id, steps.compactMap(\.startedAt).min() ?? .distantPast, steps.compactMap(\.finishedAt).max() ?? .distantFuture))
+            let start = try #require(steps.compactMap(\.startedAt).min(), "saga \(saga.id) has step start times")
+            let end = try #require(steps.compactMap(\.finishedAt).max(), "saga \(saga.id) has step end times")
+            result.append((saga.id, start, end))
         }
         return result
     }

@@ -129,7 +129,8 @@ import Testing
             try loop.write(specs)
             let killed = try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: point))
             #expect(!killed.isSuccess)
-            #expect(try await loop.runner(rechecking: true).resume(parallelism: 2).allSatisfy { $0.status == .completed })
+            let resumed = try await loop.runner(rechecking: true).resume(parallelism: 2)
+            #expect(!resumed.isEmpty && resumed.allSatisfy { $0.status == .completed }, "\(resumed)")
 
             let volumes = try await loop.sim.client.listVolumes()
             switch scenario {
