@@ -28,6 +28,9 @@ public protocol KindDefinition: SpecKindParser {
     /// in-place field each (a domain's records); nil lets the differ move each in-place field that names
     /// a replaced resource.
     func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [(move: FieldChange, follows: String)]?
+    /// Whether two creates of the kind in one region cannot be told apart after a kill or a lost answer
+    /// (a reserved IP has neither name nor tags): the planner then runs them one after another.
+    var createsOneAtATimePerRegion: Bool { get }
     /// Whether a replaced droplet's saga moves this kind's references to it (`MoveDependents`), before
     /// the old droplet is destroyed, instead of a saga of the kind's own after the replace.
     var movesWithReplacedDroplet: Bool { get }
@@ -53,6 +56,7 @@ extension KindDefinition {
     ) {}
     public func follow(replaced: Set<String>, resource: DesiredResource, record: AppliedResource, live: LiveResource) -> [(move: FieldChange, follows: String)]? { nil }
     public var movesWithReplacedDroplet: Bool { false }
+    public var createsOneAtATimePerRegion: Bool { false }
     public func pointers(to dropletID: String, address: String?, in live: LiveResource) -> [String] { [] }
     public var namesAreUnique: Bool { false }
 

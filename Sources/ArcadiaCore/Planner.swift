@@ -39,6 +39,7 @@ public enum Planner {
     /// A change that creates or updates a resource waits for the changes to the resources its spec
     /// names. A destroy waits for every other change whose resource named the destroyed one (a volume
     /// is detached and deleted before its droplet goes), and for the destroys of resources that named it.
+    /// Creates of a kind that ``KindDefinition/createsOneAtATimePerRegion`` wait for the one before.
     static func ordered(_ changes: [PlannedChange], kinds: KindBook) -> [PlannedChange] {
         let actions = Dictionary(changes.map { ($0.change.key, $0.change.action) }, uniquingKeysWith: { first, _ in first })
         func references(_ kind: ResourceKind, _ spec: ResourceSpec?) -> [String] {
@@ -58,6 +59,15 @@ public enum Planner {
             where target != change.key && actions[target] == .destroy {
                 after[target, default: []].insert(change.key)
             }
+        }
+        // Creates that cannot be told apart once posted (reserved IPs in one region) run one at a time.
+        let tagless = changes.filter { planned in
+            [.create, .replace].contains(planned.change.action) && kinds[planned.change.kind]?.createsOneAtATimePerRegion == true
+        }
+        let byRegion = Dictionary(grouping: tagless) { "\($0.change.kind.rawValue)/\($0.change.desired?.spec.string("region") ?? "")" }
+        for group in byRegion.values {
+            let keys = group.map(\.change.key).sorted()
+            for (previous, next) in zip(keys, keys.dropFirst()) { after[next, default: []].insert(previous) }
         }
         // Kahn's algorithm, linear in changes and references; what is ready goes in kind and name order.
         let sorted = changes.sorted { ($0.change.kind, $0.change.name) < ($1.change.kind, $1.change.name) }

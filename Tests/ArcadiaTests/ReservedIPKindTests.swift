@@ -222,6 +222,38 @@ import Testing
 
     // MARK: Validation
 
+    /// Nothing on an address says which saga reserved it, so two creates in one region run one after
+    /// the other (a reviewer found two concurrent ones could adopt each other's address after a lost
+    /// answer); creates in different regions still run side by side.
+    @Test func twoCreatesInOneRegionRunOneAfterTheOther() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write([
+                "a.yaml": Self.ipSpec("ip-a", droplet: nil), "b.yaml": Self.ipSpec("ip-b", droplet: nil), "c.yaml": Self.ipSpec("ip-c", region: "sfo3", droplet: nil),
+            ])
+            let plan = try await loop.plan()
+            let after = Dictionary(uniqueKeysWithValues: plan.changes.map { ($0.change.name, $0.after) })
+            #expect(after["ip-a"] == [] && after["ip-b"] == ["ReservedIP/ip-a"] && after["ip-c"] == [], "\(after)")
+            #expect(try await loop.apply(plan).isSuccess)
+            #expect(try await loop.sim.client.listReservedIPs().count == 3)
+        }
+    }
+
+    /// Killed after its POST, then a second address reserved by hand in the region: the resumed step
+    /// cannot tell which is its own, so it stops with both named, and releases neither.
+    @Test func anAddressThatCannotBeToldApartIsNeitherAdoptedNorReleased() async throws {
+        try await ReconcileLoop.with { loop in
+            try loop.write(["web-ip.yaml": Self.ipSpec(droplet: nil)])
+            let killed = try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: "create:CreateReservedIP:after-call"))
+            #expect(!killed.isSuccess)
+            let byHand = try await loop.sim.client.createReservedIP(region: "nyc3").ip
+            let resumed = try await loop.runner().resume(parallelism: 1)
+            #expect(resumed.map(\.status) == [.failed], "\(resumed)")
+            let saga = try #require(try await loop.store.sagas().first)
+            #expect(saga.error?.contains("addresses were reserved in nyc3") == true && saga.error?.contains(byHand) == true, "\(saga.error ?? "")")
+            #expect(try await loop.sim.client.listReservedIPs().count == 2, "neither address was released")
+        }
+    }
+
     @Test func theSchemaAndTheKindNameTheSameFields() throws {
         try KindSchemaCheck.expectAgreement("reservedip.schema.json", kind: ReservedIPKind(), required: ["region"])
     }

@@ -46,14 +46,22 @@ public struct CreateReservedIP: Step {
 
     /// The address in the region that this step's forward run reserved: not among the addresses the
     /// ledger noted before its POST, and not one any record of this state names. Nil before the POST
-    /// was ever about to be sent.
+    /// was ever about to be sent. More than one such address (one reserved by hand meanwhile) cannot
+    /// be told apart: a permanent error names them rather than adopting, or releasing, the wrong one.
     static func reservedEarlier(region: String, in environment: StepEnvironment) async throws -> ReservedIP? {
         guard let noted = environment.invocation?.forwardActions.first(where: { $0.actionType == sendRecord }) else { return nil }
         let before = Set(noted.resourceID.split(separator: " ").map(String.init))
         let recorded = Set(try await environment.store.provisioned(kind: ResourceKind.reservedIP.rawValue).map(\.resourceID))
-        return try await environment.client.listReservedIPs().first { reserved in
+        let candidates = try await environment.client.listReservedIPs().filter { reserved in
             reserved.region == region && !before.contains(reserved.ip) && !recorded.contains(reserved.ip)
         }
+        guard candidates.count <= 1 else {
+            throw StepError.permanent(
+                "\(candidates.count) addresses were reserved in \(region) since this step began (\(candidates.map(\.ip).sorted().joined(separator: ", "))), "
+                    + "and nothing on an address says which this saga reserved; release the ones nobody wants at DigitalOcean, then resume"
+            )
+        }
+        return candidates.first
     }
 
     private static func region(_ context: SagaContext, step: String) throws -> String {

@@ -43,6 +43,9 @@ public struct ReservedIPKind: ResourceKindModule {
             + "DigitalOcean assigns a reserved IP only to a droplet in its region: move one of them, or name a droplet in \(region)"
     }
 
+    /// Nothing on an address says which saga reserved it: two creates in a region run one at a time.
+    public var createsOneAtATimePerRegion: Bool { true }
+
     // MARK: Diff
 
     public let fields: [KindField] = [
