@@ -744,6 +744,9 @@ def worker_trial(binary, step, point, faults):
 #   sshkey-replace      a new publicKey: CreateSSHKey, DestroySSHKey (the point of no return; `sending`),
 #                       RegisterSSHKey, beside a droplet that names the key and is left alone; apply-changed
 #                       goes back to the first key.
+#   sshkey-destroy      a key's spec removed: DestroySSHKey (`sending`), ForgetSSHKey; apply-changed puts it back.
+#                       CreateSSHKey records its upload as about to be sent (`sending`), so its compensation
+#                       deletes only a key it may have uploaded.
 KEY_MATERIAL = {
     "a": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKmC3Ql1Zq7Jm0s8B4q2lX9WcY0W3aZ7pT6jJr0kq1Vb deploy@ci",
     "b": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ0b2n1zYp3Cq4R5s6T7u8V9w0X1y2Z3a4B5c6D7e8F9 deploy@ci",
@@ -774,12 +777,15 @@ SCENARIOS.update({
                        {"deploy": key_spec("deploy"), "app": droplet_spec("app", keys=["deploy"])},
                        {"deploy": key_spec("deploy", "b"), "app": droplet_spec("app", keys=["deploy"])},
                        {"deploy": key_spec("deploy"), "app": droplet_spec("app", keys=["deploy"])}, "deploy"),
+    "sshkey-destroy": ("destroy", ["DestroySSHKey", "ForgetSSHKey"],
+                       {"deploy": key_spec("deploy"), "ci": key_spec("ci", "b")}, {"ci": key_spec("ci", "b")},
+                       {"deploy": key_spec("deploy"), "ci": key_spec("ci", "b")}, "deploy"),
 })
 # scenario -> the command killed instead of `apply`.
 SCENARIO_COMMANDS = {"snapshot": ["snapshot", "app", "--label", "crash", "--specs", "specs"]}
 NO_CANCEL.add("sshkey-and-droplet")
 ACTION_STEPS |= {"SetDropletBackups", "EnableIPv6"}
-SENDING_STEPS |= {"EnableIPv6", "DestroySSHKey"}
+SENDING_STEPS |= {"EnableIPv6", "DestroySSHKey", "CreateSSHKey"}
 # (The in-place actions take 3-5 s of DigitalOcean time, too short to be seen running at the live time scale.)
 LIVE_STEPS.append(("snapshot", "SnapshotDroplet"))
 

@@ -84,6 +84,20 @@ import Yams
         }
     }
 
+    /// A key already in the account under the spec's own name is adopted without an upload; a
+    /// cancel of that saga must leave it (a reviewer found the compensation deleted it).
+    @Test func aCancelLeavesAKeyTheSagaDidNotUpload() async throws {
+        try await ReconcileLoop.with { loop in
+            _ = try await loop.sim.client.createSSHKey(name: "deploy", publicKey: Self.deployKey)
+            try loop.write(["deploy.yaml": Self.keySpec("deploy")])
+            let killed = try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: "create:CreateSSHKey:after-ledger"))
+            #expect(!killed.isSuccess)
+            let saga = try #require(try await loop.store.sagas().first)
+            #expect(try await loop.runner().cancel(sagaID: saga.id) == .ended(.cancelled))
+            #expect(try await loop.sim.client.listSSHKeys().map(\.name) == ["deploy"], "the key that was there before stays")
+        }
+    }
+
     /// The droplet's saga follows the key's: when the key's is rolled back, the droplet's is cancelled
     /// without acting, and the next plan shows both again.
     @Test func aDropletWhoseKeyFailedIsCancelledWithoutActing() async throws {

@@ -4,7 +4,9 @@ import DigitalOceanAPI
 
 /// Uploads the key. DigitalOcean holds one key per fingerprint, so a retry or a resume first looks the
 /// key up by fingerprint and adopts it when it carries this spec's name (this saga's upload, which
-/// landed); one under another name was not Arcadia's, and is refused rather than taken over.
+/// landed); one under another name was not Arcadia's, and is refused rather than taken over. The
+/// upload is recorded as about to be sent first, so the compensation deletes only a key this step
+/// may have uploaded, never one that was there before it (someone's, of the same name).
 public struct CreateSSHKey: Step {
     public let name = "CreateSSHKey"
 
@@ -27,12 +29,16 @@ public struct CreateSSHKey: Step {
             context[.resourceID] = String(existing.id)
             return context
         }
+        try await environment.recordSending(Self.sendRecord, resourceID: fingerprint)
         context[.resourceID] = String(try await environment.client.createSSHKey(name: desired.name, publicKey: line).id)
         return context
     }
 
+    static let sendRecord = "create_ssh_key"
+
     /// Removes the key this step uploaded: the one with the spec's fingerprint and name.
     public func compensate(_ context: SagaContext, in environment: StepEnvironment) async throws {
+        guard environment.forwardRecorded(Self.sendRecord) else { return }
         let desired = try context.requireDesired(step: name)
         guard let fingerprint = desired.spec.string("publicKey").flatMap(PublicKey.fingerprint(of:)),
               let existing = try await find(fingerprint, in: environment), existing.name == desired.name
