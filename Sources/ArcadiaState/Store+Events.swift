@@ -40,6 +40,19 @@ extension Store {
         }
     }
 
+    /// An event a saga step writes once however often the step runs (a step re-run after a kill): none
+    /// is written when the saga already has one of this type.
+    public func appendSagaEventOnce(kind: String, name: String, type: String, sagaID: String, detail: String) async throws {
+        let actor = self.actor
+        try await withDatabase { database in
+            try await database.raw("""
+                INSERT INTO events (at, kind, name, type, saga_id, detail, actor)
+                SELECT \(bind: Store.timestamp()), \(bind: kind), \(bind: name), \(bind: type), \(bind: sagaID), \(bind: detail), \(bind: actor)
+                WHERE NOT EXISTS (SELECT 1 FROM events WHERE saga_id = \(bind: sagaID) AND type = \(bind: type))
+                """).run()
+        }
+    }
+
     static func insertEvent(
         _ database: any SQLDatabase, at: String, kind: String, name: String, type: String, sagaID: String?, detail: String, actor: String
     ) async throws {

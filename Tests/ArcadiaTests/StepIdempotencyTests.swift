@@ -76,6 +76,23 @@ import Testing
     }
 
     /// After a crash between CreateDroplet and RegisterDroplet, plan leaves the resource alone and names its unfinished saga.
+    /// RegisterDroplet and ForgetDroplet killed after their work and run again: the event log says
+    /// once that the droplet was created, and once that it was destroyed.
+    @Test(arguments: StoreEngine.allCases) func aRerunRecordStepWritesItsEventOnce(engine: StoreEngine) async throws {
+        try await ReconcileLoop.with(engine: engine) { loop in
+            try loop.write(["web.yaml": dropletSpec(name: "web")])
+            #expect(!(try await loop.apply(try await loop.plan(), runner: try loop.runner(dyingAt: "create:RegisterDroplet:after-call"))).isSuccess)
+            #expect(try await loop.runner().resume(parallelism: 1).map(\.status) == [.completed])
+            try loop.remove("web.yaml")
+            let teardown = try await Reconciler(client: loop.sim.client, store: loop.store).plan(desired: [], allowEmpty: true)
+            #expect(!(try await loop.apply(teardown, runner: try loop.runner(dyingAt: "destroy:ForgetDroplet:after-call"))).isSuccess)
+            #expect(try await loop.runner().resume(parallelism: 1).map(\.status) == [.completed])
+            let types = try await loop.store.events(kind: "Droplet", name: "web").map(\.type)
+            #expect(types.filter { $0 == "resource_created" }.count == 1, "\(types)")
+            #expect(types.filter { $0 == "resource_destroyed" }.count == 1, "\(types)")
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases) func planNamesTheUnfinishedSagaThatCreatedADroplet(engine: StoreEngine) async throws {
         try await SimulatorHarness.with { sim in
             try await withTemporaryStore(engine: engine) { store, directory in

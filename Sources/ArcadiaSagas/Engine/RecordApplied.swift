@@ -14,7 +14,7 @@ public struct RegisterResource: Step {
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         try await recordApplied(context, step: name, in: environment)
-        try await environment.store.appendEvent(
+        try await environment.store.appendSagaEventOnce(
             kind: kind.rawValue, name: context.input.name, type: "resource_created", sagaID: context.input.sagaID,
             detail: "\(kind.noun) \(context.resourceID ?? "?")"
         )
@@ -63,8 +63,8 @@ public struct ForgetResource: Step {
             try await store.resolveDrift(kind: record.kind, name: record.name, field: record.field, as: .stale, sagaID: context.input.sagaID)
         }
         try await store.forgetProvisioned(kind: kind.rawValue, name: resourceName)
-        try await store.appendEvent(kind: kind.rawValue, name: resourceName, type: "resource_destroyed", sagaID: context.input.sagaID,
-                                    detail: "\(kind.noun) \(context.input.destroyID ?? "?") destroyed; record removed")
+        try await store.appendSagaEventOnce(kind: kind.rawValue, name: resourceName, type: "resource_destroyed", sagaID: context.input.sagaID,
+                                            detail: "\(kind.noun) \(context.input.destroyID ?? "?") destroyed; record removed")
         return context
     }
 

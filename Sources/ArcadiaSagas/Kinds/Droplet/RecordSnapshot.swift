@@ -9,15 +9,10 @@ public struct RecordSnapshot: Step {
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
         let input = context.input
         let snapshotID = try context.require(.snapshotID, step: name)
-        let store = environment.store
-        let written = try await store.events(kind: input.kind.rawValue, name: input.name)
-            .contains { $0.sagaID == input.sagaID && $0.type == Self.eventType }
-        if !written {
-            try await store.appendEvent(
-                kind: input.kind.rawValue, name: input.name, type: Self.eventType, sagaID: input.sagaID,
-                detail: "snapshot \(input.snapshotName ?? "?") (id \(snapshotID)) of droplet \(context.resourceID ?? "?")"
-            )
-        }
+        try await environment.store.appendSagaEventOnce(
+            kind: input.kind.rawValue, name: input.name, type: Self.eventType, sagaID: input.sagaID,
+            detail: "snapshot \(input.snapshotName ?? "?") (id \(snapshotID)) of droplet \(context.resourceID ?? "?")"
+        )
         return context
     }
 
