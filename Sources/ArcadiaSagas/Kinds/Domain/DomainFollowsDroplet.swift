@@ -14,7 +14,9 @@ extension DomainKind: FollowsReplacedDroplet {
     }
 
     func move(_ dependent: DependentMove, to replacement: ReplacementDroplet, in environment: StepEnvironment) async throws {
-        let address = try await replacement.address(in: environment)
+        guard let address = replacement.address else {
+            throw StepError.permanent("domain '\(dependent.name)': the replacement droplet's address was not read before its records moved")
+        }
         for field in dependent.fields {
             guard let from = field.from.flatMap(DomainRecordEntry.init(text:)), let id = from.id else {
                 throw StepError.permanent("domain '\(dependent.name)': the record move \(field.field) names no live record")

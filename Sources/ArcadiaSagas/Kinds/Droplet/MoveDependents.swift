@@ -14,8 +14,13 @@ public struct MoveDependents: Step {
     public init() {}
 
     public func execute(_ context: SagaContext, in environment: StepEnvironment) async throws -> SagaContext {
-        let replacement = try ReplacementDroplet(context, step: name)
-        for dependent in Self.inOrder(context.input.dependents ?? []) {
+        var replacement = try ReplacementDroplet(context, step: name)
+        let dependents = context.input.dependents ?? []
+        // The new address, read once for every domain that moves to it.
+        if dependents.contains(where: { $0.kind == .domain }) {
+            replacement.address = try await environment.publicIPv4(ofDroplet: replacement.newID, named: context.input.name)
+        }
+        for dependent in Self.inOrder(dependents) {
             try await Self.follower(of: dependent, step: name).move(dependent, to: replacement, in: environment)
         }
         return context
@@ -54,16 +59,14 @@ struct ReplacementDroplet: Sendable {
     let oldID: Int
     /// The replacement, active.
     let newID: Int
+    /// The replacement's public IPv4 address, read by ``MoveDependents`` when a record moves to it.
+    var address: String?
 
     init(_ context: SagaContext, step: String) throws {
         oldID = try context.requireDestroyID(step: step)
         newID = try context.requireNumericResourceID(step: step)
     }
 
-    /// The replacement's public IPv4 address: one `GET`.
-    func address(in environment: StepEnvironment) async throws -> String {
-        try await environment.publicIPv4(ofDroplet: newID, named: "replacement")
-    }
 }
 
 /// A kind whose resources a droplet's replace saga moves to the new droplet (``MoveDependents``).
