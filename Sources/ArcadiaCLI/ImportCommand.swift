@@ -21,7 +21,9 @@ struct ImportCommand: AsyncParsableCommand, RunnableCommand {
             record of (another Arcadia state manages it; with --all it is left out and named), a name that clashes with \
             an existing spec, record or file, a reference to a droplet neither managed here nor imported, and a firewall \
             rule naming droplets by id. A reserved IP has no name at DigitalOcean: its spec is named ip-A-B-C-D. SOA and NS \
-            records are DigitalOcean's own and are left out of a Domain spec; record data stays literal. \
+            records are DigitalOcean's own and are left out of a Domain spec; an A record at the address of a droplet or \
+            reserved IP managed here or imported with it names that spec (droplet: or reservedIP:), so it follows a \
+            replacement; other record data stays literal. \
             --dry-run prints the files and changes nothing.
 
             Exit status: 0 when everything chosen was imported (or printed), 1 otherwise.

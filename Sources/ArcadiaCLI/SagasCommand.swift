@@ -178,7 +178,8 @@ struct SagasCancel: AsyncParsableCommand, RunnableCommand {
             started (a replaced droplet's reserved IPs, firewalls and domains, which only record what it moved) \
             end cancelled with it.
 
-            A saga whose point of no return has started (a DestroyDroplet step) cannot be cancelled: undoing the \
+            A saga whose point of no return has started (a destroy of any kind, EnableIPv6 or ResizeVolume) cannot be \
+            cancelled: undoing the \
             steps before it would destroy what replaces the destroyed droplet. Cancel then refuses, changes \
             nothing, and says so; `arcadia sagas resume` finishes the saga.
             """

@@ -78,8 +78,9 @@ public enum Differ {
                         code: "name_clash_unmanaged", severity: .warning, kind: resource.kind.rawValue, name: resource.name,
                         location: resource.source,
                         message: "a \(noun) named '\(resource.name)' already exists (id \(namesake.id)) without the tag \(Ownership.managedTag), "
-                            + "so Arcadia does not manage it and this plan creates a second \(noun) of that name; importing an existing "
-                            + "\(noun) is not supported yet (a future `arcadia import`): rename the spec, or rename or delete the existing \(noun)"
+                            + "so Arcadia does not manage it and this plan creates a second \(noun) of that name; to manage the existing one "
+                            + "instead, remove this spec and run `arcadia import --kind \(resource.kind.rawValue) --name \(resource.name)`; "
+                            + "or rename the spec, or rename or delete the existing \(noun)"
                     ))
                 }
                 result.changes.append(Change(action: .create, kind: resource.kind, name: resource.name, desired: resource))

@@ -37,7 +37,7 @@ import Testing
     }
 
     /// A spec named like a droplet Arcadia does not manage: the plan warns (on standard error, at the
-    /// spec's position) that it makes a second one and that importing is not supported yet.
+    /// spec's position) that it makes a second one and how to import the existing one instead.
     @Test func aNameClashWithAnUnmanagedDropletIsWarned() async throws {
         try await SimulatorHarness.with { sim in
             try await withTemporaryDirectory { directory in
@@ -50,7 +50,7 @@ import Testing
                 #expect(plan.stdout.contains("+ create web"))
                 let warning = try #require(plan.stderr.split(separator: "\n").first { $0.contains("already exists") })
                 #expect(warning.hasPrefix("warning: \(specs.path)/web.yaml:1:1: a droplet named 'web' already exists (id "))
-                #expect(warning.contains("a future `arcadia import`"))
+                #expect(warning.contains("arcadia import --kind Droplet --name web"))
             }
         }
     }

@@ -72,7 +72,7 @@ import Testing
         #expect(warning.code == "name_clash_unmanaged")
         #expect(warning.description.hasPrefix("specs/web.yaml:4:9: "))
         #expect(warning.description.contains("already exists (id 7)"))
-        #expect(warning.description.contains("not supported yet (a future `arcadia import`)"))
+        #expect(warning.description.contains("run `arcadia import --kind Droplet --name"))
     }
 
     @Test func theHeadlineOfAPlanWithErrorsSaysApplyWouldChangeNothing() {
