@@ -8,22 +8,6 @@ import Testing
 /// `arcadia controller` as a team runs it: the real binary against the simulator over HTTP and a real
 /// state, a git checkout with a bare remote, tokens from `arcadia tokens create`.
 @Suite(.serialized) struct ControllerTests {
-    private static func git(_ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=author", "-c", "user.email=author@example.com", "-c", "init.defaultBranch=main"] + arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = try pipe.fileHandleForReading.readAllRetryingInterrupts()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "git \(arguments): \(output)"]) }
-        return output
-    }
-
     private static func withDatabase(_ engine: StoreEngine, in directory: URL, _ body: @Sendable (String) async throws -> Void) async throws {
         switch engine {
         case .sqlite: try await body("sqlite:" + directory.appendingPathComponent("state.sqlite").path)
@@ -39,15 +23,15 @@ import Testing
                     // A bare remote, an author's clone, and the controller's checkout.
                     let remote = directory.appendingPathComponent("remote.git")
                     try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true)
-                    _ = try Self.git(["init", "--quiet", "--bare"], in: remote)
+                    _ = try runGit(["init", "--quiet", "--bare"], in: remote)
                     let author = directory.appendingPathComponent("author")
-                    _ = try Self.git(["clone", "--quiet", remote.path, author.path], in: directory)
+                    _ = try runGit(["clone", "--quiet", remote.path, author.path], in: directory)
                     try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: author)
-                    _ = try Self.git(["add", "."], in: author)
-                    _ = try Self.git(["commit", "--quiet", "-m", "web"], in: author)
-                    _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
+                    _ = try runGit(["add", "."], in: author)
+                    _ = try runGit(["commit", "--quiet", "-m", "web"], in: author)
+                    _ = try runGit(["push", "--quiet", "origin", "HEAD:main"], in: author)
                     let checkout = directory.appendingPathComponent("checkout")
-                    _ = try Self.git(["clone", "--quiet", "--branch", "main", remote.path, checkout.path], in: directory)
+                    _ = try runGit(["clone", "--quiet", "--branch", "main", remote.path, checkout.path], in: directory)
 
                     let admin = try await ControllerProcess.token("alice", role: "platform_admin", database: database, in: directory)
                     let operatorToken = try await ControllerProcess.token("olga", role: "operator", database: database, in: directory)
@@ -61,9 +45,9 @@ import Testing
                     // The checkout's spec is applied, and a spec committed later within about one interval.
                     #expect(try await ControllerProcess.eventually(30) { try await sim.client.listDroplets().contains { $0.name == "web" } }, "\(controller.log)")
                     try writeSpecs(["db.yaml": dropletSpec(name: "db")], to: author)
-                    _ = try Self.git(["add", "."], in: author)
-                    _ = try Self.git(["commit", "--quiet", "-m", "db"], in: author)
-                    _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
+                    _ = try runGit(["add", "."], in: author)
+                    _ = try runGit(["commit", "--quiet", "-m", "db"], in: author)
+                    _ = try runGit(["push", "--quiet", "origin", "HEAD:main"], in: author)
                     #expect(try await ControllerProcess.eventually(15) { try await sim.client.listDroplets().contains { $0.name == "db" } }, "\(controller.log)")
                     let status = try await controller.request("GET", "/api/v1/status", token: viewer)
                     let last = try #require(status.body["last_reconcile"] as? [String: Any])
@@ -101,7 +85,7 @@ import Testing
                     #expect(accepted.body["status"] as? String == "accepted")
                     let patch = try #require(accepted.body["patch"] as? String)
                     #expect(patch.contains("-  size: s-1vcpu-1gb") && patch.contains("+  size: s-1vcpu-2gb"), "\(patch)")
-                    let log = try Self.git(["log", "--format=%an %s", "-1", "main"], in: remote)
+                    let log = try runGit(["log", "--format=%an %s", "-1", "main"], in: remote)
                     #expect(log.hasPrefix("alice arcadia: accept drift Droplet/web.size"), "\(log)")
                     let again = try await controller.request("POST", "/api/v1/drift/\(driftID)/accept", token: admin)
                     #expect(again.status == 409)
@@ -243,10 +227,10 @@ import Testing
             try await withTemporaryDirectory { directory in
                 let checkout = directory.appendingPathComponent("checkout")
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: checkout)
-                _ = try Self.git(["init", "--quiet"], in: checkout)
-                _ = try Self.git(["add", "."], in: checkout)
-                _ = try Self.git(["commit", "--quiet", "-m", "web"], in: checkout)
-                _ = try Self.git(["remote", "add", "origin", directory.appendingPathComponent("gone.git").path], in: checkout)
+                _ = try runGit(["init", "--quiet"], in: checkout)
+                _ = try runGit(["add", "."], in: checkout)
+                _ = try runGit(["commit", "--quiet", "-m", "web"], in: checkout)
+                _ = try runGit(["remote", "add", "origin", directory.appendingPathComponent("gone.git").path], in: checkout)
                 let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
                 let token = try await ControllerProcess.token("victor", role: "viewer", database: database, in: directory)
                 let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
@@ -388,15 +372,15 @@ import Testing
             try await withTemporaryDirectory { directory in
                 let remote = directory.appendingPathComponent("remote.git")
                 try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true)
-                _ = try Self.git(["init", "--quiet", "--bare"], in: remote)
+                _ = try runGit(["init", "--quiet", "--bare"], in: remote)
                 let author = directory.appendingPathComponent("author")
-                _ = try Self.git(["clone", "--quiet", remote.path, author.path], in: directory)
+                _ = try runGit(["clone", "--quiet", remote.path, author.path], in: directory)
                 try writeSpecs(["web.yaml": dropletSpec(name: "web")], to: author)
-                _ = try Self.git(["add", "."], in: author)
-                _ = try Self.git(["commit", "--quiet", "-m", "web"], in: author)
-                _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
+                _ = try runGit(["add", "."], in: author)
+                _ = try runGit(["commit", "--quiet", "-m", "web"], in: author)
+                _ = try runGit(["push", "--quiet", "origin", "HEAD:main"], in: author)
                 let checkout = directory.appendingPathComponent("checkout")
-                _ = try Self.git(["clone", "--quiet", "--branch", "main", remote.path, checkout.path], in: directory)
+                _ = try runGit(["clone", "--quiet", "--branch", "main", remote.path, checkout.path], in: directory)
                 let database = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
                 let admin = try await ControllerProcess.token("alice", role: "platform_admin", database: database, in: directory)
                 let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "ARCADIA_POLL_INTERVAL": "0.01"]
@@ -434,8 +418,8 @@ import Testing
 
                 // The author commits the patch: the acceptance is settled, and nothing changes at DigitalOcean.
                 try writeSpecs(["web.yaml": dropletSpec(name: "web", size: "s-1vcpu-2gb")], to: author)
-                _ = try Self.git(["commit", "--quiet", "-am", "take the size"], in: author)
-                _ = try Self.git(["push", "--quiet", "origin", "HEAD:main"], in: author)
+                _ = try runGit(["commit", "--quiet", "-am", "take the size"], in: author)
+                _ = try runGit(["push", "--quiet", "origin", "HEAD:main"], in: author)
                 #expect(try await ControllerProcess.eventually(15) {
                     (try await controller.request("GET", "/api/v1/status", token: admin).body["pending_acceptances"] as? [Any])?.isEmpty == true
                 }, "\(controller.log)")

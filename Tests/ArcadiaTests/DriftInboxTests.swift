@@ -115,19 +115,6 @@ import Testing
 
 /// `drift accept` and `ignore` edit the spec file in place, in a git work tree, end to end.
 @Suite struct DriftAcceptTests {
-    private func git(_ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory.path] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return output
-    }
-
     private func openRecords(_ cli: CommandRunner, in directory: URL) async throws -> [[String: Any]] {
         let listed = try await cli.run(["drift", "list", "--json"], in: directory)
         return try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
@@ -152,7 +139,7 @@ import Testing
                     """
                 try writeSpecs(["web.yaml": original], to: specs)
                 for command in [["init", "-q"], ["config", "user.email", "ops@example.com"], ["config", "user.name", "Ops"], ["add", "."], ["commit", "-qm", "specs"]] {
-                    _ = try git(command, in: specs)
+                    try runGit(command, in: specs)
                 }
                 let environment = ["DIGITALOCEAN_TOKEN": sim.token, "DIGITALOCEAN_API_URL": sim.baseURL, "USER": "ops", "ARCADIA_POLL_INTERVAL": "0.01"]
                 let cli = try CommandRunner()
@@ -169,7 +156,7 @@ import Testing
                 #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
                 let edited = try String(contentsOf: specs.appendingPathComponent("web.yaml"), encoding: .utf8)
                 #expect(edited == original.replacingOccurrences(of: "size: s-1vcpu-1gb     #", with: "size: s-1vcpu-2gb     #"), "only the value changed")
-                #expect(try git(["diff", "--numstat"], in: specs).hasPrefix("1\t1\tweb.yaml"), "a one-line diff")
+                #expect(try runGit(["diff", "--numstat"], in: specs).hasPrefix("1\t1\tweb.yaml"), "a one-line diff")
                 #expect(accepted.stdout.contains("+  size: s-1vcpu-2gb"), "the diff is shown")
                 #expect(accepted.stdout.contains("arcadia: accept drift Droplet/web.size"), "a commit is suggested")
                 #expect(try await cli.run(["plan"] + base + ["--detailed-exitcode"], in: directory, environment: environment).status == 0)
@@ -184,7 +171,7 @@ import Testing
                 #expect(version == 2, "the applied record took the live value: spec_version bumped")
 
                 // Committed as suggested. The power state cannot be accepted; ignoring it edits policy.ignore and commits.
-                _ = try git(["-c", "user.email=ops@example.com", "-c", "user.name=Ops", "commit", "-qm", "arcadia: accept drift Droplet/web.size", "--", "web.yaml"], in: specs)
+                try runGit(["commit", "-qm", "arcadia: accept drift Droplet/web.size", "--", "web.yaml"], in: specs)
                 try await sim.performByHand(.powerOff, dropletID: web.id)
                 #expect(try await cli.run(["drift", "list", "--refresh"] + base, in: directory, environment: environment).status == 0)
                 let off = try #require(try await openRecords(cli, in: directory).first?["id"] as? Int)
@@ -194,7 +181,7 @@ import Testing
                 let ignored = try await cli.run(["drift", "ignore", String(off), "--commit"] + base, in: directory, environment: environment)
                 #expect(ignored.status == 0, "\(ignored.stdout)\(ignored.stderr)")
                 #expect(try String(contentsOf: specs.appendingPathComponent("web.yaml"), encoding: .utf8).contains("ignore: [status]"))
-                #expect(try git(["log", "-1", "--format=%s"], in: specs).contains("arcadia: ignore drift Droplet/web.status"))
+                #expect(try runGit(["log", "-1", "--format=%s"], in: specs).contains("arcadia: ignore drift Droplet/web.status"))
                 #expect(try await cli.run(["plan"] + base + ["--detailed-exitcode"], in: directory, environment: environment).status == 0,
                         "the power state is no longer watched")
             }
@@ -289,14 +276,7 @@ import Testing
                 try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: bFile)
 
                 // In git, with an uncommitted edit of its own: --commit refuses, touching nothing.
-                let git = { (arguments: [String]) throws in
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    process.arguments = ["git", "-C", specs.path, "-c", "user.email=ops@example.com", "-c", "user.name=Ops"] + arguments
-                    try process.run()
-                    process.waitUntilExit()
-                }
-                try git(["init", "-q"]); try git(["add", "b.yaml"]); try git(["commit", "-qm", "specs"])
+                for command in [["init", "-q"], ["add", "b.yaml"], ["commit", "-qm", "specs"]] { try runGit(command, in: specs) }
                 try (before + "# not ready\n").write(toFile: bFile, atomically: true, encoding: .utf8)
                 let dirty = try await cli.run(["drift", "accept", try id("b"), "--commit"] + base, in: directory, environment: environment)
                 #expect(dirty.status == 1)
