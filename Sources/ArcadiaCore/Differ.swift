@@ -160,57 +160,34 @@ public enum Differ {
     ) {
         let replaced = Set(result.changes.filter { $0.action == .replace }.map(\.key))
         guard !replaced.isEmpty else { return }
+        // What each replaced resource was, by key: the id its followers see give way.
+        let oldIDs = Dictionary(result.changes.filter { $0.action == .replace }.compactMap { change in change.resourceID.map { (change.key, $0) } },
+                                uniquingKeysWith: { first, _ in first })
         for resource in desired where busy[resource.key] == nil {
             guard let definition = kinds[resource.kind], let record = applied[resource.key],
                   let current = live[liveKey(resource.kind, record.resourceID)], current.isManaged else { continue }
-            var moves: [(move: FieldChange, follows: String)]
-            if let own = definition.follow(replaced: replaced, resource: resource, record: record, live: current) {
-                moves = own
-            } else {
-                moves = []
-                for reference in definition.references(in: resource.spec) where replaced.contains("\(reference.kind.rawValue)/\(reference.name)") {
-                    let name = String(reference.field.prefix { $0 != "[" })
-                    let follows = "\(reference.kind.rawValue)/\(reference.name)"
-                    guard let field = definition.field(named: name), field.mode == .inPlace, !resource.policy.ignore.contains(name),
-                          !moves.contains(where: { $0.move.field == name && $0.follows == follows }) else { continue }
-                    // In a list (a firewall's droplets), only the replaced one's id gives way: `[web's replacement, 410000002]`.
-                    let from = field.live?(current)
-                    let earlier = moves.last { $0.move.field == name }?.move.to ?? from
-                    let oldID = result.changes.first { $0.key == follows }?.resourceID
-                    var to = "\(reference.name) (its replacement)"
-                    if let earlier, earlier.hasPrefix("["), let oldID {
-                        let swapped = Self.replacingID(oldID, with: "\(reference.name)'s replacement", in: earlier)
-                        if swapped != earlier { to = swapped }
-                    }
-                    moves = moves.map { $0.move.field == name ? (FieldChange(field: name, from: $0.move.from, to: to), $0.follows) : $0 }
-                    moves.append((FieldChange(field: name, from: from, to: to), follows))
-                }
-            }
+            let moves = definition.follow(replaced: replaced, resource: resource, record: record, live: current)
+                ?? fieldMoves(resource, definition: definition, live: current, replaced: replaced, oldIDs: oldIDs)
             guard let first = moves.first else { continue }
-            let inReplaceSaga = definition.movesWithReplacedDroplet
+            // Moves the droplet's replace saga makes itself; the rest follow in this resource's own saga.
+            let inReplaceSaga = moves.filter { definition.movesWithReplacedDroplet && $0.follows.hasPrefix("\(ResourceKind.droplet.rawValue)/") }
             var recorded: [FieldChange] = []
-            for (move, follows) in moves {
-                let byReplace = inReplaceSaga && follows.hasPrefix("\(ResourceKind.droplet.rawValue)/")
-                var shown = move
-                if byReplace { shown = FieldChange(field: move.field, from: move.from, to: move.to, movedBy: follows) }
-                if !recorded.contains(where: { $0.field == shown.field }) { recorded.append(shown) }
+            for (move, follows) in moves where !recorded.contains(where: { $0.field == move.field }) {
+                let byReplace = inReplaceSaga.contains { $0.follows == follows && $0.move.field == move.field }
+                recorded.append(byReplace ? FieldChange(field: move.field, from: move.from, to: move.to, movedBy: follows) : move)
             }
-            let index = result.changes.firstIndex { $0.key == resource.key }
-            if let index {
+            if let index = result.changes.firstIndex(where: { $0.key == resource.key }) {
                 // A resource changed anyway takes the moves into its change, but for the fields it moves itself
                 // (they end where its spec says, after the replace); the replace saga still moves it first.
                 guard result.changes[index].action == .update else { continue }
                 let own = result.changes[index].fields
                 result.changes[index].fields += recorded.filter { move in !own.contains { $0.field == move.field } }
-                if inReplaceSaga {
-                    // Its own target names the replaced droplet's id, which is gone by the time it runs.
-                    for (_, follows) in moves {
-                        guard let replacedChange = result.changes.first(where: { $0.key == follows }), let oldID = replacedChange.resourceID else { continue }
-                        for at in result.changes[index].fields.indices where result.changes[index].fields[at].movedBy == nil {
-                            result.changes[index].fields[at].to = result.changes[index].fields[at].to.map {
-                                Self.replacingID(oldID, with: "\(replacedChange.name)'s replacement", in: $0)
-                            }
-                        }
+                // Its own targets name the replaced droplet's id, which is gone by the time its saga runs.
+                for (_, follows) in inReplaceSaga {
+                    guard let oldID = oldIDs[follows] else { continue }
+                    let shown = "\(follows.split(separator: "/").last ?? "")'s replacement"
+                    for at in result.changes[index].fields.indices where result.changes[index].fields[at].movedBy == nil {
+                        result.changes[index].fields[at].to = result.changes[index].fields[at].to.map { replacingID(oldID, with: shown, in: $0) }
                     }
                 }
             } else {
@@ -222,7 +199,7 @@ public enum Differ {
                     reason: reason, applied: AppliedDocument(spec: record.spec, policy: record.policy)
                 ))
             }
-            for (move, follows) in moves where inReplaceSaga && follows.hasPrefix("\(ResourceKind.droplet.rawValue)/") {
+            for (move, follows) in inReplaceSaga {
                 guard let owner = result.changes.firstIndex(where: { $0.key == follows && $0.action == .replace }) else { continue }
                 var dependents = result.changes[owner].dependents ?? []
                 if let at = dependents.firstIndex(where: { $0.key == resource.key }) {
@@ -233,6 +210,32 @@ public enum Differ {
                 result.changes[owner].dependents = dependents
             }
         }
+    }
+
+    /// The moves of a kind whose references map to one in-place field each: every such field that names
+    /// a replaced resource, to `web's replacement` (in a list, only the replaced one's id gives way:
+    /// `[web's replacement, 410000002]`), once per field and replaced resource.
+    private static func fieldMoves(
+        _ resource: DesiredResource, definition: any KindDefinition, live: LiveResource, replaced: Set<String>, oldIDs: [String: String]
+    ) -> [(move: FieldChange, follows: String)] {
+        var moves: [(move: FieldChange, follows: String)] = []
+        for reference in definition.references(in: resource.spec) {
+            let follows = "\(reference.kind.rawValue)/\(reference.name)"
+            let name = String(reference.field.prefix { $0 != "[" })
+            guard replaced.contains(follows), let field = definition.field(named: name), field.mode == .inPlace, !resource.policy.ignore.contains(name),
+                  !moves.contains(where: { $0.move.field == name && $0.follows == follows }) else { continue }
+            let from = field.live?(live)
+            let replacement = "\(reference.name)'s replacement"
+            // Two replaced droplets in one list: each swap applies to what the one before left.
+            let shown = moves.last { $0.move.field == name }?.move.to ?? from
+            var to = replacement
+            if let shown, let oldID = oldIDs[follows], replacingID(oldID, with: replacement, in: shown) != shown {
+                to = replacingID(oldID, with: replacement, in: shown)
+            }
+            moves = moves.map { $0.move.field == name ? (FieldChange(field: name, from: $0.move.from, to: to), $0.follows) : $0 }
+            moves.append((FieldChange(field: name, from: from, to: to), follows))
+        }
+        return moves
     }
 
     /// What Arcadia manages that points at a replaced droplet live and that the replace saga does not
